@@ -1,0 +1,128 @@
+// Facts: everything the checks read, gathered once per run (src/engine/gather.ts) and shared.
+// A fact that could not be gathered is kept as an error with its reason, so a check depending on it
+// reports `unknown` instead of guessing.
+import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from '../cilium/types.js';
+
+export type Gathered<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export const got = <T>(value: T): Gathered<T> => ({ ok: true, value });
+export const failed = <T = never>(error: string): Gathered<T> => ({ ok: false, error });
+
+export interface NodeFact {
+  name: string;
+  kernelVersion: string;
+  osImage?: string;
+  internalIP?: string;
+  ready: boolean;
+  /** false when cordoned (spec.unschedulable) */
+  schedulable: boolean;
+  /** NoSchedule/NoExecute taint keys the agent DaemonSet does not tolerate would be listed here. */
+  taints: string[];
+}
+
+export interface ContainerState {
+  running: boolean;
+  ready: boolean;
+  restartCount: number;
+  /** e.g. CrashLoopBackOff, ContainerCreating */
+  waitingReason?: string;
+  /** Last termination: reason and exit code, e.g. `Error (exit 1)`. */
+  lastTermination?: string;
+}
+
+export interface AgentPodFact {
+  namespace: string;
+  name: string;
+  node: string;
+  phase: string;
+  ready: boolean;
+  deleting: boolean;
+  agent: ContainerState;
+  /** DaemonSet owning the pod (name) — --fix only deletes pods it owns. */
+  ownerDaemonSet?: string;
+  createdAt?: string;
+}
+
+export interface CiliumInstallFact {
+  namespace: string;
+  daemonSet: string;
+  /** image tag, e.g. v1.16.5 */
+  version: string;
+  /** minor version as a number, e.g. 16 for 1.16; undefined when the tag is not semver */
+  minor?: number;
+  cli: CiliumCli;
+  /** DaemonSet's cilium-agent securityContext capabilities.add, when set */
+  capabilities?: string[];
+  privileged?: boolean;
+  desiredNumberScheduled: number;
+  numberReady: number;
+}
+
+/** The cilium-config ConfigMap data (keys as found; see src/cilium/config.ts for normalisation). */
+export type CiliumConfigFact = Record<string, string>;
+
+export interface ServiceFact {
+  namespace: string;
+  name: string;
+  type: string;
+  clusterIPs: string[];
+  ports: { name?: string; port: number; protocol: string; nodePort?: number; targetPort?: string | number }[];
+  externalIPs: string[];
+  loadBalancerIPs: string[];
+  headless: boolean;
+  /** Ready endpoints from EndpointSlices: ip:port/protocol per service port name */
+  endpoints: EndpointFact[];
+}
+
+export interface EndpointFact {
+  ip: string;
+  port: number;
+  protocol: string;
+  portName?: string;
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+  nodeName?: string;
+  targetPod?: string;
+}
+
+export interface LogFact {
+  /** Records at warning or above (plus catalog matches), newest last; bounded in size. */
+  records: LogRecord[];
+  /** Total lines read. */
+  lines: number;
+  previous: boolean;
+}
+
+export interface KubeProxyFact {
+  daemonSet?: { namespace: string; name: string; desired: number; ready: number };
+  pods: { name: string; node: string; ready: boolean; mode?: string }[];
+}
+
+export interface ClientPodFact {
+  namespace: string;
+  name: string;
+  node: string;
+  ip?: string;
+  hostNetwork: boolean;
+  labels: Record<string, string>;
+}
+
+/** Everything gathered for one run. Per-node facts are keyed by node name. */
+export interface Facts {
+  cilium: Gathered<CiliumInstallFact>;
+  config: Gathered<CiliumConfigFact>;
+  nodes: Gathered<NodeFact[]>;
+  /** Agent pods by node (a node with no agent pod is absent from the map). */
+  agents: Gathered<Map<string, AgentPodFact>>;
+  agentLogs: Map<string, Gathered<LogFact>>;
+  bpfPrograms: Map<string, Gathered<BpfProgram[]>>;
+  status: Map<string, Gathered<CiliumStatus>>;
+  serviceMap: Map<string, Gathered<LbService[]>>;
+  services: Gathered<ServiceFact[]>;
+  kubeProxy: Gathered<KubeProxyFact>;
+  /** Target Service of `doctor clusterip NS/SVC`, if any. */
+  target?: { namespace: string; name: string };
+  /** `--from NS/POD` client, if any. */
+  client?: Gathered<ClientPodFact>;
+}
