@@ -94,6 +94,12 @@ export interface LogFact {
   previous: boolean;
 }
 
+export interface BpffsFact {
+  mounted: boolean;
+  /** The /proc/mounts line (or its absence) seen inside the agent pod. */
+  evidence: string;
+}
+
 export interface KubeProxyFact {
   daemonSet?: { namespace: string; name: string; desired: number; ready: number };
   pods: { name: string; node: string; ready: boolean; mode?: string }[];
@@ -119,6 +125,8 @@ export interface Facts {
   bpfPrograms: Map<string, Gathered<BpfProgram[]>>;
   status: Map<string, Gathered<CiliumStatus>>;
   serviceMap: Map<string, Gathered<LbService[]>>;
+  /** Is a BPF filesystem mounted at /sys/fs/bpf on the node (seen from the agent pod)? */
+  bpffs: Map<string, Gathered<BpffsFact>>;
   services: Gathered<ServiceFact[]>;
   kubeProxy: Gathered<KubeProxyFact>;
   /** Target Service of `doctor clusterip NS/SVC`, if any. */
