@@ -1,0 +1,110 @@
+// Which eBPF programs a Cilium config needs on a node, and how to recognise them in `bpftool prog show`.
+//
+// Names are the C function names of Cilium's programs (the kernel keeps the first 15 characters as
+// `bpf_prog_info.name`; bpftool prints the full name from BTF when the program carries BTF).
+// 1.13+ prefixes them with `cil_` (bpf/bpf_lxc.c `cil_from_container`/`cil_to_container`, bpf/bpf_host.c
+// `cil_from_netdev`/`cil_to_netdev`/`cil_from_host`/`cil_to_host`, bpf/bpf_sock.c `cil_sock4_connect`…,
+// bpf/bpf_xdp.c `cil_xdp_entry`). Up to 1.12 the functions behind the same ELF sections were
+// `handle_xgress` (section from-container; fixture bpftool-prog-show-id.v1.12.3.handle_xgress.txt),
+// `handle_to_container`, `from_netdev`, `to_netdev`, `from_host`, `to_host`, `sock4_connect`…, `bpf_xdp_entry`.
+
+import type { CiliumConfigView } from './config.js';
+import type { BpfProgram } from './types.js';
+
+export type ProgramCategory = 'socket-lb' | 'tc' | 'xdp' | 'cgroup';
+
+export interface RequiredProgram {
+  name: string;
+  /** bpftool program type. */
+  type: string;
+  category: ProgramCategory;
+  reason: string;
+}
+
+/** Kernel limit: BPF_OBJ_NAME_LEN 16 including the NUL. */
+export const KERNEL_NAME_LEN = 15;
+
+/** Logical program -> [1.13+ name, ≤1.12 name]. */
+const NAMES: Record<string, [string, string]> = {
+  fromContainer: ['cil_from_container', 'handle_xgress'],
+  toContainer: ['cil_to_container', 'handle_to_container'],
+  fromNetdev: ['cil_from_netdev', 'from_netdev'],
+  toNetdev: ['cil_to_netdev', 'to_netdev'],
+  fromHost: ['cil_from_host', 'from_host'],
+  toHost: ['cil_to_host', 'to_host'],
+  fromOverlay: ['cil_from_overlay', 'from_overlay'],
+  toOverlay: ['cil_to_overlay', 'to_overlay'],
+  xdp: ['cil_xdp_entry', 'bpf_xdp_entry'],
+};
+
+const SOCK_HOOKS = ['connect', 'sendmsg', 'recvmsg', 'getpeername'] as const;
+
+function nameFor(key: keyof typeof NAMES, minor: number): string {
+  const [modern, legacy] = NAMES[key]!;
+  return minor >= 13 ? modern : legacy;
+}
+
+function sockName(family: 4 | 6, hook: string, minor: number): string {
+  return `${minor >= 13 ? 'cil_' : ''}sock${family}_${hook}`;
+}
+
+export function requiredPrograms(cfg: CiliumConfigView, minor: number): RequiredProgram[] {
+  const out: RequiredProgram[] = [];
+  if (cfg.socketLb) {
+    const why = cfg.socketLbSource === 'kube-proxy-replacement' ? `kube-proxy-replacement=${cfg.kubeProxyReplacement} enables socket LB` : `${cfg.socketLbSource}=true`;
+    const fams: Array<4 | 6> = [];
+    if (cfg.ipv4) fams.push(4);
+    if (cfg.ipv6) fams.push(6);
+    for (const f of fams) {
+      for (const hook of SOCK_HOOKS) {
+        out.push({ name: sockName(f, hook, minor), type: 'cgroup_sock_addr', category: 'socket-lb', reason: `${why} (IPv${f} ${hook})` });
+      }
+    }
+  }
+  const tc = (key: keyof typeof NAMES, reason: string): void => {
+    out.push({ name: nameFor(key, minor), type: 'sched_cls', category: 'tc', reason });
+  };
+  tc('fromContainer', 'every endpoint (pod veth) gets its ingress program');
+  tc('toContainer', 'every endpoint (pod veth) gets its egress program');
+  tc('fromHost', 'cilium_host');
+  tc('toHost', 'cilium_host');
+  if (cfg.nodePort || cfg.bpfMasquerade || cfg.devices.length > 0) {
+    const why = cfg.nodePort ? 'NodePort/KPR needs the native devices programs' : 'native devices are configured';
+    tc('fromNetdev', why);
+    tc('toNetdev', why);
+  }
+  if (cfg.routingMode === 'tunnel') {
+    tc('fromOverlay', `tunnel routing (${cfg.tunnelProtocol ?? 'vxlan'})`);
+    tc('toOverlay', `tunnel routing (${cfg.tunnelProtocol ?? 'vxlan'})`);
+  }
+  if (cfg.xdpAcceleration) out.push({ name: nameFor('xdp', minor), type: 'xdp', category: 'xdp', reason: `XDP acceleration ${cfg.xdpAcceleration}` });
+  return out;
+}
+
+/**
+ * True when `actualName` (as bpftool printed it) is the program `expected`. Full BTF names must match
+ * exactly; a name of exactly 15 characters may be the kernel's truncation of a longer expected name.
+ */
+export function matchesProgram(actualName: string, expected: string): boolean {
+  if (actualName === expected) return true;
+  return actualName.length === KERNEL_NAME_LEN && expected.length > KERNEL_NAME_LEN && expected.startsWith(actualName);
+}
+
+const ALL_NAMES: string[] = [
+  ...Object.values(NAMES).flat(),
+  ...[4, 6].flatMap((f) => ['connect', 'sendmsg', 'recvmsg', 'getpeername', 'post_bind'].flatMap((h) => [`cil_sock${f}_${h}`, `sock${f}_${h}`])),
+];
+
+export function isCiliumProgram(p: BpfProgram): boolean {
+  if (/^cil_/.test(p.name)) return true;
+  return ALL_NAMES.some((n) => matchesProgram(p.name, n));
+}
+
+export function classifyProgram(p: BpfProgram): ProgramCategory | 'other' {
+  if (!isCiliumProgram(p)) return 'other';
+  if (p.type === 'xdp') return 'xdp';
+  if (p.type === 'cgroup_sock_addr') return 'socket-lb';
+  if (p.type === 'sched_cls' || p.type === 'sched_act') return 'tc';
+  if (p.type.startsWith('cgroup')) return 'cgroup';
+  return 'other';
+}

@@ -1,0 +1,436 @@
+// The cluster layer: one client per run, built on @kubernetes/client-node's kubeconfig/auth and its
+// WebSocket exec; REST calls go over node:http(s) with a keep-alive agent so lists stream, time out and
+// retry under our control. Nothing here knows about Cilium or oclif.
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { Writable } from 'node:stream';
+import type { KubeConfig } from '@kubernetes/client-node';
+import pLimit from 'p-limit';
+import { KdiagError, oneLine } from '../errors.js';
+import { parseStatus, statusError, transportError, type K8sStatus } from './api-errors.js';
+import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.js';
+import { requestInfo } from './request-info.js';
+
+export interface ClientOptions {
+  /** Per-request timeout (kubectl's --request-timeout); 0 = none. */
+  requestTimeoutMs: number;
+  /** Bound on concurrent per-node calls. */
+  concurrency: number;
+  /** Retries for 429/5xx and dropped connections (idempotent requests only). */
+  retries?: number;
+  /** Called with one line per API call (verbose mode). Never receives credentials. */
+  trace?: (line: string) => void;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  timeoutMs?: number;
+  accept?: string;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Page size (limit); the continue token fetches the rest. */
+  pageSize?: number;
+}
+
+export interface LogOptions {
+  container?: string;
+  tailLines?: number;
+  sinceSeconds?: number;
+  previous?: boolean;
+  follow?: boolean;
+  timestamps?: boolean;
+  limitBytes?: number;
+  timeoutMs?: number;
+}
+
+export interface ExecOptions {
+  timeoutMs?: number;
+  /** Receives stdout chunks as they arrive (then `stdout` in the result stays empty). */
+  onStdout?: (chunk: Buffer) => void;
+  /** Cap on buffered stdout; beyond it the call fails rather than eat memory. */
+  maxBufferBytes?: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    resourceVersion?: string;
+    continue?: string;
+    uid?: string;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+
+interface ListResponse<T> {
+  items?: T[];
+  metadata?: { continue?: string; resourceVersion?: string };
+}
+
+const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class KubeClient {
+  /** Bounded pool for per-node fan-out (one per run). */
+  readonly pool: ReturnType<typeof pLimit>;
+  readonly server: string;
+  readonly contextName: string;
+  private requestCount = 0;
+  private agent!: http.Agent;
+  private headers: Record<string, string> = {};
+  private tls: https.AgentOptions = {};
+
+  private constructor(
+    readonly kc: KubeConfig,
+    readonly opts: ClientOptions,
+  ) {
+    this.server = kc.getCurrentCluster()!.server.replace(/\/+$/, '');
+    this.contextName = kc.getCurrentContext();
+    this.pool = pLimit(Math.max(1, opts.concurrency));
+  }
+
+  static async connect(opts: KubeconfigOptions & ClientOptions): Promise<KubeClient> {
+    const kc = await loadKubeConfig(opts);
+    const c = new KubeClient(kc, opts);
+    await c.prepare();
+    return c;
+  }
+
+  get requests(): number {
+    return this.requestCount;
+  }
+
+  private async prepare(): Promise<void> {
+    const o: https.RequestOptions = {};
+    try {
+      await this.kc.applyToHTTPSOptions(o);
+    } catch (e) {
+      // client-node refuses plain http unless insecure-skip-tls-verify is set; kubectl allows it.
+      if (!/HTTP protocol is not allowed/.test(oneLine(e)))
+        throw new KdiagError('config', `cannot use the credentials of context "${this.contextName}": ${oneLine(e)}`);
+    }
+    for (const [k, v] of Object.entries(o.headers ?? {})) if (typeof v === 'string') this.headers[k] = v;
+    if (o.auth) this.headers.Authorization = 'Basic ' + Buffer.from(o.auth).toString('base64');
+    this.tls = { ca: o.ca, cert: o.cert, key: o.key, pfx: o.pfx, passphrase: o.passphrase, servername: o.servername };
+    if (o.rejectUnauthorized !== undefined) this.tls.rejectUnauthorized = o.rejectUnauthorized;
+    if (this.kc.getCurrentCluster()?.skipTLSVerify) this.tls.rejectUnauthorized = false;
+    const maxSockets = Math.max(8, this.opts.concurrency * 2);
+    this.agent = this.server.startsWith('https:')
+      ? new https.Agent({ ...this.tls, keepAlive: true, maxSockets })
+      : new http.Agent({ keepAlive: true, maxSockets });
+  }
+
+  /** Release sockets so the process can exit. */
+  close(): void {
+    this.agent?.destroy();
+  }
+
+  private url(path: string, query?: RequestOptions['query']): URL {
+    const u = new URL(this.server + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.append(k, String(v));
+    return u;
+  }
+
+  /** One HTTP exchange; resolves with the response (body unread) or rejects with a transport error. */
+  private send(method: string, u: URL, opts: RequestOptions): Promise<IncomingMessage> {
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const timeoutMs = opts.timeoutMs ?? this.opts.requestTimeoutMs;
+    const mod = u.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(
+        u,
+        {
+          method,
+          agent: this.agent,
+          headers: {
+            ...this.headers,
+            Accept: opts.accept ?? 'application/json',
+            'User-Agent': 'kdiag/0.1.0',
+            ...(body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
+          },
+        },
+        resolve,
+      );
+      if (timeoutMs > 0) {
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(
+            new KdiagError('timeout', `request timed out after ${timeoutMs / 1000}s: ${method} ${u.pathname}`, {
+              hint: 'the API server is slow or unreachable; raise --request-timeout',
+            }),
+          ),
+        );
+      }
+      req.on('error', (e) => reject(transportError(e, this.server, `${method} ${u.pathname}`)));
+      req.end(body);
+    });
+  }
+
+  /** A request with retries (429/5xx, honouring Retry-After) returning the body text. */
+  async request(method: string, path: string, opts: RequestOptions = {}): Promise<{ status: number; body: string }> {
+    const u = this.url(path, opts.query);
+    const idempotent = method === 'GET' || method === 'DELETE';
+    const maxRetries = idempotent ? (this.opts.retries ?? 3) : 0;
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      this.requestCount++;
+      let res: IncomingMessage;
+      try {
+        res = await this.send(method, u, opts);
+      } catch (e) {
+        const err = e as KdiagError;
+        this.trace(method, u, 'ERR', started, err.message);
+        if (attempt < maxRetries && err.kind === 'unreachable' && /ECONNRESET|EPIPE/.test(err.message)) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        throw err;
+      }
+      const body = await readBody(res);
+      const status = res.statusCode ?? 0;
+      this.trace(method, u, String(status), started);
+      if (status >= 200 && status < 300) return { status, body };
+      if (RETRYABLE.has(status) && attempt < maxRetries) {
+        await sleep(retryDelay(res.headers['retry-after'], parseStatus(body), attempt));
+        continue;
+      }
+      throw statusError(status, body, method, u.pathname + u.search, this.contextName);
+    }
+  }
+
+  async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const { body } = await this.request(method, path, opts);
+    try {
+      return JSON.parse(body) as T;
+    } catch {
+      throw new KdiagError('parse', `the API server sent invalid JSON for ${method} ${path}`);
+    }
+  }
+
+  get<T extends KubeObject>(path: string): Promise<T> {
+    return this.json<T>('GET', path);
+  }
+
+  /** GET that answers undefined on 404 instead of throwing. */
+  async getOptional<T extends KubeObject>(path: string): Promise<T | undefined> {
+    try {
+      return await this.get<T>(path);
+    } catch (e) {
+      if (e instanceof KdiagError && e.kind === 'not-found') return undefined;
+      throw e;
+    }
+  }
+
+  /** Items of a collection, page by page (limit/continue), so huge lists never arrive as one response. */
+  async *list<T extends KubeObject>(path: string, opts: ListOptions = {}): AsyncGenerator<T> {
+    let token: string | undefined;
+    do {
+      const page: ListResponse<T> = await this.json('GET', path, {
+        query: {
+          labelSelector: opts.labelSelector,
+          fieldSelector: opts.fieldSelector,
+          limit: opts.pageSize ?? 500,
+          continue: token,
+        },
+      });
+      for (const item of page.items ?? []) yield item;
+      token = page.metadata?.continue || undefined;
+    } while (token);
+  }
+
+  async listAll<T extends KubeObject>(path: string, opts: ListOptions = {}): Promise<T[]> {
+    const out: T[] = [];
+    for await (const item of this.list<T>(path, opts)) out.push(item);
+    return out;
+  }
+
+  /** A pod's log as a stream (follow keeps it open until destroyed). */
+  async logStream(namespace: string, pod: string, opts: LogOptions = {}): Promise<IncomingMessage> {
+    const path = `/api/v1/namespaces/${enc(namespace)}/pods/${enc(pod)}/log`;
+    const u = this.url(path, {
+      container: opts.container,
+      tailLines: opts.tailLines,
+      sinceSeconds: opts.sinceSeconds,
+      previous: opts.previous || undefined,
+      follow: opts.follow || undefined,
+      timestamps: opts.timestamps || undefined,
+      limitBytes: opts.limitBytes,
+    });
+    const started = performance.now();
+    this.requestCount++;
+    // A followed log has no end: the request timeout only covers the response head.
+    const res = await this.send('GET', u, { accept: '*/*', timeoutMs: opts.follow ? 0 : opts.timeoutMs });
+    this.trace('GET', u, String(res.statusCode), started);
+    if ((res.statusCode ?? 0) >= 300) {
+      const body = await readBody(res);
+      throw statusError(res.statusCode ?? 0, body, 'GET', u.pathname + u.search, this.contextName);
+    }
+    if (opts.follow) res.socket?.setTimeout(0);
+    return res;
+  }
+
+  /** Whole log as text (bounded by limitBytes when given). */
+  async logs(namespace: string, pod: string, opts: LogOptions = {}): Promise<string> {
+    const res = await this.logStream(namespace, pod, opts);
+    return readBody(res);
+  }
+
+  /**
+   * Runs argv in a container over WebSocket (v5/v4 channel protocol) and returns stdout, stderr and the
+   * exit code from the status channel. The timeout really ends the call: the socket is terminated.
+   */
+  async exec(namespace: string, pod: string, container: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const k8s = await import('@kubernetes/client-node');
+    // Not re-exported from the package index; the package has no exports map, so the deep path is public.
+    const { WebSocketHandler } = await import('@kubernetes/client-node/dist/web-socket-handler.js');
+    const WebSocket = (await import('ws')).default;
+    const timeoutMs = opts.timeoutMs ?? (this.opts.requestTimeoutMs || 30_000);
+    const what = `exec ${argv.join(' ')} in ${namespace}/${pod}`;
+    const path = `/api/v1/namespaces/${enc(namespace)}/pods/${enc(pod)}/exec`;
+    const started = performance.now();
+    this.requestCount++;
+    let rejectedBody: { code: number; body: string } | undefined;
+    // Our own socket factory: client-node drops the Status body of a refused upgrade; we keep it.
+    const handler = new WebSocketHandler(this.kc, (uri: string, protocols: string[], wsOpts: object) => {
+      const ws = new WebSocket(uri, protocols, { ...wsOpts, handshakeTimeout: timeoutMs });
+      ws.on('unexpected-response', (req, res) => {
+        readBody(res).then((body) => {
+          rejectedBody = { code: res.statusCode ?? 0, body };
+          req.destroy();
+          ws.emit('error', new Error(`Unexpected server response: ${res.statusCode}`));
+        });
+      });
+      return ws as never;
+    });
+    const execApi = new k8s.Exec(this.kc, handler);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outBytes = 0;
+    const max = opts.maxBufferBytes ?? 256 * 1024 * 1024;
+    let overflow = false;
+    const stdout = new Writable({
+      write: (chunk: Buffer, _enc, cb) => {
+        if (opts.onStdout) opts.onStdout(chunk);
+        else if ((outBytes += chunk.length) > max) overflow = true;
+        else out.push(chunk);
+        cb();
+      },
+    });
+    const stderr = new Writable({
+      write: (chunk: Buffer, _enc, cb) => {
+        if (Buffer.concat(err).length < 64 * 1024) err.push(chunk);
+        cb();
+      },
+    });
+    let status: K8sStatus | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const ws = await Promise.race([
+        execApi.exec(namespace, pod, container, argv, stdout, stderr, null, false, (s) => {
+          status = s as K8sStatus;
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(execTimeout(what, timeoutMs)), timeoutMs);
+        }),
+      ]);
+      await new Promise<void>((resolve, reject) => {
+        if (ws.readyState === ws.CLOSED) return resolve();
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          ws.terminate();
+          reject(execTimeout(what, timeoutMs));
+        }, timeoutMs);
+        ws.on('close', () => resolve());
+        ws.on('error', (e: Error) => reject(e));
+      });
+    } catch (e) {
+      this.trace('EXEC', new URL(this.server + path), 'ERR', started, oneLine(e));
+      if (e instanceof KdiagError) throw e;
+      if (rejectedBody)
+        throw statusError(rejectedBody.code, rejectedBody.body, 'POST', `${path}?command=${argv[0]}`, this.contextName);
+      throw transportError(e, this.server, what);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.trace('EXEC', new URL(this.server + path), status?.status ?? 'closed', started, argv.join(' '));
+    if (overflow) throw new KdiagError('exec', `${what}: output larger than ${max} bytes`);
+    const result = { stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+    if (!status) throw new KdiagError('exec', `${what}: the connection closed without an exit status`);
+    if (status.status === 'Success') return { exitCode: 0, ...result };
+    const exit = status.details?.causes?.find((c) => c.reason === 'ExitCode')?.message;
+    if (status.reason === 'NonZeroExitCode' && exit !== undefined) return { exitCode: Number(exit), ...result };
+    throw new KdiagError('exec', `${what} failed: ${status.message ?? status.reason ?? 'unknown error'}`);
+  }
+
+  async deletePod(namespace: string, name: string, gracePeriodSeconds?: number): Promise<KubeObject> {
+    return this.json<KubeObject>('DELETE', `/api/v1/namespaces/${enc(namespace)}/pods/${enc(name)}`, {
+      body: { propagationPolicy: 'Background', ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}) },
+    });
+  }
+
+  /** SelfSubjectAccessReview: may the current user do this? */
+  async canI(verb: string, resource: string, namespace?: string, group = ''): Promise<boolean> {
+    const [res, sub] = resource.split('/');
+    const review = await this.json<{ status?: { allowed?: boolean } }>(
+      'POST',
+      '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      {
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { verb, resource: res, subresource: sub, namespace, group } },
+        },
+      },
+    );
+    return review.status?.allowed === true;
+  }
+
+  private trace(method: string, u: URL, status: string, started: number, extra?: string): void {
+    if (!this.opts.trace) return;
+    const ms = Math.round(performance.now() - started);
+    this.opts.trace(`${method} ${u.pathname}${u.search} ${status} ${ms}ms${extra ? ` (${extra})` : ''}`);
+  }
+}
+
+function execTimeout(what: string, ms: number): KdiagError {
+  return new KdiagError('timeout', `${what}: no answer within ${ms / 1000}s`, {
+    hint: 'the command hung in the container; raise --request-timeout or check the node',
+  });
+}
+
+const enc = encodeURIComponent;
+
+function readBody(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+  });
+}
+
+function backoff(attempt: number): number {
+  return Math.min(200 * 2 ** attempt, 5_000);
+}
+
+function retryDelay(header: string | string[] | undefined, st: K8sStatus | undefined, attempt: number): number {
+  const h = Array.isArray(header) ? header[0] : header;
+  const secs = h !== undefined && /^\d+$/.test(h) ? Number(h) : st?.details?.retryAfterSeconds;
+  return secs !== undefined ? Math.min(secs * 1000, 10_000) : backoff(attempt);
+}
+
+export { requestInfo };

@@ -1,0 +1,110 @@
+import { Flags } from '@oclif/core';
+import chalk from 'chalk';
+import { BaseCommand, namespaceFlags, outputFlags } from '../base-command.js';
+import { EXIT, KdiagError } from '../errors.js';
+import { renderData } from '../render/data.js';
+import { startProgress } from '../render/progress.js';
+import { renderTable } from '../render/table.js';
+import { parseRef } from '../util/ref.js';
+import type { ServiceListReport, ServiceRow } from '../engine/service-list.js';
+
+export default class ServiceList extends BaseCommand {
+  static override description =
+    "Join every Service and its EndpointSlices with the BPF load-balancer map of every Cilium agent, and flag drift";
+
+  static override examples = [
+    '<%= config.bin %> service-list -A',
+    '<%= config.bin %> service-list -n kube-system --problems -o wide',
+    '<%= config.bin %> service-list --service default/web -o json',
+    '<%= config.bin %> service-list -A --fail-on-drift   # CI: exit 1 when anything is not OK',
+  ];
+
+  static override flags = {
+    ...namespaceFlags,
+    ...outputFlags,
+    service: Flags.string({ description: 'only this Service (NAMESPACE/NAME)', helpGroup: 'FILTER' }),
+    node: Flags.string({ description: "only this node's agent", helpGroup: 'FILTER' }),
+    problems: Flags.boolean({ description: 'only rows that are not OK', helpGroup: 'FILTER' }),
+    'fail-on-drift': Flags.boolean({ description: 'exit 1 when any row is not OK' }),
+  };
+
+  async run(): Promise<ServiceListReport> {
+    const { flags } = await this.parse(ServiceList);
+    this.setup(flags);
+    const format = this.outputFormat(flags);
+    if (flags.namespace && flags['all-namespaces']) throw new KdiagError('usage', 'use either -n/--namespace or -A/--all-namespaces');
+    const service = flags.service ? parseRef(flags.service, '--service', flags.namespace ?? 'default') : undefined;
+    // Unlike kubectl get, the default scope is every namespace: drift anywhere matters.
+    const namespace = flags['all-namespaces'] ? undefined : flags.namespace;
+    const client = await this.connect(flags);
+    const progress = await startProgress('Reading the load-balancer map of every agent…', format === 'table' || format === 'wide');
+    const { buildServiceList } = await import('../engine/service-list.js');
+    let report: ServiceListReport;
+    try {
+      ({ report } = await buildServiceList(client, {
+        ciliumNamespace: flags['cilium-namespace'],
+        namespace,
+        service,
+        node: flags.node,
+        onProgress: (d, t) => progress.update(`Reading agent load-balancer maps ${d}/${t}`),
+      }).then(({ report, facts }) => {
+        if (!facts.cilium.ok) throw new KdiagError('not-installed', facts.cilium.error, { hint: 'pass --cilium-namespace if the agents use other labels' });
+        if (!facts.services.ok) throw new KdiagError('server', `cannot list Services: ${facts.services.error}`);
+        return { report };
+      }));
+    } finally {
+      progress.stop();
+    }
+    if (flags.problems) report = { ...report, rows: report.rows.filter((r) => r.status !== 'OK') };
+    if (format === 'json' || format === 'yaml') process.stdout.write(renderData(report, format) + '\n');
+    else process.stdout.write(renderServiceTable(report, format === 'wide'));
+    if (flags['fail-on-drift'] && report.summary.notOk > 0) process.exitCode = EXIT.PROBLEMS;
+    return report;
+  }
+}
+
+const COLOR: Record<string, (s: string) => string> = {
+  OK: chalk.green,
+  NODE_UNKNOWN: chalk.yellow,
+  NO_ENDPOINTS: chalk.yellow,
+  STALE: chalk.magenta,
+  BACKENDS_DIFFER: chalk.red,
+  NOT_IN_MAP: chalk.red,
+};
+
+function nodesCell(r: ServiceRow, total: number): string {
+  const bad = r.nodes.length;
+  return bad === 0 ? `${r.nodesOk}/${total} agree` : `${bad}/${total} disagree`;
+}
+
+export function renderServiceTable(report: ServiceListReport, wide: boolean): string {
+  const total = report.summary.nodes;
+  const headers = ['Namespace', 'Name', 'Frontend', 'Type', 'Endpoints', 'Status', 'Nodes'];
+  const rows: string[][] = [];
+  for (const r of report.rows) {
+    rows.push([r.namespace || '-', r.name || '<none>', r.frontend, r.kind, String(r.readyEndpoints), COLOR[r.status](r.status), nodesCell(r, total)]);
+    if (wide)
+      for (const n of r.nodes) {
+        const detail = [
+          n.reason ? `reason: ${n.reason}` : '',
+          n.missing?.length ? `missing: ${n.missing.join(',')}` : '',
+          n.extra?.length ? `extra: ${n.extra.join(',')}` : '',
+          n.agentBackends?.length ? `agent: ${n.agentBackends.map((b) => `${b.address} (${b.state})`).join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
+        rows.push(['', `  └ ${n.node}`, '', '', '', COLOR[n.status](n.status), detail]);
+      }
+  }
+  const s = report.summary;
+  const unknown = report.nodes.filter((n) => n.status === 'unknown');
+  const lines = [rows.length ? renderTable(headers, rows) : 'No Services found.'];
+  lines.push('');
+  lines.push(
+    `${s.rows} frontends of ${s.services} Services on ${s.nodes} nodes: ${s.notOk === 0 ? chalk.green('all OK') : chalk.red(`${s.notOk} not OK`)}` +
+      (unknown.length ? chalk.yellow(`; ${unknown.length} node(s) could not be asked`) : ''),
+  );
+  for (const n of unknown.slice(0, 10)) lines.push(chalk.yellow(`  ${n.node}: ${n.reason}`));
+  if (unknown.length > 10) lines.push(chalk.yellow(`  … and ${unknown.length - 10} more (see -o json)`));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,88 @@
+// The ClusterIP playbook as one call: gather the facts the checks need, judge them, rank the root
+// causes and plan the fixes. `kdiag doctor clusterip` and `kdiag preflight` both stand on it.
+import type { KubeClient } from '../cluster/client.js';
+import { CHECKS } from '../checks/index.js';
+import type { Facts } from './facts.js';
+import { planFixes, type FixPlan } from './fix-plan.js';
+import { gatherFacts } from './gather.js';
+import { rankRootCauses, type RootCause } from './rank.js';
+import { runChecks, selectChecks } from './run-checks.js';
+import { STATUS_ORDER, type FactKey, type Finding, type Status } from './types.js';
+
+export interface DiagnoseOptions {
+  ciliumNamespace?: string;
+  target?: { namespace: string; name: string };
+  from?: { namespace: string; name: string };
+  nodes?: string[];
+  only?: string[];
+  skip?: string[];
+  callTimeoutMs?: number;
+  maxUnavailable?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Diagnosis {
+  apiVersion: 'kdiag/v1';
+  kind: 'Diagnosis';
+  target?: { namespace: string; name: string };
+  from?: { namespace: string; name: string; node?: string; hostNetwork?: boolean };
+  cilium?: { namespace: string; version: string; cli: string };
+  nodes: number;
+  /** Worst status across findings. */
+  status: Status;
+  /** Ranked, most specific first; empty when healthy. */
+  rootCauses: RootCause[];
+  findings: Finding[];
+  plan: FixPlan;
+  /** Facts that could not be gathered, per source and node. */
+  unknowns: { fact: string; node?: string; reason: string }[];
+}
+
+export async function diagnose(client: KubeClient, opts: DiagnoseOptions): Promise<{ diagnosis: Diagnosis; facts: Facts }> {
+  const checks = selectChecks(CHECKS, opts.only, opts.skip);
+  const needs = new Set<FactKey>(['nodes', 'cilium']);
+  for (const c of checks) for (const n of c.needs) needs.add(n);
+  if (!opts.target) needs.delete('services'); // without a Service only the prerequisites are checked
+  const facts = await gatherFacts(client, {
+    needs,
+    ciliumNamespace: opts.ciliumNamespace,
+    target: opts.target,
+    from: opts.from,
+    nodes: opts.nodes,
+    callTimeoutMs: opts.callTimeoutMs,
+    onProgress: opts.onProgress,
+  });
+  return { diagnosis: judge(facts, opts), facts };
+}
+
+/** Pure: facts in, diagnosis out. */
+export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
+  const findings = runChecks(facts, { only: opts.only, skip: opts.skip });
+  const rootCauses = rankRootCauses(findings);
+  const status = findings.reduce<Status>((w, f) => (STATUS_ORDER[f.status] > STATUS_ORDER[w] ? f.status : w), 'pass');
+  return {
+    apiVersion: 'kdiag/v1',
+    kind: 'Diagnosis',
+    target: opts.target,
+    from: opts.from
+      ? { ...opts.from, node: facts.client?.ok ? facts.client.value.node : undefined, hostNetwork: facts.client?.ok ? facts.client.value.hostNetwork : undefined }
+      : undefined,
+    cilium: facts.cilium.ok ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version, cli: facts.cilium.value.cli } : undefined,
+    nodes: facts.nodes.ok ? facts.nodes.value.length : 0,
+    status,
+    rootCauses,
+    findings,
+    plan: planFixes(rootCauses, facts, { maxUnavailable: opts.maxUnavailable }),
+    unknowns: unknownsOf(facts),
+  };
+}
+
+function unknownsOf(facts: Facts): Diagnosis['unknowns'] {
+  const out: Diagnosis['unknowns'] = [];
+  for (const [fact, v] of Object.entries(facts)) {
+    if (v instanceof Map) {
+      for (const [node, g] of v as Map<string, { ok: boolean; error?: string }>) if (!g.ok) out.push({ fact, node, reason: g.error ?? '' });
+    } else if (v && typeof v === 'object' && 'ok' in v && !v.ok && v.error !== 'not gathered') out.push({ fact, reason: v.error });
+  }
+  return out;
+}

@@ -1,0 +1,157 @@
+// `kdiag service-list`: every Service joined with the LB map of every agent. Each node's map is compared
+// as soon as it arrives and then dropped; per Service we keep a count of agreeing nodes and the details
+// of the nodes that disagree, so memory grows with services + drift, not nodes x services.
+import type { KubeClient } from '../cluster/client.js';
+import type { LbService } from '../cilium/types.js';
+import type { Facts, Gathered, ServiceFact } from './facts.js';
+import { gatherFacts } from './gather.js';
+import {
+  DRIFT_ORDER,
+  compareServiceMap,
+  indexServices,
+  worstDrift,
+  type AgentBackend,
+  type DriftStatus,
+  type FrontendKind,
+} from './lb-drift.js';
+
+export interface NodeResult {
+  node: string;
+  status: DriftStatus;
+  missing?: string[];
+  extra?: string[];
+  agentBackends?: AgentBackend[];
+  /** Why the node could not be asked (NODE_UNKNOWN). */
+  reason?: string;
+}
+
+export interface ServiceRow {
+  namespace: string;
+  name: string;
+  frontend: string;
+  kind: FrontendKind | 'unknown';
+  status: DriftStatus;
+  readyEndpoints: number;
+  nodesOk: number;
+  /** Nodes that disagree (or could not be asked), with details. */
+  nodes: NodeResult[];
+}
+
+export interface ServiceListReport {
+  apiVersion: 'kdiag/v1';
+  kind: 'ServiceList';
+  cilium?: { namespace: string; version: string };
+  summary: { services: number; rows: number; nodes: number; nodesUnknown: number; notOk: number; byStatus: Record<DriftStatus, number> };
+  nodes: { node: string; status: 'ok' | 'unknown'; reason?: string; drift: Partial<Record<DriftStatus, number>> }[];
+  rows: ServiceRow[];
+}
+
+export interface ServiceListOptions {
+  ciliumNamespace?: string;
+  namespace?: string;
+  service?: { namespace: string; name: string };
+  node?: string;
+  callTimeoutMs?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function buildServiceList(client: KubeClient, opts: ServiceListOptions): Promise<{ report: ServiceListReport; facts: Facts }> {
+  const rows = new Map<string, ServiceRow>();
+  const nodes: ServiceListReport['nodes'] = [];
+  let services: ServiceFact[] = [];
+  let index = indexServices([]);
+
+  const consume = (node: string, map: Gathered<LbService[]>) => {
+    if (!map.ok) {
+      nodes.push({ node, status: 'unknown', reason: map.error, drift: {} });
+      unknownForAll(node, map.error);
+      return;
+    }
+    const d = compareServiceMap(index, map.value, { node, target: opts.service });
+    const drift: Partial<Record<DriftStatus, number>> = {};
+    for (const [k, v] of Object.entries(d.counts)) if (v && k !== 'OK') drift[k as DriftStatus] = v;
+    nodes.push({ node, status: 'ok', drift });
+    for (const r of d.rows) {
+      const key = r.name ? `${r.namespace}/${r.name}|${r.frontend}` : `stale|${r.frontend}`;
+      let row = rows.get(key);
+      if (!row) {
+        row = {
+          namespace: r.namespace ?? '',
+          name: r.name ?? '',
+          frontend: r.frontend,
+          kind: r.kind,
+          status: 'OK',
+          readyEndpoints: r.expected.length,
+          nodesOk: 0,
+          nodes: [],
+        };
+        rows.set(key, row);
+      }
+      if (r.status === 'OK') row.nodesOk++;
+      else row.nodes.push({ node, status: r.status, missing: r.missing, extra: r.extra, agentBackends: r.agentBackends });
+    }
+  };
+  const unknownForAll = (node: string, reason: string) => {
+    for (const row of rows.values()) if (row.name) row.nodes.push({ node, status: 'NODE_UNKNOWN', reason });
+  };
+
+  const facts = await gatherFacts(client, {
+    needs: ['services', 'serviceMap'],
+    ciliumNamespace: opts.ciliumNamespace,
+    namespace: opts.namespace,
+    target: opts.service,
+    nodes: opts.node ? [opts.node] : undefined,
+    callTimeoutMs: opts.callTimeoutMs,
+    onProgress: opts.onProgress,
+    onClusterFacts: (f) => {
+      services = f.services.ok ? f.services.value : [];
+      index = indexServices(services);
+      // Every expected frontend gets a row, even if no node can be read.
+      for (const s of services) seedRows(rows, s);
+    },
+    consumeServiceMap: consume,
+  });
+
+  const byStatus: Record<DriftStatus, number> = { OK: 0, NOT_IN_MAP: 0, BACKENDS_DIFFER: 0, NO_ENDPOINTS: 0, STALE: 0, NODE_UNKNOWN: 0 };
+  const out = [...rows.values()];
+  for (const row of out) {
+    row.status = row.nodes.length ? worstDrift(row.nodes.map((n) => n.status)) : 'OK';
+    // No node could tell, but Kubernetes alone already says there is nothing to balance to.
+    if (row.name && row.readyEndpoints === 0 && row.nodesOk === 0 && row.nodes.length === 0) row.status = 'NO_ENDPOINTS';
+    byStatus[row.status]++;
+  }
+  out.sort((a, b) => `${a.namespace}/${a.name}|${a.frontend}`.localeCompare(`${b.namespace}/${b.name}|${b.frontend}`));
+  nodes.sort((a, b) => a.node.localeCompare(b.node, undefined, { numeric: true }));
+  return {
+    facts,
+    report: {
+      apiVersion: 'kdiag/v1',
+      kind: 'ServiceList',
+      cilium: facts.cilium.ok ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version } : undefined,
+      summary: {
+        services: services.length,
+        rows: out.length,
+        nodes: nodes.length,
+        nodesUnknown: nodes.filter((n) => n.status === 'unknown').length,
+        notOk: out.filter((r) => r.status !== 'OK').length,
+        byStatus,
+      },
+      nodes,
+      rows: out,
+    },
+  };
+}
+
+function seedRows(rows: Map<string, ServiceRow>, s: ServiceFact): void {
+  if (s.headless) return;
+  for (const ip of s.clusterIPs)
+    for (const p of s.ports) {
+      const frontend = `${ip.includes(':') ? `[${ip}]` : ip}:${p.port}/${p.protocol.toUpperCase()}`;
+      const key = `${s.namespace}/${s.name}|${frontend}`;
+      if (rows.has(key)) continue;
+      const ready = s.endpoints.filter((e) => e.ready && (p.name ? e.portName === p.name : true)).length;
+      rows.set(key, { namespace: s.namespace, name: s.name, frontend, kind: 'ClusterIP', status: 'OK', readyEndpoints: ready, nodesOk: 0, nodes: [] });
+    }
+}
+
+export const isProblem = (s: DriftStatus) => DRIFT_ORDER[s] > 0;
