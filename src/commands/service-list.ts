@@ -89,7 +89,7 @@ export function renderServiceTable(report: ServiceListReport, wide: boolean): st
           n.reason ? `reason: ${n.reason}` : '',
           n.missing?.length ? `missing: ${n.missing.join(',')}` : '',
           n.extra?.length ? `extra: ${n.extra.join(',')}` : '',
-          n.agentBackends?.length ? `agent: ${n.agentBackends.map((b) => `${b.address} (${b.state})`).join(', ')}` : '',
+          n.agentBackends?.length ? `agent: ${n.agentBackends.map((b) => `${b.ip.includes(":") ? `[${b.ip}]` : b.ip}:${b.port}/${b.protocol} (${b.state})`).join(', ')}` : '',
         ]
           .filter(Boolean)
           .join('; ');

@@ -42,7 +42,6 @@ export async function diagnose(client: KubeClient, opts: DiagnoseOptions): Promi
   const checks = selectChecks(CHECKS, opts.only, opts.skip);
   const needs = new Set<FactKey>(['nodes', 'cilium']);
   for (const c of checks) for (const n of c.needs) needs.add(n);
-  if (!opts.target) needs.delete('services'); // without a Service only the prerequisites are checked
   const facts = await gatherFacts(client, {
     needs,
     ciliumNamespace: opts.ciliumNamespace,
