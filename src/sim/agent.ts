@@ -1,0 +1,237 @@
+// Commands inside the simulated cilium-agent container, dispatched on argv (never through a real shell).
+import { createReadStream, readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import {
+  cliFor,
+  renderBpftoolProgJson,
+  renderBpftoolProgText,
+  renderCiliumStatus,
+  serviceListJsonChunks,
+  serviceListTextChunks,
+} from './cilium-out.js';
+import type { AgentState, Cluster } from './cluster.js';
+import { resolveFixture } from './scenario.js';
+import { normalizeKpr } from '../cilium/config.js';
+
+export type Output = Iterable<string> | Readable;
+
+export type CommandResult =
+  | { hang: true }
+  | {
+      hang?: false;
+      exitCode: number;
+      stdout?: Output;
+      stderr?: string;
+    };
+
+export interface ExecContext {
+  cluster: Cluster;
+  /** Agent state for cilium pods, undefined for other pods. */
+  agent?: AgentState;
+  container: string;
+}
+
+const ok = (stdout: string | Output = ''): CommandResult => ({
+  exitCode: 0,
+  stdout: typeof stdout === 'string' ? [stdout] : stdout,
+});
+const fail = (code: number, stderr: string, stdout = ''): CommandResult => ({
+  exitCode: code,
+  stderr,
+  stdout: [stdout],
+});
+
+/** Split a `sh -c` script into words (single/double quotes, no expansions). */
+function words(script: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(script))) out.push(m[1] ?? m[2] ?? m[3]!);
+  return out;
+}
+
+const PATH_BINARIES = new Set([
+  'sh',
+  'bash',
+  'uname',
+  'mount',
+  'cat',
+  'echo',
+  'true',
+  'false',
+  'bpftool',
+  'ls',
+  'hostname',
+  'sleep',
+]);
+
+export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
+  const { cluster, agent } = ctx;
+  if (argv.length === 0)
+    return fail(
+      126,
+      'OCI runtime exec failed: exec failed: unable to start container process: exec: no command: unknown\n',
+    );
+  if (agent) {
+    if (cluster.execHangs(agent, argv)) return { hang: true };
+    const rec = cluster.recordedOutput(agent, argv);
+    if (rec) {
+      const file = resolveFixture(rec.fixture, cluster.scenario.file);
+      if (rec.stream === 'stderr') return { exitCode: rec.exitCode, stderr: readFileSync(file, 'utf8') };
+      return { exitCode: rec.exitCode, stdout: createReadStream(file) };
+    }
+  }
+  const [bin, ...args] = argv;
+  const name = bin!.split('/').pop()!;
+  const minor = cluster.scenario.minor;
+  const cli = cliFor(minor);
+  const isAgent = ctx.container === 'cilium-agent' && agent !== undefined;
+
+  if (name === 'sh' || name === 'bash') {
+    if (args[0] !== '-c' || args[1] === undefined) return ok('');
+    // `a || b`, `a; b` and `2>/dev/null` are common in diagnostic one-liners: run the first command only.
+    const first = args[1]
+      .split(/\s*(?:\|\||;|&&)\s*/)[0]!
+      .replace(/\s*2>\s*\/dev\/null/g, '')
+      .trim();
+    const w = words(first);
+    if (w[0] === 'exit') return { exitCode: Number(w[1] ?? 0) & 255, stdout: [''] };
+    if (w.length === 0) return ok('');
+    const r = runCommand(ctx, w);
+    if (!r.hang && r.exitCode === 127 && !PATH_BINARIES.has(w[0]!))
+      return fail(127, `${name}: 1: ${w[0]}: not found\n`);
+    return r;
+  }
+
+  switch (name) {
+    case 'true':
+      return ok('');
+    case 'false':
+      return fail(1, '');
+    case 'echo':
+      return ok(args.join(' ') + '\n');
+    case 'hostname':
+      return ok(`${agent?.node.name ?? 'pod'}\n`);
+    case 'uname':
+      if (args.includes('-r')) return ok(`${agent?.node.kernel ?? cluster.nodes[0]!.kernel}\n`);
+      if (args.includes('-a')) {
+        const k = agent?.node.kernel ?? cluster.nodes[0]!.kernel;
+        return ok(`Linux ${agent?.node.name ?? 'pod'} ${k} #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux\n`);
+      }
+      return ok('Linux\n');
+    case 'mount':
+      return ok(mounts(ctx, 'mount'));
+    case 'cat':
+      if (args[0] === '/proc/mounts' || args[0] === '/proc/self/mounts') return ok(mounts(ctx, 'proc'));
+      if (args[0] === '/proc/sys/kernel/osrelease') return ok(`${agent?.node.kernel ?? ''}\n`);
+      return fail(1, `cat: ${args[0] ?? ''}: No such file or directory\n`);
+    case 'ls':
+      return ok('');
+    case 'bpftool':
+      if (!isAgent) break;
+      return bpftool(ctx, args);
+    case 'cilium':
+    case 'cilium-dbg':
+      if (!isAgent || name !== cli) break;
+      return ciliumCli(ctx, name, args);
+    default:
+      break;
+  }
+  return fail(127, `exec: "${bin}": executable file not found in $PATH\n`);
+}
+
+function mounts(ctx: ExecContext, style: 'mount' | 'proc'): string {
+  const lines: [string, string, string, string][] = [
+    [
+      'overlay',
+      '/',
+      'overlay',
+      'rw,relatime,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/41/fs,upperdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/42/fs,workdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/42/work',
+    ],
+    ['proc', '/proc', 'proc', 'rw,nosuid,nodev,noexec,relatime'],
+    ['tmpfs', '/dev', 'tmpfs', 'rw,nosuid,size=65536k,mode=755'],
+    ['sysfs', '/sys', 'sysfs', 'rw,nosuid,nodev,noexec,relatime'],
+    ['cgroup2', '/run/cilium/cgroupv2', 'cgroup2', 'rw,nosuid,nodev,noexec,relatime'],
+  ];
+  if (!ctx.agent || ctx.cluster.bpffsMounted(ctx.agent))
+    lines.push(['bpf', '/sys/fs/bpf', 'bpf', 'rw,nosuid,nodev,noexec,relatime,mode=700']);
+  lines.push(['/dev/root', '/etc/hosts', 'ext4', 'rw,relatime,discard,errors=remount-ro']);
+  lines.push(['tmpfs', '/var/run/secrets/kubernetes.io/serviceaccount', 'tmpfs', 'ro,relatime,size=16252720k']);
+  if (style === 'proc') return lines.map(([d, m, t, o]) => `${d} ${m} ${t} ${o} 0 0\n`).join('');
+  return lines.map(([d, m, t, o]) => `${d} on ${m} type ${t} (${o})\n`).join('');
+}
+
+function bpftool(ctx: ExecContext, args: string[]): CommandResult {
+  let json = false;
+  const rest: string[] = [];
+  for (const a of args) {
+    if (a === '-j' || a === '--json' || a === '-p' || a === '--pretty') json = true;
+    else rest.push(a);
+  }
+  const [obj, verb] = rest;
+  if ((obj === 'prog' || obj === 'p') && (verb === undefined || verb === 'show' || verb === 'list')) {
+    const progs = ctx.cluster.programs(ctx.agent!);
+    if (json) return ok(progs.length ? renderBpftoolProgJson(progs) : '[]\n');
+    return ok(renderBpftoolProgText(progs));
+  }
+  if (obj === 'version' || obj === '--version' || obj === '-V')
+    return ok('bpftool v7.1.0\nusing libbpf v1.1\nfeatures: libbfd, skeletons\n');
+  return fail(255, `Error: unknown object or command: ${rest.join(' ')}\n`);
+}
+
+function ciliumCli(ctx: ExecContext, cli: string, args: string[]): CommandResult {
+  const { cluster, agent } = ctx;
+  const st = agent!;
+  const minor = cluster.scenario.minor;
+  const sub = args.filter((a) => !a.startsWith('-'));
+  const out = (() => {
+    const i = args.findIndex((a) => a === '-o' || a === '--output');
+    if (i >= 0) return args[i + 1];
+    const eq = args.find((a) => a.startsWith('-o=') || a.startsWith('--output='));
+    return eq?.split('=')[1];
+  })();
+  const cmd = sub.filter((s) => s !== out).join(' ');
+  if (cmd === 'version') {
+    const v = cluster.scenario.cilium.version;
+    return ok(
+      `Client: ${v} a1b2c3d4 2024-12-01T00:00:00+00:00 go version go1.22.10 linux/amd64\nDaemon: ${v} a1b2c3d4 2024-12-01T00:00:00+00:00 go version go1.22.10 linux/amd64\n`,
+    );
+  }
+  if (cmd === 'service list' || cmd === 'service ls') {
+    const rows = cluster.serviceMap(st);
+    if (out === 'json') return ok(serviceListJsonChunks(rows));
+    return ok(serviceListTextChunks(rows, minor));
+  }
+  if (cmd === 'status') {
+    const verbose = args.includes('--verbose') || args.includes('-v');
+    const brief = args.includes('--brief');
+    const progs = cluster.programs(st);
+    const failures =
+      progs.length === 0 || st.faults.some((f) => f.kind === 'bpf-programs-not-loaded')
+        ? ['endpoint-regeneration (last error: "loading eBPF collection into the kernel: invalid argument")']
+        : [];
+    if (brief) return failures.length ? fail(1, '', 'error\n') : ok('OK\n');
+    const nodes = cluster.nodes.length;
+    const text = renderCiliumStatus(
+      {
+        kpr: normalizeKpr(cluster.kprMode()) ?? 'disabled',
+        devices: [{ name: 'eth0', ips: [st.node.internalIP], directRouting: true }],
+        version: cluster.scenario.cilium.version,
+        ready: failures.length === 0,
+        failureMessage: failures[0],
+        controllersTotal: 32,
+        controllersFailing: failures.length,
+        kubernetesVersion: `${cluster.scenario.kubeletVersion.replace(/^v(\d+\.\d+).*/, '$1')} (${cluster.scenario.kubeletVersion}) [linux/amd64]`,
+        podCidr: st.node.podCidr,
+        allocatedIps: 4,
+        nodesReachable: nodes,
+        nodesTotal: nodes,
+        verbose,
+      },
+      minor,
+    );
+    return { exitCode: 0, stdout: [text] };
+  }
+  const first = sub[0] ?? '';
+  return fail(1, `Error: unknown command "${first}" for "${cli}"\nRun '${cli} --help' for usage.\n`);
+}

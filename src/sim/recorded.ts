@@ -1,0 +1,768 @@
+// Generated from /work/shared/fixtures/kube-apiserver (recorded kube-apiserver v1.24 responses): discovery
+// documents and Table column definitions, kept verbatim so kubectl and client-node see the real shapes.
+
+export const VERSION_BODY = {
+  major: '1',
+  minor: '24+',
+  gitVersion: 'v1.24.0-alpha.1',
+  gitCommit: 'e5f3f020084e16d045a02a9e118064e9aa0d7754',
+  gitTreeState: 'clean',
+  buildDate: '2021-12-23T00:00:00Z',
+  goVersion: 'go1.19.8',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+export const API_V1 = {
+  kind: 'APIResourceList',
+  groupVersion: 'v1',
+  resources: [
+    { name: 'bindings', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] },
+    {
+      name: 'componentstatuses',
+      singularName: '',
+      namespaced: false,
+      kind: 'ComponentStatus',
+      verbs: ['get', 'list'],
+      shortNames: ['cs'],
+    },
+    {
+      name: 'configmaps',
+      singularName: '',
+      namespaced: true,
+      kind: 'ConfigMap',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['cm'],
+      storageVersionHash: 'qFsyl6wFWjQ=',
+    },
+    {
+      name: 'endpoints',
+      singularName: '',
+      namespaced: true,
+      kind: 'Endpoints',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['ep'],
+      storageVersionHash: 'fWeeMqaN/OA=',
+    },
+    {
+      name: 'events',
+      singularName: '',
+      namespaced: true,
+      kind: 'Event',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['ev'],
+      storageVersionHash: 'r2yiGXH7wu8=',
+    },
+    {
+      name: 'limitranges',
+      singularName: '',
+      namespaced: true,
+      kind: 'LimitRange',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['limits'],
+      storageVersionHash: 'EBKMFVe6cwo=',
+    },
+    {
+      name: 'namespaces',
+      singularName: '',
+      namespaced: false,
+      kind: 'Namespace',
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['ns'],
+      storageVersionHash: 'Q3oi5N2YM8M=',
+    },
+    { name: 'namespaces/finalize', singularName: '', namespaced: false, kind: 'Namespace', verbs: ['update'] },
+    {
+      name: 'namespaces/status',
+      singularName: '',
+      namespaced: false,
+      kind: 'Namespace',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'nodes',
+      singularName: '',
+      namespaced: false,
+      kind: 'Node',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['no'],
+      storageVersionHash: 'XwShjMxG9Fs=',
+    },
+    {
+      name: 'nodes/proxy',
+      singularName: '',
+      namespaced: false,
+      kind: 'NodeProxyOptions',
+      verbs: ['create', 'delete', 'get', 'patch', 'update'],
+    },
+    { name: 'nodes/status', singularName: '', namespaced: false, kind: 'Node', verbs: ['get', 'patch', 'update'] },
+    {
+      name: 'persistentvolumeclaims',
+      singularName: '',
+      namespaced: true,
+      kind: 'PersistentVolumeClaim',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['pvc'],
+      storageVersionHash: 'QWTyNDq0dC4=',
+    },
+    {
+      name: 'persistentvolumeclaims/status',
+      singularName: '',
+      namespaced: true,
+      kind: 'PersistentVolumeClaim',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'persistentvolumes',
+      singularName: '',
+      namespaced: false,
+      kind: 'PersistentVolume',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['pv'],
+      storageVersionHash: 'HN/zwEC+JgM=',
+    },
+    {
+      name: 'persistentvolumes/status',
+      singularName: '',
+      namespaced: false,
+      kind: 'PersistentVolume',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'pods',
+      singularName: '',
+      namespaced: true,
+      kind: 'Pod',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['po'],
+      categories: ['all'],
+      storageVersionHash: 'xPOwRZ+Yhw8=',
+    },
+    { name: 'pods/attach', singularName: '', namespaced: true, kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+    { name: 'pods/binding', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] },
+    {
+      name: 'pods/ephemeralcontainers',
+      singularName: '',
+      namespaced: true,
+      kind: 'Pod',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'pods/eviction',
+      singularName: '',
+      namespaced: true,
+      group: 'policy',
+      version: 'v1',
+      kind: 'Eviction',
+      verbs: ['create'],
+    },
+    { name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] },
+    { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+    {
+      name: 'pods/portforward',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodPortForwardOptions',
+      verbs: ['create', 'get'],
+    },
+    {
+      name: 'pods/proxy',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodProxyOptions',
+      verbs: ['create', 'delete', 'get', 'patch', 'update'],
+    },
+    { name: 'pods/status', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+    {
+      name: 'podtemplates',
+      singularName: '',
+      namespaced: true,
+      kind: 'PodTemplate',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      storageVersionHash: 'LIXB2x4IFpk=',
+    },
+    {
+      name: 'replicationcontrollers',
+      singularName: '',
+      namespaced: true,
+      kind: 'ReplicationController',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['rc'],
+      categories: ['all'],
+      storageVersionHash: 'Jond2If31h0=',
+    },
+    {
+      name: 'replicationcontrollers/scale',
+      singularName: '',
+      namespaced: true,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'replicationcontrollers/status',
+      singularName: '',
+      namespaced: true,
+      kind: 'ReplicationController',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'resourcequotas',
+      singularName: '',
+      namespaced: true,
+      kind: 'ResourceQuota',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['quota'],
+      storageVersionHash: '8uhSgffRX6w=',
+    },
+    {
+      name: 'resourcequotas/status',
+      singularName: '',
+      namespaced: true,
+      kind: 'ResourceQuota',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'secrets',
+      singularName: '',
+      namespaced: true,
+      kind: 'Secret',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      storageVersionHash: 'S6u1pOWzb84=',
+    },
+    {
+      name: 'serviceaccounts',
+      singularName: '',
+      namespaced: true,
+      kind: 'ServiceAccount',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['sa'],
+      storageVersionHash: 'pbx9ZvyFpBE=',
+    },
+    {
+      name: 'serviceaccounts/token',
+      singularName: '',
+      namespaced: true,
+      group: 'authentication.k8s.io',
+      version: 'v1',
+      kind: 'TokenRequest',
+      verbs: ['create'],
+    },
+    {
+      name: 'services',
+      singularName: '',
+      namespaced: true,
+      kind: 'Service',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['svc'],
+      categories: ['all'],
+      storageVersionHash: '0/CO1lhkEBI=',
+    },
+    {
+      name: 'services/proxy',
+      singularName: '',
+      namespaced: true,
+      kind: 'ServiceProxyOptions',
+      verbs: ['create', 'delete', 'get', 'patch', 'update'],
+    },
+    { name: 'services/status', singularName: '', namespaced: true, kind: 'Service', verbs: ['get', 'patch', 'update'] },
+  ],
+};
+
+export const APPS_V1 = {
+  kind: 'APIResourceList',
+  apiVersion: 'v1',
+  groupVersion: 'apps/v1',
+  resources: [
+    {
+      name: 'controllerrevisions',
+      singularName: '',
+      namespaced: true,
+      kind: 'ControllerRevision',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      storageVersionHash: '85nkx63pcBU=',
+    },
+    {
+      name: 'daemonsets',
+      singularName: '',
+      namespaced: true,
+      kind: 'DaemonSet',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['ds'],
+      categories: ['all'],
+      storageVersionHash: 'dd7pWHUlMKQ=',
+    },
+    {
+      name: 'daemonsets/status',
+      singularName: '',
+      namespaced: true,
+      kind: 'DaemonSet',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'deployments',
+      singularName: '',
+      namespaced: true,
+      kind: 'Deployment',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['deploy'],
+      categories: ['all'],
+      storageVersionHash: '8aSe+NMegvE=',
+    },
+    {
+      name: 'deployments/scale',
+      singularName: '',
+      namespaced: true,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'deployments/status',
+      singularName: '',
+      namespaced: true,
+      kind: 'Deployment',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'replicasets',
+      singularName: '',
+      namespaced: true,
+      kind: 'ReplicaSet',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['rs'],
+      categories: ['all'],
+      storageVersionHash: 'P1RzHs8/mWQ=',
+    },
+    {
+      name: 'replicasets/scale',
+      singularName: '',
+      namespaced: true,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'replicasets/status',
+      singularName: '',
+      namespaced: true,
+      kind: 'ReplicaSet',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'statefulsets',
+      singularName: '',
+      namespaced: true,
+      kind: 'StatefulSet',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['sts'],
+      categories: ['all'],
+      storageVersionHash: 'H+vl74LkKdo=',
+    },
+    {
+      name: 'statefulsets/scale',
+      singularName: '',
+      namespaced: true,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    },
+    {
+      name: 'statefulsets/status',
+      singularName: '',
+      namespaced: true,
+      kind: 'StatefulSet',
+      verbs: ['get', 'patch', 'update'],
+    },
+  ],
+};
+
+export const DISCOVERY_V1 = {
+  kind: 'APIResourceList',
+  apiVersion: 'v1',
+  groupVersion: 'discovery.k8s.io/v1',
+  resources: [
+    {
+      name: 'endpointslices',
+      singularName: '',
+      namespaced: true,
+      kind: 'EndpointSlice',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      storageVersionHash: 'Nx3SIv6I0mE=',
+    },
+  ],
+};
+
+export const APIS = {
+  kind: 'APIGroupList',
+  apiVersion: 'v1',
+  groups: [
+    {
+      name: 'apps',
+      versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
+      preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
+    },
+    {
+      name: 'authorization.k8s.io',
+      versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }],
+      preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' },
+    },
+    {
+      name: 'discovery.k8s.io',
+      versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }],
+      preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' },
+    },
+  ],
+};
+
+export const COLUMNS: Record<
+  string,
+  { name: string; type: string; format: string; description: string; priority: number }[]
+> = {
+  pods: [
+    {
+      name: 'Name',
+      type: 'string',
+      format: 'name',
+      description:
+        'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: http://kubernetes.io/docs/user-guide/identifiers#names',
+      priority: 0,
+    },
+    {
+      name: 'Ready',
+      type: 'string',
+      format: '',
+      description: 'The aggregate readiness state of this pod for accepting traffic.',
+      priority: 0,
+    },
+    {
+      name: 'Status',
+      type: 'string',
+      format: '',
+      description: 'The aggregate status of the containers in this pod.',
+      priority: 0,
+    },
+    {
+      name: 'Restarts',
+      type: 'string',
+      format: '',
+      description:
+        'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+      priority: 0,
+    },
+    {
+      name: 'Age',
+      type: 'string',
+      format: '',
+      description:
+        'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+      priority: 0,
+    },
+    {
+      name: 'IP',
+      type: 'string',
+      format: '',
+      description: 'IP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.',
+      priority: 1,
+    },
+    {
+      name: 'Node',
+      type: 'string',
+      format: '',
+      description:
+        'NodeName is a request to schedule this pod onto a specific node. If it is non-empty, the scheduler simply schedules this pod onto that node, assuming that it fits resource requirements.',
+      priority: 1,
+    },
+    {
+      name: 'Nominated Node',
+      type: 'string',
+      format: '',
+      description:
+        'nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.',
+      priority: 1,
+    },
+    {
+      name: 'Readiness Gates',
+      type: 'string',
+      format: '',
+      description:
+        'If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to "True" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates',
+      priority: 1,
+    },
+  ],
+  nodes: [
+    {
+      name: 'Name',
+      type: 'string',
+      format: 'name',
+      description:
+        'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: http://kubernetes.io/docs/user-guide/identifiers#names',
+      priority: 0,
+    },
+    { name: 'Status', type: 'string', format: '', description: 'The status of the node', priority: 0 },
+    { name: 'Roles', type: 'string', format: '', description: 'The roles of the node', priority: 0 },
+    {
+      name: 'Age',
+      type: 'string',
+      format: '',
+      description:
+        'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+      priority: 0,
+    },
+    { name: 'Version', type: 'string', format: '', description: 'Kubelet Version reported by the node.', priority: 0 },
+    {
+      name: 'Internal-IP',
+      type: 'string',
+      format: '',
+      description:
+        'List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/concepts/nodes/node/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See http://pr.k8s.io/79391 for an example.',
+      priority: 1,
+    },
+    {
+      name: 'External-IP',
+      type: 'string',
+      format: '',
+      description:
+        'List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/concepts/nodes/node/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See http://pr.k8s.io/79391 for an example.',
+      priority: 1,
+    },
+    {
+      name: 'OS-Image',
+      type: 'string',
+      format: '',
+      description: 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).',
+      priority: 1,
+    },
+    {
+      name: 'Kernel-Version',
+      type: 'string',
+      format: '',
+      description: "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+      priority: 1,
+    },
+    {
+      name: 'Container-Runtime',
+      type: 'string',
+      format: '',
+      description: 'ContainerRuntime Version reported by the node through runtime remote API (e.g. docker://1.5.0).',
+      priority: 1,
+    },
+  ],
+  services: [
+    {
+      name: 'Name',
+      type: 'string',
+      format: 'name',
+      description:
+        'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: http://kubernetes.io/docs/user-guide/identifiers#names',
+      priority: 0,
+    },
+    {
+      name: 'Type',
+      type: 'string',
+      format: '',
+      description:
+        'type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. "ClusterIP" allocates a cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by the selector or if that is not specified, by manual construction of an Endpoints object or EndpointSlice objects. If clusterIP is "None", no virtual IP is allocated and the endpoints are published as a set of endpoints rather than a virtual IP. "NodePort" builds on ClusterIP and allocates a port on every node which routes to the same endpoints as the clusterIP. "LoadBalancer" builds on NodePort and creates an external load-balancer (if supported in the current cloud) which routes to the same endpoints as the clusterIP. "ExternalName" aliases this service to the specified externalName. Several other fields do not apply to ExternalName services. More info: https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types',
+      priority: 0,
+    },
+    {
+      name: 'Cluster-IP',
+      type: 'string',
+      format: '',
+      description:
+        'clusterIP is the IP address of the service and is usually assigned randomly. If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be blank) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are "None", empty string (""), or a valid IP address. Setting this to "None" makes a "headless service" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies',
+      priority: 0,
+    },
+    {
+      name: 'External-IP',
+      type: 'string',
+      format: '',
+      description:
+        'externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.  These IPs are not managed by Kubernetes.  The user is responsible for ensuring that traffic arrives at a node with this IP.  A common example is external load-balancers that are not part of the Kubernetes system.',
+      priority: 0,
+    },
+    {
+      name: 'Port(s)',
+      type: 'string',
+      format: '',
+      description:
+        'The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies',
+      priority: 0,
+    },
+    {
+      name: 'Age',
+      type: 'string',
+      format: '',
+      description:
+        'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+      priority: 0,
+    },
+    {
+      name: 'Selector',
+      type: 'string',
+      format: '',
+      description:
+        'Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/',
+      priority: 1,
+    },
+  ],
+  daemonsets: [
+    {
+      name: 'Name',
+      type: 'string',
+      format: 'name',
+      description:
+        'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: http://kubernetes.io/docs/user-guide/identifiers#names',
+      priority: 0,
+    },
+    {
+      name: 'Desired',
+      type: 'integer',
+      format: '',
+      description:
+        'The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod). More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/',
+      priority: 0,
+    },
+    {
+      name: 'Current',
+      type: 'integer',
+      format: '',
+      description:
+        'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/',
+      priority: 0,
+    },
+    {
+      name: 'Ready',
+      type: 'integer',
+      format: '',
+      description:
+        'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.',
+      priority: 0,
+    },
+    {
+      name: 'Up-to-date',
+      type: 'integer',
+      format: '',
+      description: 'The total number of nodes that are running updated daemon pod',
+      priority: 0,
+    },
+    {
+      name: 'Available',
+      type: 'integer',
+      format: '',
+      description:
+        'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)',
+      priority: 0,
+    },
+    {
+      name: 'Node Selector',
+      type: 'string',
+      format: '',
+      description:
+        "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/",
+      priority: 0,
+    },
+    {
+      name: 'Age',
+      type: 'string',
+      format: '',
+      description:
+        'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+      priority: 0,
+    },
+    {
+      name: 'Containers',
+      type: 'string',
+      format: '',
+      description: 'Names of each container in the template.',
+      priority: 1,
+    },
+    {
+      name: 'Images',
+      type: 'string',
+      format: '',
+      description: 'Images referenced by each container in the template.',
+      priority: 1,
+    },
+    {
+      name: 'Selector',
+      type: 'string',
+      format: '',
+      description:
+        'A label query over pods that are managed by the daemon set. Must match in order to be controlled. If empty, defaulted to labels on Pod template. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors',
+      priority: 1,
+    },
+  ],
+  endpointslices: [
+    {
+      name: 'Name',
+      type: 'string',
+      format: 'name',
+      description:
+        'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: http://kubernetes.io/docs/user-guide/identifiers#names',
+      priority: 0,
+    },
+    {
+      name: 'AddressType',
+      type: 'string',
+      format: '',
+      description:
+        'addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation. The following address types are currently supported: * IPv4: Represents an IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified Domain Name.',
+      priority: 0,
+    },
+    {
+      name: 'Ports',
+      type: 'string',
+      format: '',
+      description:
+        'ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. When ports is empty, it indicates that there are no defined ports. When a port is defined with a nil port value, it indicates "all ports". Each slice may include a maximum of 100 ports.',
+      priority: 0,
+    },
+    {
+      name: 'Endpoints',
+      type: 'string',
+      format: '',
+      description:
+        'endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.',
+      priority: 0,
+    },
+    {
+      name: 'Age',
+      type: 'string',
+      format: '',
+      description:
+        'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+      priority: 0,
+    },
+  ],
+  configmaps: [
+    {
+      name: 'Name',
+      type: 'string',
+      format: 'name',
+      description:
+        'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: http://kubernetes.io/docs/user-guide/identifiers#names',
+      priority: 0,
+    },
+    {
+      name: 'Data',
+      type: 'string',
+      format: '',
+      description:
+        "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
+      priority: 0,
+    },
+    {
+      name: 'Age',
+      type: 'string',
+      format: '',
+      description:
+        'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+      priority: 0,
+    },
+  ],
+};
