@@ -147,7 +147,14 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
         }),
       );
     };
-    run('agentLogs', facts.agentLogs, () => readAgentLog(client, a, opts.logTail ?? 5000, timeoutMs));
+    // Logs stay readable when the agent crash loops (the previous container's), so no running check.
+    if (needs.has('agentLogs'))
+      tasks.push(
+        client.pool(async () => {
+          facts.agentLogs.set(a.node, await settle(readAgentLog(client, a, opts.logTail ?? 5000, timeoutMs)));
+          tick();
+        }),
+      );
     run('bpfPrograms', facts.bpfPrograms, async () => {
       const j = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', '-j', 'prog', 'show'], { timeoutMs });
       if (j.exitCode === 0) {

@@ -1,0 +1,106 @@
+// `kdiag doctor clusterip` end to end: the built CLI against the simulator, as a user runs it.
+import { startSim, type SimHandle } from '../../src/sim/index.js';
+import { json, kdiag } from '../helpers/cli.js';
+
+const agents = (sim: SimHandle) =>
+  new Map(sim.pods('kube-system').filter((p: any) => p.metadata.labels?.['k8s-app'] === 'cilium').map((p: any) => [p.spec.nodeName, p.metadata.name]));
+
+describe('doctor clusterip CLI', () => {
+  test('healthy: exit 0, empty rootCauses in JSON', async () => {
+    const sim = await startSim({ scenario: 'healthy', port: 0 });
+    try {
+      const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+      expect(r.exitCode).toBe(0);
+      const d = json(r);
+      expect(d.kind).toBe('Diagnosis');
+      expect(d.rootCauses).toEqual([]);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  test('bpf-programs-not-loaded: table shows verdict, evidence and exact fix commands; exit 1', async () => {
+    const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
+    try {
+      const before = agents(sim);
+      const r = await kdiag(['doctor', 'clusterip'], { kubeconfig: sim.kubeconfigPath });
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toMatch(/VERDICT: .*\[bpf-programs-not-loaded\]/);
+      expect(r.stdout).toContain('affected: node-2, node-4');
+      expect(r.stdout).toContain(`kubectl -n kube-system delete pod ${before.get('node-2')}`);
+      expect(r.stdout).toContain(`kubectl -n kube-system delete pod ${before.get('node-4')}`);
+      expect(r.stdout).not.toContain(before.get('node-1')!);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  test('--fix --dry-run prints the exact commands and changes nothing', async () => {
+    const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
+    try {
+      const before = sim.pods('kube-system').map((p: any) => p.metadata.uid).sort();
+      const r = await kdiag(['doctor', 'clusterip', '--fix', '--dry-run'], { kubeconfig: sim.kubeconfigPath });
+      expect(r.stdout).toContain('DRY RUN');
+      expect(r.stdout).toMatch(/kubectl -n kube-system delete pod cilium-\w+/);
+      expect(sim.pods('kube-system').map((p: any) => p.metadata.uid).sort()).toEqual(before);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  test('--fix --yes restarts only the affected agents, then reports healthy', async () => {
+    const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
+    try {
+      const before = agents(sim);
+      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+      const d = json(r);
+      expect(d.fix.applied).toBe(true);
+      expect(d.fix.steps.map((s: any) => [s.node, s.outcome])).toEqual([
+        ['node-2', 'recovered'],
+        ['node-4', 'recovered'],
+      ]);
+      expect(d.fix.before.map((c: any) => c.id)).toContain('bpf-programs-not-loaded');
+      expect(d.rootCauses).toEqual([]);
+      expect(r.exitCode).toBe(0);
+      const after = agents(sim);
+      for (const n of ['node-1', 'node-3', 'node-5']) expect(after.get(n)).toBe(before.get(n));
+      for (const n of ['node-2', 'node-4']) expect(after.get(n)).not.toBe(before.get(n));
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  test('kernel-too-old: --fix --yes restarts nothing and says what must change', async () => {
+    const sim = await startSim({ scenario: 'kernel-too-old', port: 0 });
+    try {
+      const before = sim.pods('kube-system').map((p: any) => p.metadata.uid).sort();
+      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes'], { kubeconfig: sim.kubeconfigPath });
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toMatch(/VERDICT: .*\[kernel-too-old\]/);
+      expect(r.stdout).toMatch(/a restart will not fix this/);
+      expect(r.stdout).toContain('--fix: nothing kdiag may safely fix');
+      expect(sim.pods('kube-system').map((p: any) => p.metadata.uid).sort()).toEqual(before);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  test('--fix without --yes refuses to prompt when stdin is not a terminal', async () => {
+    const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
+    try {
+      const r = await kdiag(['doctor', 'clusterip', '--fix'], { kubeconfig: sim.kubeconfigPath });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/refusing to prompt.*not a terminal/);
+      expect(r.stderr).toMatch(/--yes/);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  test('bad Service reference is a usage error (exit 2, one line, no stack)', async () => {
+    const r = await kdiag(['doctor', 'clusterip', 'default/web;rm -rf /', '--kubeconfig', '/nonexistent']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/invalid Service/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
