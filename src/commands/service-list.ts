@@ -59,6 +59,11 @@ export default class ServiceList extends BaseCommand {
     if (format === 'json' || format === 'yaml') process.stdout.write(renderData(report, format) + '\n');
     else process.stdout.write(renderServiceTable(report, format === 'wide'));
     if (flags['fail-on-drift'] && report.summary.notOk > 0) process.exitCode = EXIT.PROBLEMS;
+    if (report.summary.nodes > 0 && report.summary.nodesUnknown === report.summary.nodes) {
+      // Nothing was compared: that is "could not run", not a clean result.
+      process.stderr.write(`Error: no agent could be asked for its load-balancer map (first reason: ${report.nodes[0].reason})\n`);
+      process.exitCode = EXIT.CANNOT_RUN;
+    }
     return report;
   }
 }
