@@ -1,0 +1,86 @@
+// Detects nodes where the eBPF programs the config needs (socket LB, tc on pods/host/devices/overlay, XDP) are not loaded (source: `bpftool prog show` per node vs src/cilium/programs.ts).
+import { readCiliumConfig } from '../cilium/config.js';
+import { isCiliumProgram, matchesProgram, requiredPrograms, type RequiredProgram } from '../cilium/programs.js';
+import { agentNodes, capped, finding, perNode, restartRemediation } from './util.js';
+import type { BpfProgram } from '../cilium/types.js';
+import type { Facts } from '../engine/facts.js';
+import type { Check, Finding } from '../engine/types.js';
+
+const ID = 'bpf-programs';
+
+/** A program as bpftool's text format prints its first line. */
+export const programLine = (p: BpfProgram): string =>
+  `${p.id}: ${p.type}  name ${p.name}${p.tag ? `  tag ${p.tag}` : ''}`;
+
+/** Required programs with no loaded match. Unknown minor: either naming (1.13+ `cil_*` or older) counts. */
+export function missingPrograms(
+  progs: BpfProgram[],
+  required: RequiredProgram[],
+  alt?: RequiredProgram[],
+): RequiredProgram[] {
+  const has = (r: RequiredProgram | undefined): boolean =>
+    !!r && progs.some((p) => p.type === r.type && matchesProgram(p.name, r.name));
+  return required.filter((r, i) => !has(r) && !has(alt?.[i]));
+}
+
+export const bpfPrograms: Check = {
+  id: ID,
+  title: "Cilium's eBPF programs are loaded on every node",
+  needs: ['config', 'bpfPrograms'],
+  rbac: ['get configmaps in <cilium-ns>', 'create pods/exec in <cilium-ns>'],
+  run(facts: Facts): Finding[] {
+    if (!facts.config.ok) return [];
+    const cfg = readCiliumConfig(facts.config.value);
+    const minor = facts.cilium.ok ? facts.cilium.value.minor : undefined;
+    const required = requiredPrograms(cfg, minor ?? 13);
+    // Same order and length for both namings, so index i is the same logical program.
+    const alt = minor === undefined ? requiredPrograms(cfg, 12) : undefined;
+    return perNode(
+      ID,
+      '`bpftool prog show`',
+      agentNodes(facts, facts.bpfPrograms),
+      facts.bpfPrograms,
+      (node, progs) => {
+        const cilium = progs.filter(isCiliumProgram);
+        const listing = {
+          source: 'bpftool prog show',
+          node,
+          excerpt: cilium.length ? capped(cilium.map(programLine), 30) : '(no Cilium programs loaded)',
+        };
+        const missing = missingPrograms(progs, required, alt);
+        if (!missing.length) {
+          return [
+            finding(ID, 'loaded', {
+              status: 'pass',
+              node,
+              message: `all ${required.length} required programs loaded`,
+              evidence: [listing],
+            }),
+          ];
+        }
+        const expected = {
+          source: 'required by config',
+          node,
+          excerpt: missing.map((r) => `${r.type} ${r.name} — ${r.reason}`).join('\n'),
+        };
+        const none = cilium.length === 0;
+        return [
+          finding(ID, none ? 'none-loaded' : 'missing', {
+            status: 'fail',
+            node,
+            message: none
+              ? `no Cilium eBPF programs are loaded on ${node}: ClusterIP traffic is not load-balanced there`
+              : `${missing.length} required program(s) not loaded on ${node}: ${missing.map((m) => m.name).join(', ')}`,
+            evidence: [listing, expected],
+            cause: 'bpf-programs-not-loaded',
+            remediation: restartRemediation(
+              facts,
+              [node],
+              'restart the agent on this node so it reloads its programs (after checking its logs for why they failed)',
+            ),
+          }),
+        ];
+      },
+    );
+  },
+};

@@ -1,0 +1,93 @@
+// Small helpers shared by the checks (not a check itself; not in the registry).
+import type { Facts, Gathered } from '../engine/facts.js';
+import type { Evidence, Finding, Remediation, Status } from '../engine/types.js';
+
+export interface FindingInit {
+  status: Status;
+  subject?: string;
+  node?: string;
+  message: string;
+  evidence?: Evidence[];
+  cause?: string;
+  remediation?: Remediation;
+}
+
+export function finding(check: string, reason: string, init: FindingInit): Finding {
+  const f: Finding = {
+    id: `${check}/${reason}`,
+    check,
+    status: init.status,
+    subject: init.subject ?? (init.node ? `node/${init.node}` : 'cluster'),
+    message: init.message,
+    evidence: init.evidence ?? [],
+  };
+  if (init.node) f.node = init.node;
+  if (init.cause) f.cause = init.cause;
+  if (init.remediation) f.remediation = init.remediation;
+  return f;
+}
+
+/** `unknown` for one node whose fact was not gathered: never pass on data not seen. */
+export function nodeUnknown(check: string, node: string, what: string, error: string): Finding {
+  return finding(check, 'unknown', { status: 'unknown', node, message: `${what} not gathered: ${error}` });
+}
+
+/**
+ * The nodes a per-node check judges: every node with an agent pod, plus any node a per-node fact was
+ * gathered for. Sorted for stable output.
+ */
+export function agentNodes(facts: Facts, ...maps: Map<string, unknown>[]): string[] {
+  const s = new Set<string>();
+  if (facts.agents.ok) for (const n of facts.agents.value.keys()) s.add(n);
+  for (const m of maps) for (const n of m.keys()) s.add(n);
+  return [...s].sort();
+}
+
+/** Run `fn` for each node's gathered fact; nodes whose fact is missing or failed get `unknown`. */
+export function perNode<T>(
+  check: string,
+  what: string,
+  nodes: string[],
+  map: Map<string, Gathered<T>>,
+  fn: (node: string, value: T) => Finding[],
+): Finding[] {
+  const out: Finding[] = [];
+  for (const node of nodes) {
+    const g = map.get(node);
+    if (!g) out.push(nodeUnknown(check, node, what, 'no result for this node'));
+    else if (!g.ok) out.push(nodeUnknown(check, node, what, g.error));
+    else out.push(...fn(node, g.value));
+  }
+  return out;
+}
+
+/** The Cilium namespace, as the DaemonSet was found (for commands); `kube-system` when not known. */
+export function ciliumNamespace(facts: Facts): string {
+  return facts.cilium.ok ? facts.cilium.value.namespace : 'kube-system';
+}
+
+export function agentPodName(facts: Facts, node: string): string | undefined {
+  return facts.agents.ok ? facts.agents.value.get(node)?.name : undefined;
+}
+
+/** `kubectl -n NS delete pod A B` for the agents on these nodes (only pods the facts name). */
+export function restartRemediation(facts: Facts, nodes: string[], summary: string): Remediation | undefined {
+  const pods = nodes.map((n) => agentPodName(facts, n)).filter((p): p is string => !!p);
+  if (!pods.length) return undefined;
+  return {
+    summary,
+    commands: [`kubectl -n ${ciliumNamespace(facts)} delete pod ${pods.join(' ')}`],
+    autoFixable: true,
+  };
+}
+
+/** The first N items, and "… (+K more)" for evidence excerpts. */
+export function capped(lines: string[], n = 20): string {
+  const head = lines.slice(0, n);
+  if (lines.length > n) head.push(`… (+${lines.length - n} more)`);
+  return head.join('\n');
+}
+
+export function configValue(facts: Facts, key: string): string | undefined {
+  return facts.config.ok ? facts.config.value[key] : undefined;
+}

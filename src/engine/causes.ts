@@ -1,0 +1,112 @@
+// The root-cause catalogue, as data. Findings point at these ids (`Finding.cause`); rank.ts orders them by
+// specificity and fix-plan.ts only restarts agents for causes a restart can fix.
+
+export interface CauseDef {
+  id: string;
+  title: string;
+  /** Deleting the agent pods on the affected nodes (the DaemonSet recreates them) can fix it. */
+  fixableByRestart: boolean;
+  /**
+   * Higher = more specific: explains more of the symptom's chain. On one node, a higher-specificity cause
+   * outranks a lower one it explains (an old kernel explains missing programs, not the other way round).
+   */
+  specificity: number;
+  /** For causes a restart cannot fix: what must change instead. */
+  whatToChange?: string;
+  /** Lower-specificity causes this one explains when both show on the same node. */
+  explains?: string[];
+}
+
+export const CAUSES: readonly CauseDef[] = [
+  {
+    id: 'cilium-not-installed',
+    title: 'Cilium is not installed (no agent DaemonSet found)',
+    fixableByRestart: false,
+    specificity: 100,
+    whatToChange: 'install Cilium (or point --cilium-namespace at the namespace it runs in)',
+    explains: ['agent-not-ready', 'bpf-programs-not-loaded', 'service-map-stale'],
+  },
+  {
+    id: 'kernel-too-old',
+    title: 'Node kernel is older than this Cilium version or its enabled features require',
+    fixableByRestart: false,
+    specificity: 90,
+    whatToChange: 'upgrade the node kernel (see the finding for the minimum), or disable the feature that needs it',
+    explains: ['bpf-programs-not-loaded', 'agent-not-ready', 'service-map-stale'],
+  },
+  {
+    id: 'missing-capabilities',
+    title: 'The cilium-agent container lacks the Linux capabilities it needs',
+    fixableByRestart: false,
+    specificity: 85,
+    whatToChange:
+      'add the capabilities to the agent container (helm securityContext.capabilities.ciliumAgent) or set privileged: true, then roll the DaemonSet',
+    explains: ['bpf-programs-not-loaded', 'agent-not-ready', 'service-map-stale'],
+  },
+  {
+    id: 'bpffs-not-mounted',
+    title: 'No BPF filesystem is mounted at /sys/fs/bpf on the node',
+    fixableByRestart: false,
+    specificity: 80,
+    whatToChange:
+      'mount bpffs on the host (`mount bpffs /sys/fs/bpf -t bpf`, persisted via a systemd sys-fs-bpf.mount unit) before the agent starts',
+    explains: ['bpf-programs-not-loaded', 'agent-not-ready', 'service-map-stale'],
+  },
+  {
+    id: 'invalid-config',
+    title: 'The Cilium configuration is invalid',
+    fixableByRestart: false,
+    specificity: 80,
+    whatToChange: 'fix the cilium-config ConfigMap / helm values named in the agent log, then roll the DaemonSet',
+    explains: ['agent-not-ready', 'bpf-programs-not-loaded', 'service-map-stale'],
+  },
+  {
+    id: 'kube-proxy-conflict',
+    title: 'kube-proxy is running while Cilium replaces it',
+    fixableByRestart: false,
+    specificity: 60,
+    whatToChange:
+      'remove kube-proxy (delete its DaemonSet and flush its iptables rules on each node), or turn kube-proxy replacement off',
+  },
+  {
+    id: 'bpf-map-memory',
+    title: 'The agent could not allocate BPF maps (memory/rlimit)',
+    fixableByRestart: false,
+    specificity: 70,
+    whatToChange: 'give the node more memory or lower bpf map sizes (bpf-map-dynamic-size-ratio, bpf-ct-global-*-max)',
+    explains: ['bpf-programs-not-loaded', 'agent-not-ready'],
+  },
+  {
+    id: 'bpf-programs-not-loaded',
+    title: "Cilium's eBPF programs are not loaded on the node",
+    fixableByRestart: true,
+    specificity: 50,
+    explains: ['service-map-stale'],
+  },
+  {
+    id: 'agent-not-ready',
+    title: 'The Cilium agent on the node is missing, not Ready or crash-looping',
+    fixableByRestart: true,
+    specificity: 40,
+    explains: ['service-map-stale'],
+  },
+  {
+    id: 'service-map-stale',
+    title: "The agent's BPF service map disagrees with the Service's endpoints",
+    fixableByRestart: true,
+    specificity: 30,
+  },
+  {
+    id: 'no-ready-endpoints',
+    title: 'The Service has no ready endpoints (not a datapath fault)',
+    fixableByRestart: false,
+    specificity: 95,
+    whatToChange: "make the Service's pods Ready (check the selector, readiness probes and the pods' logs)",
+  },
+];
+
+const BY_ID = new Map(CAUSES.map((c) => [c.id, c]));
+
+export function causeById(id: string): CauseDef | undefined {
+  return BY_ID.get(id);
+}

@@ -1,0 +1,155 @@
+// Fix planning: restart (delete) only the Cilium agent pods on the nodes a restart-fixable cause affects,
+// in batches of --max-unavailable; never all agents by label. Everything else is listed as not fixable,
+// with what must change instead.
+import { causeById } from './causes.js';
+import type { RootCause } from './rank.js';
+import type { AgentPodFact, CiliumInstallFact, Facts } from './facts.js';
+
+export interface RestartAction {
+  kind: 'restart-agent';
+  node: string;
+  namespace: string;
+  pod: string;
+  /** Causes this restart addresses. */
+  causes: string[];
+  /** Exact command, as shown by --dry-run. */
+  command: string;
+  argv: string[];
+}
+
+export interface RefusedNode {
+  node: string;
+  pod?: string;
+  cause: string;
+  reason: string;
+}
+
+export interface NotFixable {
+  cause: string;
+  title: string;
+  nodes: string[];
+  whatToChange: string;
+}
+
+export interface FixPlan {
+  /** One entry per pod, in order. */
+  actions: RestartAction[];
+  /** Actions grouped by at most maxUnavailable pods; wait for Ready between batches. */
+  batches: RestartAction[][];
+  /** One `kubectl delete pod` per batch (what --dry-run prints). */
+  commands: string[];
+  refused: RefusedNode[];
+  notFixable: NotFixable[];
+  maxUnavailable: number;
+}
+
+export const kubectlDeletePodArgv = (namespace: string, pods: string[]): string[] => [
+  'kubectl',
+  '-n',
+  namespace,
+  'delete',
+  'pod',
+  ...pods,
+];
+
+export function planFixes(causes: RootCause[], facts: Facts, opts: { maxUnavailable?: number } = {}): FixPlan {
+  const maxUnavailable = Math.max(1, Math.floor(opts.maxUnavailable ?? 1));
+  const refused: RefusedNode[] = [];
+  const notFixable: NotFixable[] = [];
+  const byNode = new Map<string, RestartAction>();
+
+  // Nodes where a cause a restart cannot fix is present: restarting there would not help.
+  const blockedBy = new Map<string, string>();
+  const notRestartable = new Set(causes.filter((c) => !c.fixableByRestart).map((c) => c.id));
+  for (const c of causes) {
+    if (c.fixableByRestart) continue;
+    if (c.confidence === 'low') continue;
+    notFixable.push({
+      cause: c.id,
+      title: c.title,
+      nodes: c.nodes,
+      whatToChange: c.whatToChange ?? causeById(c.id)?.whatToChange ?? 'see the finding evidence',
+    });
+    if (c.id === 'no-ready-endpoints') continue; // a Service's pods, not a node's datapath
+    for (const n of c.nodes) if (!blockedBy.has(n)) blockedBy.set(n, c.id);
+  }
+
+  const install = facts.cilium.ok ? facts.cilium.value : undefined;
+  const agents = facts.agents.ok ? facts.agents.value : undefined;
+
+  for (const c of causes) {
+    if (!c.fixableByRestart) continue;
+    if (c.nodes.length === 0) {
+      refused.push({ node: '-', cause: c.id, reason: 'no affected node is named; kdiag will not restart every agent' });
+      continue;
+    }
+    for (const node of c.nodes) {
+      const existing = byNode.get(node);
+      if (existing) {
+        if (!existing.causes.includes(c.id)) existing.causes.push(c.id);
+        continue;
+      }
+      // A cluster-wide cause a restart cannot fix (e.g. DaemonSet capabilities) that explains this one.
+      const explainer = Object.entries(c.explainedBy ?? {}).find(
+        ([id, ns]) => notRestartable.has(id) && ns.includes(node),
+      );
+      const reason = explainer
+        ? `${explainer[0]} explains ${c.id} here: a restart cannot fix it`
+        : refuse(node, blockedBy, facts, install, agents);
+      if (typeof reason === 'string') {
+        refused.push({ node, pod: agents?.get(node)?.name, cause: c.id, reason });
+        continue;
+      }
+      const pod = reason;
+      const argv = kubectlDeletePodArgv(pod.namespace, [pod.name]);
+      byNode.set(node, {
+        kind: 'restart-agent',
+        node,
+        namespace: pod.namespace,
+        pod: pod.name,
+        causes: [c.id],
+        command: argv.join(' '),
+        argv,
+      });
+    }
+  }
+
+  const actions = [...byNode.values()];
+  const batches: RestartAction[][] = [];
+  for (let i = 0; i < actions.length; i += maxUnavailable) batches.push(actions.slice(i, i + maxUnavailable));
+  const commands = batches.map((b) =>
+    kubectlDeletePodArgv(
+      b[0].namespace,
+      b.map((a) => a.pod),
+    ).join(' '),
+  );
+  return { actions, batches, commands, refused, notFixable, maxUnavailable };
+}
+
+/** The agent pod to delete on `node`, or why not. */
+function refuse(
+  node: string,
+  blockedBy: Map<string, string>,
+  facts: Facts,
+  install: CiliumInstallFact | undefined,
+  agents: Map<string, AgentPodFact> | undefined,
+): string | AgentPodFact {
+  const blocker = blockedBy.get(node);
+  if (blocker) return `${blocker} on this node: a restart cannot fix it`;
+  if (!install)
+    return `Cilium installation not known (${facts.cilium.ok ? '' : facts.cilium.error}): cannot verify pod ownership`;
+  if (!agents) return `agent pods not known (${facts.agents.ok ? '' : facts.agents.error})`;
+  const pod = agents.get(node);
+  if (!pod) return 'no agent pod on this node (check the DaemonSet scheduling, tolerations and node taints)';
+  if (pod.namespace !== install.namespace)
+    return `pod ${pod.namespace}/${pod.name} is not in the Cilium namespace ${install.namespace}`;
+  if (pod.ownerDaemonSet !== install.daemonSet)
+    return `pod ${pod.namespace}/${pod.name} is not owned by DaemonSet ${install.namespace}/${install.daemonSet}`;
+  if (pod.deleting) return `pod ${pod.namespace}/${pod.name} is already being deleted`;
+  const fs = facts.bpffs.get(node);
+  if (!fs || !fs.ok)
+    return `bpffs state unknown (${fs && !fs.ok ? fs.error : 'not gathered'}): a restart could drop pinned maps`;
+  if (!fs.value.mounted)
+    return "bpffs is not mounted at /sys/fs/bpf: a restart would drop the BPF maps and cut this node's datapath";
+  return pod;
+}

@@ -1,0 +1,98 @@
+// Root-cause ranking: group warn/fail findings by their cause, most specific explanation first.
+// A cause another cause on the same node explains (missing programs under an old kernel) is kept, but
+// ranked after it with low confidence: fixing it alone would not help.
+import { causeById, type CauseDef } from './causes.js';
+import type { Evidence, Finding } from './types.js';
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface RootCause {
+  id: string;
+  title: string;
+  /** Affected nodes, sorted; empty for a cluster-wide cause. */
+  nodes: string[];
+  confidence: Confidence;
+  fixableByRestart: boolean;
+  /** For causes a restart cannot fix. */
+  whatToChange?: string;
+  /** Ids of the supporting findings (unique). */
+  findings: string[];
+  evidence: Evidence[];
+  /** Nodes on which a more specific cause explains this one, by that cause id. */
+  explainedBy?: Record<string, string[]>;
+}
+
+const MAX_EVIDENCE = 20;
+
+function defOf(id: string): CauseDef {
+  // A cause id from the log catalog that the catalogue does not know: rank it low, never restart for it.
+  return causeById(id) ?? { id, title: id, fixableByRestart: false, specificity: 20 };
+}
+
+interface Group {
+  def: CauseDef;
+  nodes: Set<string>;
+  clusterWide: boolean;
+  fail: boolean;
+  findings: Set<string>;
+  evidence: Evidence[];
+}
+
+export function rankRootCauses(findings: Finding[]): RootCause[] {
+  const groups = new Map<string, Group>();
+  for (const f of findings) {
+    if (!f.cause || (f.status !== 'warn' && f.status !== 'fail')) continue;
+    let g = groups.get(f.cause);
+    if (!g) {
+      g = { def: defOf(f.cause), nodes: new Set(), clusterWide: false, fail: false, findings: new Set(), evidence: [] };
+      groups.set(f.cause, g);
+    }
+    if (f.node) g.nodes.add(f.node);
+    else g.clusterWide = true;
+    if (f.status === 'fail') g.fail = true;
+    g.findings.add(f.id);
+    for (const e of f.evidence) if (g.evidence.length < MAX_EVIDENCE) g.evidence.push(e);
+  }
+
+  const ranked = [...groups.values()].map((g) => {
+    // Which of this cause's nodes does a more specific present cause explain?
+    const explainedBy: Record<string, string[]> = {};
+    let explainedNodes = new Set<string>();
+    let explainedClusterWide = false;
+    for (const other of groups.values()) {
+      if (other === g || !other.def.explains?.includes(g.def.id)) continue;
+      const hit = other.clusterWide ? [...g.nodes] : [...g.nodes].filter((n) => other.nodes.has(n));
+      if (other.clusterWide && g.clusterWide) explainedClusterWide = true;
+      if (hit.length) {
+        explainedBy[other.def.id] = hit.sort();
+        explainedNodes = new Set([...explainedNodes, ...hit]);
+      }
+    }
+    const fullyExplained =
+      (g.nodes.size > 0 && explainedNodes.size === g.nodes.size && !g.clusterWide) ||
+      (g.nodes.size === 0 && explainedClusterWide);
+    const confidence: Confidence = fullyExplained ? 'low' : g.fail && explainedNodes.size === 0 ? 'high' : 'medium';
+    const rc: RootCause = {
+      id: g.def.id,
+      title: g.def.title,
+      nodes: [...g.nodes].sort(),
+      confidence,
+      fixableByRestart: g.def.fixableByRestart,
+      findings: [...g.findings],
+      evidence: g.evidence,
+    };
+    if (g.def.whatToChange) rc.whatToChange = g.def.whatToChange;
+    if (Object.keys(explainedBy).length) rc.explainedBy = explainedBy;
+    return { rc, fullyExplained, def: g.def, fail: g.fail };
+  });
+
+  ranked.sort(
+    (a, b) =>
+      Number(a.fullyExplained) - Number(b.fullyExplained) ||
+      b.def.specificity - a.def.specificity ||
+      Number(b.fail) - Number(a.fail) ||
+      b.rc.nodes.length - a.rc.nodes.length ||
+      a.rc.id.localeCompare(b.rc.id),
+  );
+  return ranked.map((r) => r.rc);
+}

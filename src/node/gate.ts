@@ -1,0 +1,212 @@
+// The preflight gate shared by `kdiag preflight` (cluster) and `kdiag preflight node`: suppression
+// (--ignore / .kdiag.yaml), the --fail-on threshold, test cases (one per check, per node), the summary
+// and the exit code. Renderers (src/render/junit.ts, src/render/github.ts) read only this model.
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { EXIT, KdiagError, oneLine } from '../errors.js';
+import { STATUS_ORDER, type Finding } from '../engine/types.js';
+
+export type FailOn = 'warn' | 'fail';
+export const FAIL_ON: readonly FailOn[] = ['warn', 'fail'];
+
+export interface GateFinding extends Finding {
+  /** The --ignore rule that suppressed it (`id` or `id@node`). */
+  suppressed?: string;
+}
+
+export interface GateCheck {
+  id: string;
+  title: string;
+}
+
+export type Outcome = 'passed' | 'failed' | 'error' | 'skipped';
+
+export interface TestCase {
+  /** `check` or `check@node`: the same spelling --ignore takes. */
+  name: string;
+  check: string;
+  title: string;
+  node?: string;
+  outcome: Outcome;
+  /** Unsuppressed warnings below the threshold (the case still passes). */
+  warnings: number;
+  findings: GateFinding[];
+}
+
+export interface GateSummary {
+  status: 'passed' | 'failed' | 'unknown';
+  failed: number;
+  unknown: number;
+  suppressed: number;
+  passed: number;
+  warnings: number;
+}
+
+export interface GateReport {
+  apiVersion: 'kdiag/v1';
+  kind: 'Preflight';
+  scope: 'cluster' | 'node';
+  failOn: FailOn;
+  summary: GateSummary;
+  exitCode: number;
+  checks: GateCheck[];
+  findings: GateFinding[];
+  testcases: TestCase[];
+}
+
+// --- suppression -----------------------------------------------------------------------------------
+
+export interface IgnoreRule {
+  raw: string;
+  /** A check id (`kernel-version`) or a finding id (`kernel-version/below-recommended`). */
+  id: string;
+  node?: string;
+}
+
+const RULE = /^([a-z0-9][a-z0-9-]*(?:\/[a-z0-9][a-z0-9-]*)?)(?:@([^@\s]+))?$/;
+
+export function parseIgnore(raw: string, knownChecks?: Iterable<string>): IgnoreRule {
+  const m = RULE.exec(raw.trim());
+  if (!m)
+    throw new KdiagError('usage', `invalid ignore rule "${raw}": use CHECK, CHECK/REASON, or either followed by @NODE`);
+  const id = m[1]!;
+  if (knownChecks) {
+    const known = new Set(knownChecks);
+    const check = id.split('/')[0]!;
+    if (!known.has(check))
+      throw new KdiagError('usage', `ignore rule "${raw}" names unknown check "${check}"`, {
+        hint: `known checks: ${[...known].join(', ')}`,
+      });
+  }
+  return { raw: raw.trim(), id, node: m[2] };
+}
+
+export function ruleMatches(rule: IgnoreRule, f: Finding): boolean {
+  const idOk = rule.id.includes('/') ? f.id === rule.id : f.check === rule.id;
+  return idOk && (rule.node === undefined || f.node === rule.node);
+}
+
+/** Marks (never drops) the non-passing findings an ignore rule covers. */
+export function applyIgnores(findings: Finding[], rules: IgnoreRule[]): GateFinding[] {
+  return findings.map((f) => {
+    if (f.status === 'pass' || f.status === 'info') return f;
+    const r = rules.find((x) => ruleMatches(x, f));
+    return r ? { ...f, suppressed: r.raw } : f;
+  });
+}
+
+// --- .kdiag.yaml --------------------------------------------------------------------------------------
+
+const configSchema = z
+  .object({
+    ignore: z.array(z.string().min(1)).default([]),
+    'fail-on': z.enum(['warn', 'fail']).optional(),
+  })
+  .strict();
+export type GateConfig = z.infer<typeof configSchema>;
+
+/** A bad file is one line: file, key path, what is wrong. */
+export async function loadGateConfig(path: string): Promise<GateConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new KdiagError('config', `cannot read --config ${path}: ${(e as NodeJS.ErrnoException).code ?? oneLine(e)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text) ?? {};
+  } catch (e) {
+    throw new KdiagError('config', `${path}: invalid YAML: ${oneLine(e)}`);
+  }
+  const r = configSchema.safeParse(doc);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const at = issue.path.length ? issue.path.join('.') : '(top level)';
+    const msg =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: ignore, fail-on)`
+        : issue.message;
+    throw new KdiagError('config', `${path}: ${at}: ${msg}`);
+  }
+  return r.data;
+}
+
+// --- judging ------------------------------------------------------------------------------------------
+
+export function isGateFailure(f: GateFinding, failOn: FailOn): boolean {
+  if (f.suppressed || f.status === 'unknown') return false;
+  return STATUS_ORDER[f.status] >= STATUS_ORDER[failOn];
+}
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+export function testCases(checks: GateCheck[], findings: GateFinding[], failOn: FailOn): TestCase[] {
+  const out: TestCase[] = [];
+  for (const c of checks) {
+    const mine = findings.filter((f) => f.check === c.id);
+    const nodes = [...new Set(mine.map((f) => f.node))];
+    const cases: TestCase[] = [];
+    for (const node of nodes.length ? nodes : [undefined]) {
+      const fs = mine.filter((f) => f.node === node);
+      const live = fs.filter((f) => !f.suppressed);
+      const outcome: Outcome = live.some((f) => isGateFailure(f, failOn))
+        ? 'failed'
+        : live.some((f) => f.status === 'unknown')
+          ? 'error'
+          : fs.some((f) => f.suppressed)
+            ? 'skipped'
+            : 'passed';
+      cases.push({
+        name: node ? `${c.id}@${node}` : c.id,
+        check: c.id,
+        title: c.title,
+        node,
+        outcome,
+        warnings: outcome === 'passed' ? live.filter((f) => f.status === 'warn').length : 0,
+        findings: fs,
+      });
+    }
+    out.push(...cases.sort(byName));
+  }
+  return out;
+}
+
+/** Exit 1 when a case fails the gate; else 2 when one could not be judged (unknown); else 0. */
+export function buildReport(
+  scope: GateReport['scope'],
+  checks: GateCheck[],
+  findings: GateFinding[],
+  failOn: FailOn,
+): GateReport {
+  const cases = testCases(checks, findings, failOn);
+  const count = (o: Outcome) => cases.filter((t) => t.outcome === o).length;
+  const failed = count('failed');
+  const unknown = count('error');
+  const status: GateSummary['status'] = failed ? 'failed' : unknown ? 'unknown' : 'passed';
+  return {
+    apiVersion: 'kdiag/v1',
+    kind: 'Preflight',
+    scope,
+    failOn,
+    summary: {
+      status,
+      failed,
+      unknown,
+      suppressed: count('skipped'),
+      passed: count('passed'),
+      warnings: cases.reduce((n, t) => n + t.warnings, 0),
+    },
+    exitCode: failed ? EXIT.PROBLEMS : unknown ? EXIT.CANNOT_RUN : EXIT.OK,
+    checks,
+    findings,
+    testcases: cases,
+  };
+}
+
+/** The last line of every format: plain text, stable, greppable. */
+export function summaryLine(r: GateReport): string {
+  const s = r.summary;
+  return `kdiag preflight${r.scope === 'node' ? ' node' : ''}: ${s.status} (${s.failed} failed, ${s.unknown} unknown, ${s.suppressed} suppressed, ${s.passed} passed, ${s.warnings} warnings; fail-on ${r.failOn})`;
+}

@@ -1,0 +1,85 @@
+// Printing a preflight gate report in every format, shared by `preflight` and `preflight node`.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import chalk from 'chalk';
+import { KdiagError, oneLine } from '../errors.js';
+import { renderData } from '../render/data.js';
+import { renderGithub } from '../render/github.js';
+import { renderJunit } from '../render/junit.js';
+import { renderTable } from '../render/table.js';
+import { summaryLine, type GateFinding, type GateReport } from './gate.js';
+
+export const GATE_FORMATS = ['table', 'json', 'yaml', 'junit', 'github'] as const;
+export type GateFormat = (typeof GATE_FORMATS)[number];
+
+const paint: Record<string, (s: string) => string> = {
+  pass: chalk.green,
+  info: chalk.cyan,
+  warn: chalk.yellow,
+  fail: chalk.red,
+  unknown: chalk.magenta,
+};
+
+function statusCell(f: GateFinding): string {
+  return f.suppressed ? chalk.dim(`suppressed (${f.status})`) : (paint[f.status] ?? String)(f.status);
+}
+
+export function renderGateTable(report: GateReport): string {
+  const rows: string[][] = [];
+  for (const t of report.testcases) {
+    if (!t.findings.length) rows.push([t.check, t.node ?? '', chalk.green('pass'), 'no findings']);
+    for (const f of t.findings)
+      rows.push([
+        f.id,
+        f.node ?? '',
+        statusCell(f),
+        f.suppressed ? `${f.message} [ignored: ${f.suppressed}]` : f.message,
+      ]);
+  }
+  return `${renderTable(['check', 'node', 'status', 'message'], rows)}\n\n${summaryLine(report)}\n`;
+}
+
+/** The machine-readable view: test cases name their findings by id instead of repeating them. */
+export function gateData(report: GateReport, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const { testcases, ...rest } = report;
+  return {
+    ...rest,
+    ...extra,
+    testcases: testcases.map((t) => ({
+      name: t.name,
+      check: t.check,
+      node: t.node,
+      outcome: t.outcome,
+      findings: t.findings.map((f) => f.id),
+    })),
+  };
+}
+
+export async function printGate(
+  report: GateReport,
+  format: GateFormat,
+  opts: { junitFile?: string; extra?: Record<string, unknown> } = {},
+): Promise<void> {
+  if (opts.junitFile) {
+    try {
+      await mkdir(dirname(opts.junitFile), { recursive: true });
+      await writeFile(opts.junitFile, renderJunit(report) + '\n');
+    } catch (e) {
+      throw new KdiagError('config', `cannot write --junit-file ${opts.junitFile}: ${oneLine(e)}`);
+    }
+  }
+  switch (format) {
+    case 'json':
+    case 'yaml':
+      process.stdout.write(renderData(gateData(report, opts.extra), format) + '\n');
+      break;
+    case 'junit':
+      process.stdout.write(renderJunit(report) + '\n');
+      break;
+    case 'github':
+      process.stdout.write(renderGithub(report));
+      break;
+    default:
+      process.stdout.write(renderGateTable(report));
+  }
+}

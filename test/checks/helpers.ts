@@ -1,0 +1,197 @@
+// Facts for check/engine tests: Cilium-side facts parsed from real recorded outputs
+// (/work/shared/fixtures/cilium, override with KDIAG_FIXTURES) with the src/cilium parsers,
+// plus small hand-written Kubernetes-side facts.
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  failed,
+  got,
+  type AgentPodFact,
+  type Facts,
+  type NodeFact,
+  type ServiceFact,
+  type LogFact,
+} from '../../src/engine/facts.js';
+import { parseLogLine } from '../../src/cilium/formats/log.js';
+import { parseBpftoolProgJson, parseBpftoolProgText, renderBpftoolProgText } from '../../src/cilium/formats/bpftool.js';
+import { parseServiceListJson, parseServiceListText } from '../../src/cilium/formats/service-list.js';
+import { parseCiliumStatus } from '../../src/cilium/formats/status.js';
+import { readCiliumConfig } from '../../src/cilium/config.js';
+import { requiredPrograms } from '../../src/cilium/programs.js';
+import type { BpfProgram, LbService } from '../../src/cilium/types.js';
+import type { Finding } from '../../src/engine/types.js';
+
+export const FIXTURES = process.env.KDIAG_FIXTURES ?? path.resolve(process.cwd(), '../shared/fixtures/cilium');
+export const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+
+export const logsFrom = (name: string): LogFact => {
+  const lines = fixture(name)
+    .split('\n')
+    .filter((l) => l.trim());
+  return { records: lines.map(parseLogLine), lines: lines.length, previous: false };
+};
+export const programsText = (name: string): BpfProgram[] => parseBpftoolProgText(fixture(name));
+export const programsJson = (name: string): BpfProgram[] => parseBpftoolProgJson(fixture(name));
+export const serviceListText = (name: string): LbService[] => parseServiceListText(fixture(name));
+export const serviceListJson = (name: string): LbService[] => parseServiceListJson(fixture(name));
+export const statusFrom = (name: string) => parseCiliumStatus(fixture(name));
+
+/** cilium-config data of the recorded 1.12.9 ConfigMap (kube-proxy-replacement: strict, tunnel: vxlan). */
+export function configFrom(name = 'cilium-config.v1.12.9.data.yaml'): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of fixture(name).split('\n')) {
+    const m = /^ {2}([A-Za-z0-9-]+): (.*)$/.exec(line);
+    if (m) out[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
+  }
+  return out;
+}
+
+/** A full, healthy program listing in the real bpftool text format for a config (render -> parse). */
+export function healthyPrograms(config: Record<string, string>, minor: number): BpfProgram[] {
+  const progs: BpfProgram[] = requiredPrograms(readCiliumConfig(config), minor).map((p, i) => ({
+    id: 100 + i,
+    type: p.type,
+    // what the kernel keeps without BTF
+    name: p.name.slice(0, 15),
+    tag: '59f4a931744dcdc6',
+    loadedAt: '2026-11-25T17:44:38+0000',
+    uid: 0,
+  }));
+  return parseBpftoolProgText(renderBpftoolProgText(progs));
+}
+
+export const node = (name: string, kernelVersion = '5.15.0-126-generic', extra: Partial<NodeFact> = {}): NodeFact => ({
+  name,
+  kernelVersion,
+  ready: true,
+  schedulable: true,
+  taints: [],
+  ...extra,
+});
+
+export const agent = (nodeName: string, podName: string, extra: Partial<AgentPodFact> = {}): AgentPodFact => ({
+  namespace: 'kube-system',
+  name: podName,
+  node: nodeName,
+  phase: 'Running',
+  ready: true,
+  deleting: false,
+  agent: { running: true, ready: true, restartCount: 0 },
+  ownerDaemonSet: 'cilium',
+  ...extra,
+});
+
+/** Services matching service-list.v1.20-dev.cilium-dbg.text.txt (kind cluster). */
+export function kindServices(): ServiceFact[] {
+  const ep = (ip: string, port: number, protocol: string, portName?: string) => ({
+    ip,
+    port,
+    protocol,
+    portName,
+    ready: true,
+    serving: true,
+    terminating: false,
+  });
+  return [
+    {
+      namespace: 'default',
+      name: 'kubernetes',
+      type: 'ClusterIP',
+      clusterIPs: ['10.96.0.1'],
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+      externalIPs: [],
+      loadBalancerIPs: [],
+      headless: false,
+      endpoints: [ep('172.19.0.2', 6443, 'TCP', 'https')],
+    },
+    {
+      namespace: 'kube-system',
+      name: 'kube-dns',
+      type: 'ClusterIP',
+      clusterIPs: ['10.96.0.10'],
+      ports: [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+      ],
+      externalIPs: [],
+      loadBalancerIPs: [],
+      headless: false,
+      endpoints: ['10.244.1.69', '10.244.1.109'].flatMap((ip) => [
+        ep(ip, 53, 'UDP', 'dns'),
+        ep(ip, 53, 'TCP', 'dns-tcp'),
+        ep(ip, 9153, 'TCP', 'metrics'),
+      ]),
+    },
+  ];
+}
+
+export const KPR_TRUE_CONFIG: Record<string, string> = {
+  'kube-proxy-replacement': 'true',
+  'routing-mode': 'tunnel',
+  'tunnel-protocol': 'vxlan',
+  'enable-ipv4': 'true',
+  'enable-ipv6': 'false',
+};
+
+/** A healthy two-node Cilium 1.16.5 cluster; override any fact. */
+export function healthyFacts(over: Partial<Facts> = {}): Facts {
+  const config = KPR_TRUE_CONFIG;
+  const progs = healthyPrograms(config, 16);
+  const nodes = ['node-a', 'node-b'];
+  const pods = new Map([
+    ['node-a', agent('node-a', 'cilium-abcde')],
+    ['node-b', agent('node-b', 'cilium-fghij')],
+  ]);
+  const kindMap = serviceListText('service-list.v1.20-dev.cilium-dbg.text.txt').filter((s) =>
+    ['10.96.0.1', '10.96.0.10'].includes(s.frontend.ip),
+  );
+  const status = statusFrom('status.v1.18.1.kind.grep-kpr-true-routing.txt');
+  return {
+    cilium: got({
+      namespace: 'kube-system',
+      daemonSet: 'cilium',
+      version: 'v1.16.5',
+      minor: 16,
+      cli: 'cilium-dbg',
+      capabilities: [
+        'CHOWN',
+        'KILL',
+        'NET_ADMIN',
+        'NET_RAW',
+        'IPC_LOCK',
+        'SYS_ADMIN',
+        'SYS_RESOURCE',
+        'DAC_OVERRIDE',
+        'FOWNER',
+        'SETGID',
+        'SETUID',
+      ],
+      desiredNumberScheduled: 2,
+      numberReady: 2,
+    }),
+    config: got(config),
+    nodes: got(nodes.map((n) => node(n))),
+    agents: got(pods),
+    agentLogs: new Map(nodes.map((n) => [n, got<LogFact>({ records: [], lines: 120, previous: false })])),
+    bpfPrograms: new Map(nodes.map((n) => [n, got(progs)])),
+    status: new Map(nodes.map((n) => [n, got(status)])),
+    serviceMap: new Map(nodes.map((n) => [n, got(kindMap)])),
+    bpffs: new Map(
+      nodes.map((n) => [
+        n,
+        got({ mounted: true, evidence: 'bpffs /sys/fs/bpf bpf rw,nosuid,nodev,noexec,relatime,mode=700 0 0' }),
+      ]),
+    ),
+    services: got(kindServices()),
+    kubeProxy: got({ pods: [] }),
+    ...over,
+  };
+}
+
+export { failed, got };
+
+export const ids = (fs: Finding[]): string[] => fs.map((f) => f.id);
+export const byNode = (fs: Finding[], n: string): Finding[] => fs.filter((f) => f.node === n);
+export const statusOf = (fs: Finding[], id: string, n?: string): string | undefined =>
+  fs.find((f) => f.id === id && (n === undefined || f.node === n))?.status;

@@ -1,0 +1,47 @@
+// Runs the built CLI (bin/run.js) as a child process, as CI would.
+import { execa } from 'execa';
+import { XMLParser } from 'fast-xml-parser';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export async function kdiag(args: string[], opts: { cwd?: string } = {}) {
+  const r = await execa('node', [`${ROOT}bin/run.js`, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    reject: false,
+    env: { NO_COLOR: '1' },
+  });
+  return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+export interface JunitCase {
+  name: string;
+  classname: string;
+  failure?: { message?: string; type?: string; text?: string };
+  error?: { message?: string; type?: string };
+  skipped?: unknown;
+  'system-out'?: string;
+}
+
+export function parseJunit(xml: string): { suite: Record<string, string>; cases: JunitCase[] } {
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    textNodeName: 'text',
+    cdataPropName: false as never,
+    isArray: (name) => name === 'testcase' || name === 'testsuite',
+  }).parse(xml);
+  const suites = doc.testsuites.testsuite as Record<string, unknown>[];
+  if (suites.length !== 1) throw new Error(`expected one testsuite, got ${suites.length}`);
+  const suite = suites[0]!;
+  const cases = ((suite.testcase as JunitCase[]) ?? []).map((c) => ({
+    ...c,
+    failure: (c.failure as unknown) === '' ? {} : typeof c.failure === 'string' ? { text: c.failure } : c.failure,
+    skipped: c.skipped === undefined ? undefined : true,
+  }));
+  const attrs = Object.fromEntries(Object.entries(suite).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >;
+  return { suite: attrs, cases };
+}
