@@ -10,7 +10,10 @@ export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const clusterFlags = {
-  kubeconfig: Flags.string({ description: 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)', helpGroup: 'CLUSTER' }),
+  kubeconfig: Flags.string({
+    description: 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)',
+    helpGroup: 'CLUSTER',
+  }),
   context: Flags.string({ description: 'kubeconfig context to use', helpGroup: 'CLUSTER' }),
   'request-timeout': Flags.string({
     description: 'time to wait for each API call or exec, e.g. 30s, 1m (0 = no limit)',
@@ -21,9 +24,19 @@ export const clusterFlags = {
     description: 'namespace of the Cilium agents (default: discovered, fallback kube-system)',
     helpGroup: 'CLUSTER',
   }),
-  concurrency: Flags.integer({ description: 'how many nodes to query at once', default: 32, min: 1, max: 512, helpGroup: 'CLUSTER' }),
+  concurrency: Flags.integer({
+    description: 'how many nodes to query at once',
+    default: 32,
+    min: 1,
+    max: 512,
+    helpGroup: 'CLUSTER',
+  }),
   'no-color': Flags.boolean({ description: 'disable colours (also NO_COLOR)', helpGroup: 'OUTPUT' }),
-  verbose: Flags.boolean({ char: 'v', description: 'print each API call with its timing on stderr', helpGroup: 'OUTPUT' }),
+  verbose: Flags.boolean({
+    char: 'v',
+    description: 'print each API call with its timing on stderr',
+    helpGroup: 'OUTPUT',
+  }),
 };
 
 export const namespaceFlags = {
@@ -32,7 +45,13 @@ export const namespaceFlags = {
 };
 
 export const outputFlags = {
-  output: Flags.string({ char: 'o', description: 'output format', options: [...OUTPUT_FORMATS], default: 'table', helpGroup: 'OUTPUT' }),
+  output: Flags.string({
+    char: 'o',
+    description: 'output format',
+    options: [...OUTPUT_FORMATS],
+    default: 'table',
+    helpGroup: 'OUTPUT',
+  }),
   json: Flags.boolean({ description: 'same as -o json', helpGroup: 'OUTPUT' }),
 };
 

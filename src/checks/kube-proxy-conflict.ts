@@ -63,7 +63,15 @@ export const kubeProxyConflict: Check = {
           subject: `node/${p.node}`,
           node: p.node,
           message: message(`runs on ${p.node} (${p.name})`),
-          evidence: [...ev.filter((e) => e.source !== 'kube-proxy pods'), { source: 'kube-proxy pod', node: p.node, pod: p.name, excerpt: `${p.name} node=${p.node} ready=${p.ready}` }],
+          evidence: [
+            ...ev.filter((e) => e.source !== 'kube-proxy pods'),
+            {
+              source: 'kube-proxy pod',
+              node: p.node,
+              pod: p.name,
+              excerpt: `${p.name} node=${p.node} ready=${p.ready}`,
+            },
+          ],
           cause: 'kube-proxy-conflict',
           remediation,
         }),

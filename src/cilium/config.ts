@@ -117,7 +117,7 @@ export function readCiliumConfig(data: Record<string, string>): CiliumConfigView
   }
 
   const np = bool(get(CONFIG_KEYS.nodePort));
-  const nodePort = kpr === 'disabled' ? false : effect === 'full' ? true : np ?? false;
+  const nodePort = kpr === 'disabled' ? false : effect === 'full' ? true : (np ?? false);
 
   let routingMode: CiliumConfigView['routingMode'] = 'tunnel';
   let tunnelProtocol: CiliumConfigView['tunnelProtocol'] = 'vxlan';

@@ -42,14 +42,18 @@ export interface Pod extends KubeObject {
 export async function findCilium(client: KubeClient, namespace?: string): Promise<CiliumInstallFact | undefined> {
   let sets: DaemonSet[];
   if (namespace) {
-    sets = await client.listAll<DaemonSet>(`/apis/apps/v1/namespaces/${namespace}/daemonsets`, { labelSelector: AGENT_LABEL });
+    sets = await client.listAll<DaemonSet>(`/apis/apps/v1/namespaces/${namespace}/daemonsets`, {
+      labelSelector: AGENT_LABEL,
+    });
   } else {
     try {
       sets = await client.listAll<DaemonSet>('/apis/apps/v1/daemonsets', { labelSelector: AGENT_LABEL });
     } catch (e) {
       // A user without cluster-wide list may still read kube-system, where Cilium lives by default.
       if (!(e instanceof KdiagError && e.kind === 'forbidden')) throw e;
-      sets = await client.listAll<DaemonSet>('/apis/apps/v1/namespaces/kube-system/daemonsets', { labelSelector: AGENT_LABEL });
+      sets = await client.listAll<DaemonSet>('/apis/apps/v1/namespaces/kube-system/daemonsets', {
+        labelSelector: AGENT_LABEL,
+      });
     }
   }
   const ds = sets.find((d) => agentContainer(d.spec?.template?.spec?.containers));
@@ -75,14 +79,23 @@ function agentContainer(cs: Container[] | undefined): Container | undefined {
 }
 
 /** The agent pod of each node; when a node has two (one terminating), the live one wins. */
-export async function listAgentPods(client: KubeClient, install: CiliumInstallFact): Promise<Map<string, AgentPodFact>> {
-  const pods = await client.listAll<Pod>(`/api/v1/namespaces/${install.namespace}/pods`, { labelSelector: AGENT_LABEL });
+export async function listAgentPods(
+  client: KubeClient,
+  install: CiliumInstallFact,
+): Promise<Map<string, AgentPodFact>> {
+  const pods = await client.listAll<Pod>(`/api/v1/namespaces/${install.namespace}/pods`, {
+    labelSelector: AGENT_LABEL,
+  });
   const byNode = new Map<string, AgentPodFact>();
   for (const p of pods) {
     const fact = agentPodFact(p);
     if (!fact.node) continue;
     const prev = byNode.get(fact.node);
-    if (!prev || (prev.deleting && !fact.deleting) || (prev.deleting === fact.deleting && (fact.createdAt ?? '') > (prev.createdAt ?? '')))
+    if (
+      !prev ||
+      (prev.deleting && !fact.deleting) ||
+      (prev.deleting === fact.deleting && (fact.createdAt ?? '') > (prev.createdAt ?? ''))
+    )
       byNode.set(fact.node, fact);
   }
   return byNode;

@@ -18,7 +18,8 @@ export const LOG_CATALOG: CatalogEntry[] = [
     id: 'bpf-map-permission',
     cause: 'missing-capabilities',
     pattern: /(Unable to create map|map create|creating map)[^|]*operation not permitted/i,
-    explanation: 'The agent may not create BPF maps (EPERM): the container lacks CAP_SYS_ADMIN/CAP_BPF (or runs unprivileged), or a seccomp/LSM policy blocks bpf().',
+    explanation:
+      'The agent may not create BPF maps (EPERM): the container lacks CAP_SYS_ADMIN/CAP_BPF (or runs unprivileged), or a seccomp/LSM policy blocks bpf().',
     fix: 'Run the cilium-agent container with the capabilities of the official chart (securityContext.capabilities incl. SYS_ADMIN, NET_ADMIN, BPF, PERFMON, SYS_RESOURCE) or privileged: true; check PodSecurity/seccomp admission.',
     examples: [
       // agent-log.unknown-v1.9.bpf-map-operation-not-permitted.txt
@@ -32,7 +33,8 @@ export const LOG_CATALOG: CatalogEntry[] = [
     id: 'bpf-map-enomem',
     cause: 'bpf-map-memory',
     pattern: /(Unable to create map|map create|creating map)[^|]*cannot allocate memory/i,
-    explanation: 'Creating a BPF map failed with ENOMEM: on kernels < 5.11 maps are charged to RLIMIT_MEMLOCK, and large or dynamically sized maps (bpf-map-dynamic-size-ratio, bpf-ct-global-*-max) can exceed what the node allows.',
+    explanation:
+      'Creating a BPF map failed with ENOMEM: on kernels < 5.11 maps are charged to RLIMIT_MEMLOCK, and large or dynamically sized maps (bpf-map-dynamic-size-ratio, bpf-ct-global-*-max) can exceed what the node allows.',
     fix: 'Lower the map sizes (bpf-map-dynamic-size-ratio, bpf-ct-global-tcp-max/any-max) or raise the memlock limit (the agent sets it when it has CAP_SYS_RESOURCE); upgrade to a kernel >= 5.11 (memcg accounting).',
     examples: [
       // agent-log.v1.14.conntrack-map-enomem.fatal.txt
@@ -42,8 +44,10 @@ export const LOG_CATALOG: CatalogEntry[] = [
   {
     id: 'tc-clsact-unsupported',
     cause: 'kernel-too-old',
-    pattern: /RTNETLINK answers: Operation not supported|Require support for the clsact qdisc|Require support for tcx links/,
-    explanation: 'The kernel cannot attach tc BPF programs: the clsact qdisc / cls_bpf (CONFIG_NET_CLS_ACT, CONFIG_NET_SCH_INGRESS, CONFIG_NET_CLS_BPF) are missing, e.g. on minimal cloud kernels (linux-*-virtual without extra modules).',
+    pattern:
+      /RTNETLINK answers: Operation not supported|Require support for the clsact qdisc|Require support for tcx links/,
+    explanation:
+      'The kernel cannot attach tc BPF programs: the clsact qdisc / cls_bpf (CONFIG_NET_CLS_ACT, CONFIG_NET_SCH_INGRESS, CONFIG_NET_CLS_BPF) are missing, e.g. on minimal cloud kernels (linux-*-virtual without extra modules).',
     fix: 'Install the full kernel modules package (e.g. linux-modules-extra-$(uname -r)) or a kernel built with CONFIG_NET_CLS_ACT=y, CONFIG_NET_SCH_INGRESS=y, CONFIG_NET_CLS_BPF=y, then restart the agent.',
     examples: [
       // agent-log.unknown-pre1.14.tc-clsact-not-supported.fatal.txt
@@ -55,8 +59,10 @@ export const LOG_CATALOG: CatalogEntry[] = [
   {
     id: 'kernel-feature-missing',
     cause: 'kernel-too-old',
-    pattern: /Require support for [^|]*\((?:Linux [\d.]+ or newer|CONFIG_[A-Z0-9_]+=y)|needs kernel [\d.]+(?:[^|]*) or newer|requires kernel|Please enable kernel configuration item CONFIG_/i,
-    explanation: 'A start-up probe found a kernel feature missing (pkg/datapath/linux/requirements.go). Note: 1.18.8 also reports "dead code elimination" on new kernels when bpf_jit_harden/kptr_restrict hide the probe result (cilium/cilium#44967), so compare with `uname -r` before upgrading the kernel.',
+    pattern:
+      /Require support for [^|]*\((?:Linux [\d.]+ or newer|CONFIG_[A-Z0-9_]+=y)|needs kernel [\d.]+(?:[^|]*) or newer|requires kernel|Please enable kernel configuration item CONFIG_/i,
+    explanation:
+      'A start-up probe found a kernel feature missing (pkg/datapath/linux/requirements.go). Note: 1.18.8 also reports "dead code elimination" on new kernels when bpf_jit_harden/kptr_restrict hide the probe result (cilium/cilium#44967), so compare with `uname -r` before upgrading the kernel.',
     fix: 'Run a kernel that meets the requirement named in the message (Cilium 1.18 needs >= 5.10), or disable the feature that needs it; for the 1.18.8 false positive, upgrade Cilium or relax net.core.bpf_jit_harden.',
     examples: [
       // agent-log.v1.18.8.slog.dead-code-elimination.txt
@@ -73,7 +79,8 @@ export const LOG_CATALOG: CatalogEntry[] = [
     id: 'endpoint-map-bad-address',
     cause: 'kernel-too-old',
     pattern: /unable to read BPF endpoint list[^|]*bad address/i,
-    explanation: 'Iterating the endpoint map failed with EFAULT: seen on 4.9 kernels, whose bpf() lacks what current Cilium expects (cilium/cilium#17431).',
+    explanation:
+      'Iterating the endpoint map failed with EFAULT: seen on 4.9 kernels, whose bpf() lacks what current Cilium expects (cilium/cilium#17431).',
     fix: 'Upgrade the node kernel to a version supported by this Cilium release (>= 4.19; >= 5.10 for 1.18).',
     examples: [
       // agent-log.v1.10-dev.kernel-4.9.endpoint-map.fatal.txt
@@ -83,9 +90,11 @@ export const LOG_CATALOG: CatalogEntry[] = [
   {
     id: 'bpffs-not-mounted',
     cause: 'bpffs-not-mounted',
-    pattern: /BPF filesystem is not mounted|Unable to mount BPF filesystem|BPF filesystem is going to be mounted automatically|has a different filesystem than BPFFS|Could not find BPF map root/,
-    explanation: 'The BPF filesystem is not mounted on the host at /sys/fs/bpf; the agent mounts its own, which disappears with the pod, so BPF maps and programs do not survive agent restarts (pkg/bpf/bpffs_linux.go).',
-    fix: 'Mount bpffs on every node (`mount bpffs /sys/fs/bpf -t bpf`, or a systemd sys-fs-bpf.mount unit) and restart the agent; keep the chart\'s mount-bpf-fs init container enabled.',
+    pattern:
+      /BPF filesystem is not mounted|Unable to mount BPF filesystem|BPF filesystem is going to be mounted automatically|has a different filesystem than BPFFS|Could not find BPF map root/,
+    explanation:
+      'The BPF filesystem is not mounted on the host at /sys/fs/bpf; the agent mounts its own, which disappears with the pod, so BPF maps and programs do not survive agent restarts (pkg/bpf/bpffs_linux.go).',
+    fix: "Mount bpffs on every node (`mount bpffs /sys/fs/bpf -t bpf`, or a systemd sys-fs-bpf.mount unit) and restart the agent; keep the chart's mount-bpf-fs init container enabled.",
     examples: [
       // pkg/bpf/bpffs_linux.go (mountFS, checkOrMountDefaultLocations, CheckOrMountFS)
       'BPF filesystem is not mounted. This will lead to network disruption when Cilium pods',
@@ -97,7 +106,8 @@ export const LOG_CATALOG: CatalogEntry[] = [
     id: 'kpr-invalid-value',
     cause: 'invalid-config',
     pattern: /Invalid value for --kube-proxy-replacement/,
-    explanation: 'kube-proxy-replacement has a value this version rejects (1.15+ accepts only true/false; 1.14 also strict/partial/disabled; <=1.13 strict/partial/probe/disabled).',
+    explanation:
+      'kube-proxy-replacement has a value this version rejects (1.15+ accepts only true/false; 1.14 also strict/partial/disabled; <=1.13 strict/partial/probe/disabled).',
     fix: 'Set kubeProxyReplacement to "true" or "false" (1.15+) in the Helm values / cilium-config and restart the agents.',
     examples: [
       // daemon/cmd/kube_proxy_replacement.go: fmt.Errorf("Invalid value for --%s: %s", option.KubeProxyReplacement, …)
@@ -108,7 +118,8 @@ export const LOG_CATALOG: CatalogEntry[] = [
     id: 'kpr-deprecated-value',
     cause: 'invalid-config',
     pattern: /Deprecated value for --kube-proxy-replacement/,
-    explanation: 'Cilium 1.14 still accepts strict/partial/disabled but warns; 1.15 rejects them, so an upgrade with this value leaves the agent crash-looping.',
+    explanation:
+      'Cilium 1.14 still accepts strict/partial/disabled but warns; 1.15 rejects them, so an upgrade with this value leaves the agent crash-looping.',
     fix: 'Replace strict with "true", and partial/disabled with "false" plus the individual feature flags, before upgrading to 1.15.',
     examples: [
       // agent-log.v1.14.conntrack-map-enomem.fatal.txt
@@ -119,7 +130,8 @@ export const LOG_CATALOG: CatalogEntry[] = [
     id: 'invalid-daemon-config',
     cause: 'invalid-config',
     pattern: /invalid daemon configuration/i,
-    explanation: 'The agent refused its configuration at start-up (option validation in pkg/option/config.go); it exits and restarts forever.',
+    explanation:
+      'The agent refused its configuration at start-up (option validation in pkg/option/config.go); it exits and restarts forever.',
     fix: 'Fix the option named in the message in the Helm values / cilium-config ConfigMap and restart the agents.',
     examples: [
       // agent-log.v1.15.invalid-config.native-routing-cidr.fatal.txt
@@ -130,7 +142,8 @@ export const LOG_CATALOG: CatalogEntry[] = [
     id: 'bpf-program-load-failed',
     cause: 'bpf-programs-not-loaded',
     pattern: /Error while reloading endpoint BPF program|Failed to compile \S+|failed while reinitializing datapath/,
-    explanation: 'Compiling or attaching Cilium\'s BPF programs failed, so endpoints or host devices run without (or with stale) datapath programs and Service traffic is not load-balanced.',
+    explanation:
+      "Compiling or attaching Cilium's BPF programs failed, so endpoints or host devices run without (or with stale) datapath programs and Service traffic is not load-balanced.",
     fix: 'Read the preceding datapath-loader/verifier lines for the failing program; check kernel version and tc/cgroup support on the node; restart the agent after fixing.',
     examples: [
       // agent-log.unknown-pre1.14.tc-clsact-not-supported.fatal.txt
@@ -144,8 +157,10 @@ export const LOG_CATALOG: CatalogEntry[] = [
   {
     id: 'agent-start-failed',
     cause: 'agent-not-ready',
-    pattern: /Start hook failed|Failed to start hive|failed to start: daemon creation failed|Error while creating daemon|Start or stop failed to finish on time/,
-    explanation: 'The agent did not finish starting (a hive start hook or daemon initialisation failed); it is not ready and the node\'s Service datapath is not (re)programmed.',
+    pattern:
+      /Start hook failed|Failed to start hive|failed to start: daemon creation failed|Error while creating daemon|Start or stop failed to finish on time/,
+    explanation:
+      "The agent did not finish starting (a hive start hook or daemon initialisation failed); it is not ready and the node's Service datapath is not (re)programmed.",
     fix: 'Look at the error= of this line and the lines before it; `kubectl -n kube-system logs <cilium pod> --previous` shows the crash of the last run.',
     examples: [
       // agent-log.v1.18.8.slog.dead-code-elimination.txt (hive panic after failed start)

@@ -51,13 +51,21 @@ function sockName(family: 4 | 6, hook: string, minor: number): string {
 export function requiredPrograms(cfg: CiliumConfigView, minor: number): RequiredProgram[] {
   const out: RequiredProgram[] = [];
   if (cfg.socketLb) {
-    const why = cfg.socketLbSource === 'kube-proxy-replacement' ? `kube-proxy-replacement=${cfg.kubeProxyReplacement} enables socket LB` : `${cfg.socketLbSource}=true`;
+    const why =
+      cfg.socketLbSource === 'kube-proxy-replacement'
+        ? `kube-proxy-replacement=${cfg.kubeProxyReplacement} enables socket LB`
+        : `${cfg.socketLbSource}=true`;
     const fams: Array<4 | 6> = [];
     if (cfg.ipv4) fams.push(4);
     if (cfg.ipv6) fams.push(6);
     for (const f of fams) {
       for (const hook of SOCK_HOOKS) {
-        out.push({ name: sockName(f, hook, minor), type: 'cgroup_sock_addr', category: 'socket-lb', reason: `${why} (IPv${f} ${hook})` });
+        out.push({
+          name: sockName(f, hook, minor),
+          type: 'cgroup_sock_addr',
+          category: 'socket-lb',
+          reason: `${why} (IPv${f} ${hook})`,
+        });
       }
     }
   }
@@ -77,7 +85,13 @@ export function requiredPrograms(cfg: CiliumConfigView, minor: number): Required
     tc('fromOverlay', `tunnel routing (${cfg.tunnelProtocol ?? 'vxlan'})`);
     tc('toOverlay', `tunnel routing (${cfg.tunnelProtocol ?? 'vxlan'})`);
   }
-  if (cfg.xdpAcceleration) out.push({ name: nameFor('xdp', minor), type: 'xdp', category: 'xdp', reason: `XDP acceleration ${cfg.xdpAcceleration}` });
+  if (cfg.xdpAcceleration)
+    out.push({
+      name: nameFor('xdp', minor),
+      type: 'xdp',
+      category: 'xdp',
+      reason: `XDP acceleration ${cfg.xdpAcceleration}`,
+    });
   return out;
 }
 
@@ -92,7 +106,12 @@ export function matchesProgram(actualName: string, expected: string): boolean {
 
 const ALL_NAMES: string[] = [
   ...Object.values(NAMES).flat(),
-  ...[4, 6].flatMap((f) => ['connect', 'sendmsg', 'recvmsg', 'getpeername', 'post_bind'].flatMap((h) => [`cil_sock${f}_${h}`, `sock${f}_${h}`])),
+  ...[4, 6].flatMap((f) =>
+    ['connect', 'sendmsg', 'recvmsg', 'getpeername', 'post_bind'].flatMap((h) => [
+      `cil_sock${f}_${h}`,
+      `sock${f}_${h}`,
+    ]),
+  ),
 ];
 
 export function isCiliumProgram(p: BpfProgram): boolean {

@@ -46,9 +46,13 @@ export function transportError(e: unknown, server: string, what: string): KdiagE
       cause: e,
     });
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
-    return new KdiagError('unreachable', `connection to the Kubernetes API at ${server} failed (${code}) during ${what}`, {
-      cause: e,
-    });
+    return new KdiagError(
+      'unreachable',
+      `connection to the Kubernetes API at ${server} failed (${code}) during ${what}`,
+      {
+        cause: e,
+      },
+    );
   if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(oneLine(e)))
     return new KdiagError('tls', `TLS error talking to ${server}: ${oneLine(e)}`, {
       hint: 'the cluster CA in the kubeconfig does not match the server certificate',
@@ -65,10 +69,14 @@ export function statusError(code: number, body: string, method: string, urlPath:
   const what = `${method} ${urlPath.split('?')[0]}`;
   switch (code) {
     case 401:
-      return new KdiagError('unauthorized', `unauthorized: the API server rejected the credentials${context ? ` of context "${context}"` : ''}`, {
-        hint: 'the token or client certificate is invalid or expired; refresh your kubeconfig',
-        status: 401,
-      });
+      return new KdiagError(
+        'unauthorized',
+        `unauthorized: the API server rejected the credentials${context ? ` of context "${context}"` : ''}`,
+        {
+          hint: 'the token or client certificate is invalid or expired; refresh your kubeconfig',
+          status: 401,
+        },
+      );
     case 403:
       return new ForbiddenError(info.verb, info.resource, info.namespace, msg);
     case 404:

@@ -293,7 +293,13 @@ export class KubeClient {
    * Runs argv in a container over WebSocket (v5/v4 channel protocol) and returns stdout, stderr and the
    * exit code from the status channel. The timeout really ends the call: the socket is terminated.
    */
-  async exec(namespace: string, pod: string, container: string, argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  async exec(
+    namespace: string,
+    pod: string,
+    container: string,
+    argv: string[],
+    opts: ExecOptions = {},
+  ): Promise<ExecResult> {
     const k8s = await import('@kubernetes/client-node');
     // Not re-exported from the package index; the package has no exports map, so the deep path is public.
     const { WebSocketHandler } = await import('@kubernetes/client-node/dist/web-socket-handler.js');

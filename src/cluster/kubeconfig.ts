@@ -16,9 +16,7 @@ export async function loadKubeConfig(opts: KubeconfigOptions): Promise<KubeConfi
   const kc = new k8s.KubeConfig();
   const files = opts.kubeconfig
     ? [opts.kubeconfig]
-    : (process.env.KUBECONFIG ?? '')
-        .split(path.delimiter)
-        .filter((f) => f.length > 0);
+    : (process.env.KUBECONFIG ?? '').split(path.delimiter).filter((f) => f.length > 0);
   try {
     if (files.length > 0) {
       for (const [i, file] of files.entries()) {

@@ -74,7 +74,6 @@ Exit codes: 0 all read, 1 some agent could not be read, 2 none could (or bad inp
     };
     const sinceMs = flags.since !== undefined ? parseDuration(flags.since, '--since') : 0;
     const sinceSeconds = sinceMs > 0 ? Math.ceil(sinceMs / 1000) : undefined;
-    flags.since !== undefined ? Math.max(1, Math.ceil(parseDuration(flags.since, '--since') / 1000)) : undefined;
     const requestTimeoutMs = parseDuration(flags['request-timeout'], '--request-timeout');
     const json = flags.output === 'json';
 

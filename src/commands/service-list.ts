@@ -10,7 +10,7 @@ import type { ServiceListReport, ServiceRow } from '../engine/service-list.js';
 
 export default class ServiceList extends BaseCommand {
   static override description =
-    "Join every Service and its EndpointSlices with the BPF load-balancer map of every Cilium agent, and flag drift";
+    'Join every Service and its EndpointSlices with the BPF load-balancer map of every Cilium agent, and flag drift';
 
   static override examples = [
     '<%= config.bin %> service-list -A',
@@ -32,12 +32,16 @@ export default class ServiceList extends BaseCommand {
     const { flags } = await this.parse(ServiceList);
     this.setup(flags);
     const format = this.outputFormat(flags);
-    if (flags.namespace && flags['all-namespaces']) throw new KdiagError('usage', 'use either -n/--namespace or -A/--all-namespaces');
+    if (flags.namespace && flags['all-namespaces'])
+      throw new KdiagError('usage', 'use either -n/--namespace or -A/--all-namespaces');
     const service = flags.service ? parseRef(flags.service, '--service', flags.namespace ?? 'default') : undefined;
     // Unlike kubectl get, the default scope is every namespace: drift anywhere matters.
     const namespace = flags['all-namespaces'] ? undefined : flags.namespace;
     const client = await this.connect(flags);
-    const progress = await startProgress('Reading the load-balancer map of every agent…', format === 'table' || format === 'wide');
+    const progress = await startProgress(
+      'Reading the load-balancer map of every agent…',
+      format === 'table' || format === 'wide',
+    );
     const { buildServiceList } = await import('../engine/service-list.js');
     let report: ServiceListReport;
     try {
@@ -48,7 +52,10 @@ export default class ServiceList extends BaseCommand {
         node: flags.node,
         onProgress: (d, t) => progress.update(`Reading agent load-balancer maps ${d}/${t}`),
       }).then(({ report, facts }) => {
-        if (!facts.cilium.ok) throw new KdiagError('not-installed', facts.cilium.error, { hint: 'pass --cilium-namespace if the agents use other labels' });
+        if (!facts.cilium.ok)
+          throw new KdiagError('not-installed', facts.cilium.error, {
+            hint: 'pass --cilium-namespace if the agents use other labels',
+          });
         if (!facts.services.ok) throw new KdiagError('server', `cannot list Services: ${facts.services.error}`);
         return { report };
       }));
@@ -61,7 +68,9 @@ export default class ServiceList extends BaseCommand {
     if (flags['fail-on-drift'] && report.summary.notOk > 0) process.exitCode = EXIT.PROBLEMS;
     if (report.summary.nodes > 0 && report.summary.nodesUnknown === report.summary.nodes) {
       // Nothing was compared: that is "could not run", not a clean result.
-      process.stderr.write(`Error: no agent could be asked for its load-balancer map (first reason: ${report.nodes[0].reason})\n`);
+      process.stderr.write(
+        `Error: no agent could be asked for its load-balancer map (first reason: ${report.nodes[0].reason})\n`,
+      );
       process.exitCode = EXIT.CANNOT_RUN;
     }
     return report;
@@ -87,14 +96,24 @@ export function renderServiceTable(report: ServiceListReport, wide: boolean): st
   const headers = ['Namespace', 'Name', 'Frontend', 'Type', 'Endpoints', 'Status', 'Nodes'];
   const rows: string[][] = [];
   for (const r of report.rows) {
-    rows.push([r.namespace || '-', r.name || '<none>', r.frontend, r.kind, String(r.readyEndpoints), COLOR[r.status](r.status), nodesCell(r, total)]);
+    rows.push([
+      r.namespace || '-',
+      r.name || '<none>',
+      r.frontend,
+      r.kind,
+      String(r.readyEndpoints),
+      COLOR[r.status](r.status),
+      nodesCell(r, total),
+    ]);
     if (wide)
       for (const n of r.nodes) {
         const detail = [
           n.reason ? `reason: ${n.reason}` : '',
           n.missing?.length ? `missing: ${n.missing.join(',')}` : '',
           n.extra?.length ? `extra: ${n.extra.join(',')}` : '',
-          n.agentBackends?.length ? `agent: ${n.agentBackends.map((b) => `${b.ip.includes(":") ? `[${b.ip}]` : b.ip}:${b.port}/${b.protocol} (${b.state})`).join(', ')}` : '',
+          n.agentBackends?.length
+            ? `agent: ${n.agentBackends.map((b) => `${b.ip.includes(':') ? `[${b.ip}]` : b.ip}:${b.port}/${b.protocol} (${b.state})`).join(', ')}`
+            : '',
         ]
           .filter(Boolean)
           .join('; ');

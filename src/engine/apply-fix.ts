@@ -39,7 +39,8 @@ export async function applyFixes(client: KubeClient, plan: FixPlan, opts: ApplyO
   const say = opts.onEvent ?? (() => {});
   for (const batch of plan.batches) {
     if (opts.aborted?.()) {
-      for (const a of remaining(plan, steps)) steps.push({ node: a.node, oldPod: a.pod, outcome: 'skipped', detail: 'interrupted before this step' });
+      for (const a of remaining(plan, steps))
+        steps.push({ node: a.node, oldPod: a.pod, outcome: 'skipped', detail: 'interrupted before this step' });
       return { steps, completed: false, stoppedReason: 'interrupted (Ctrl-C): later steps were not started' };
     }
     const started: RestartAction[] = [];
@@ -57,7 +58,9 @@ export async function applyFixes(client: KubeClient, plan: FixPlan, opts: ApplyO
         steps.push({ node: a.node, oldPod: a.pod, outcome: 'failed', detail: `delete failed: ${oneLine(e)}` });
       }
     }
-    const ready = await Promise.all(started.map((a) => waitForReplacement(client, a, opts).then((p) => [a, p] as const)));
+    const ready = await Promise.all(
+      started.map((a) => waitForReplacement(client, a, opts).then((p) => [a, p] as const)),
+    );
     const readyNodes = ready.filter(([, p]) => p.ok).map(([a]) => a.node);
     const still = readyNodes.length ? await opts.recheck(readyNodes) : [];
     for (const [a, p] of ready) {
@@ -69,13 +72,25 @@ export async function applyFixes(client: KubeClient, plan: FixPlan, opts: ApplyO
       steps.push(
         rem.length
           ? { node: a.node, oldPod: a.pod, newPod: p.pod, outcome: 'not-recovered', detail: `still: ${rem.join(', ')}` }
-          : { node: a.node, oldPod: a.pod, newPod: p.pod, outcome: 'recovered', detail: `new agent ${p.pod} Ready; node re-checked clean` },
+          : {
+              node: a.node,
+              oldPod: a.pod,
+              newPod: p.pod,
+              outcome: 'recovered',
+              detail: `new agent ${p.pod} Ready; node re-checked clean`,
+            },
       );
       say(`${a.node}: ${rem.length ? `not recovered (${rem.join(', ')})` : `recovered (${p.pod} Ready)`}`);
     }
     const bad = steps.find((s) => s.outcome !== 'recovered' && s.outcome !== 'skipped');
     if (bad) {
-      for (const a of remaining(plan, steps)) steps.push({ node: a.node, oldPod: a.pod, outcome: 'skipped', detail: `not started: ${bad.node} did not recover` });
+      for (const a of remaining(plan, steps))
+        steps.push({
+          node: a.node,
+          oldPod: a.pod,
+          outcome: 'skipped',
+          detail: `not started: ${bad.node} did not recover`,
+        });
       return { steps, completed: false, stoppedReason: `stopped at ${bad.node}: ${bad.outcome} (${bad.detail})` };
     }
   }
@@ -88,11 +103,18 @@ function remaining(plan: FixPlan, steps: StepResult[]): RestartAction[] {
 }
 
 /** undefined when safe to delete; else why not. */
-async function verifyTarget(client: KubeClient, a: RestartAction, install: CiliumInstallFact): Promise<string | undefined> {
-  if (a.namespace !== install.namespace) return `pod ${a.namespace}/${a.pod} is not in the Cilium namespace ${install.namespace}`;
+async function verifyTarget(
+  client: KubeClient,
+  a: RestartAction,
+  install: CiliumInstallFact,
+): Promise<string | undefined> {
+  if (a.namespace !== install.namespace)
+    return `pod ${a.namespace}/${a.pod} is not in the Cilium namespace ${install.namespace}`;
   let pod: Pod | undefined;
   try {
-    pod = await client.getOptional<Pod>(`/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods/${encodeURIComponent(a.pod)}`);
+    pod = await client.getOptional<Pod>(
+      `/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods/${encodeURIComponent(a.pod)}`,
+    );
   } catch (e) {
     return `cannot re-read pod ${a.namespace}/${a.pod}: ${oneLine(e)}`;
   }

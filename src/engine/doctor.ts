@@ -38,7 +38,10 @@ export interface Diagnosis {
   unknowns: { fact: string; node?: string; reason: string }[];
 }
 
-export async function diagnose(client: KubeClient, opts: DiagnoseOptions): Promise<{ diagnosis: Diagnosis; facts: Facts }> {
+export async function diagnose(
+  client: KubeClient,
+  opts: DiagnoseOptions,
+): Promise<{ diagnosis: Diagnosis; facts: Facts }> {
   const checks = selectChecks(CHECKS, opts.only, opts.skip);
   const needs = new Set<FactKey>(['nodes', 'cilium']);
   for (const c of checks) for (const n of c.needs) needs.add(n);
@@ -64,9 +67,15 @@ export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
     kind: 'Diagnosis',
     target: opts.target,
     from: opts.from
-      ? { ...opts.from, node: facts.client?.ok ? facts.client.value.node : undefined, hostNetwork: facts.client?.ok ? facts.client.value.hostNetwork : undefined }
+      ? {
+          ...opts.from,
+          node: facts.client?.ok ? facts.client.value.node : undefined,
+          hostNetwork: facts.client?.ok ? facts.client.value.hostNetwork : undefined,
+        }
       : undefined,
-    cilium: facts.cilium.ok ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version, cli: facts.cilium.value.cli } : undefined,
+    cilium: facts.cilium.ok
+      ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version, cli: facts.cilium.value.cli }
+      : undefined,
     nodes: facts.nodes.ok ? facts.nodes.value.length : 0,
     status,
     rootCauses,
@@ -80,8 +89,10 @@ function unknownsOf(facts: Facts): Diagnosis['unknowns'] {
   const out: Diagnosis['unknowns'] = [];
   for (const [fact, v] of Object.entries(facts)) {
     if (v instanceof Map) {
-      for (const [node, g] of v as Map<string, { ok: boolean; error?: string }>) if (!g.ok) out.push({ fact, node, reason: g.error ?? '' });
-    } else if (v && typeof v === 'object' && 'ok' in v && !v.ok && v.error !== 'not gathered') out.push({ fact, reason: v.error });
+      for (const [node, g] of v as Map<string, { ok: boolean; error?: string }>)
+        if (!g.ok) out.push({ fact, node, reason: g.error ?? '' });
+    } else if (v && typeof v === 'object' && 'ok' in v && !v.ok && v.error !== 'not gathered')
+      out.push({ fact, reason: v.error });
   }
   return out;
 }

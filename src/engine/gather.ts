@@ -92,7 +92,9 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
   if (clientPod) facts.client = clientPod;
   if (cilium) {
     if (cilium.ok && !cilium.value) {
-      facts.cilium = failed('Cilium is not installed: no DaemonSet labelled k8s-app=cilium with a cilium-agent container');
+      facts.cilium = failed(
+        'Cilium is not installed: no DaemonSet labelled k8s-app=cilium with a cilium-agent container',
+      );
     } else facts.cilium = cilium as Gathered<CiliumInstallFact>;
   }
   if (!facts.cilium.ok) {
@@ -156,7 +158,9 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
         }),
       );
     run('bpfPrograms', facts.bpfPrograms, async () => {
-      const j = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', '-j', 'prog', 'show'], { timeoutMs });
+      const j = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', '-j', 'prog', 'show'], {
+        timeoutMs,
+      });
       if (j.exitCode === 0) {
         try {
           return parseBpftoolProgJson(j.stdout);
@@ -215,7 +219,11 @@ function execFailed(what: string, r: { exitCode: number; stderr: string }): Kdia
 /** Streams the LB map in the text table (constant memory, filtered early); JSON if the text is unreadable. */
 async function readServiceMap(
   a: AgentPodFact,
-  agentCli: (a: AgentPodFact, args: string[], onStdout?: (b: Buffer) => void) => Promise<{ exitCode: number; stdout: string; stderr: string }>,
+  agentCli: (
+    a: AgentPodFact,
+    args: string[],
+    onStdout?: (b: Buffer) => void,
+  ) => Promise<{ exitCode: number; stdout: string; stderr: string }>,
   cli: CiliumCli,
   filter?: (s: LbService) => boolean,
 ): Promise<LbService[]> {
@@ -257,14 +265,25 @@ function frontendFilter(services: ServiceFact[]): (s: LbService) => boolean {
 async function readAgentLog(client: KubeClient, a: AgentPodFact, tail: number, timeoutMs?: number): Promise<LogFact> {
   // A crashed agent's useful lines are in the previous container's log.
   const previous = a.agent.restartCount > 0 && !a.agent.ready;
-  const res = await client.logStream(a.namespace, a.name, { container: AGENT_CONTAINER, tailLines: tail, previous, timeoutMs });
+  const res = await client.logStream(a.namespace, a.name, {
+    container: AGENT_CONTAINER,
+    tailLines: tail,
+    previous,
+    timeoutMs,
+  });
   const records: LogRecord[] = [];
   let lines = 0;
   for await (const line of createInterface({ input: res, crlfDelay: Infinity })) {
     lines++;
     if (!line) continue;
     const rec = parseLogLine(line);
-    if (rec.level === 'warning' || rec.level === 'error' || rec.level === 'fatal' || rec.level === 'panic' || classify(rec)) {
+    if (
+      rec.level === 'warning' ||
+      rec.level === 'error' ||
+      rec.level === 'fatal' ||
+      rec.level === 'panic' ||
+      classify(rec)
+    ) {
       records.push(rec);
       if (records.length > MAX_LOG_RECORDS) records.shift();
     }
@@ -301,7 +320,9 @@ async function listNodes(client: KubeClient): Promise<NodeFact[]> {
       internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address,
       ready: n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
       schedulable: !n.spec?.unschedulable,
-      taints: (n.spec?.taints ?? []).filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute').map((t) => t.key),
+      taints: (n.spec?.taints ?? [])
+        .filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')
+        .map((t) => t.key),
     });
   }
   return out;
@@ -328,7 +349,11 @@ interface SliceObj extends KubeObject {
   ports?: { name?: string; port?: number; protocol?: string }[];
 }
 
-async function listServices(client: KubeClient, namespace?: string, target?: { namespace: string; name: string }): Promise<ServiceFact[]> {
+async function listServices(
+  client: KubeClient,
+  namespace?: string,
+  target?: { namespace: string; name: string },
+): Promise<ServiceFact[]> {
   const ns = target?.namespace ?? namespace;
   const base = ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}` : '/api/v1';
   const sliceBase = ns ? `/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(ns)}` : '/apis/discovery.k8s.io/v1';
@@ -367,7 +392,9 @@ async function listServices(client: KubeClient, namespace?: string, target?: { n
     eps.set(key, list);
   }
   return svcs.map((s) => {
-    const ips = (s.spec?.clusterIPs ?? (s.spec?.clusterIP ? [s.spec.clusterIP] : [])).filter((ip) => ip && ip !== 'None');
+    const ips = (s.spec?.clusterIPs ?? (s.spec?.clusterIP ? [s.spec.clusterIP] : [])).filter(
+      (ip) => ip && ip !== 'None',
+    );
     return {
       namespace: s.metadata?.namespace ?? '',
       name: s.metadata?.name ?? '',
@@ -427,7 +454,9 @@ async function findKubeProxy(client: KubeClient): Promise<KubeProxyFact> {
 }
 
 async function getClientPod(client: KubeClient, namespace: string, name: string): Promise<ClientPodFact> {
-  const p = await client.get<Pod>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`);
+  const p = await client.get<Pod>(
+    `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`,
+  );
   return {
     namespace,
     name,

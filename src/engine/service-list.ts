@@ -41,7 +41,14 @@ export interface ServiceListReport {
   apiVersion: 'kdiag/v1';
   kind: 'ServiceList';
   cilium?: { namespace: string; version: string };
-  summary: { services: number; rows: number; nodes: number; nodesUnknown: number; notOk: number; byStatus: Record<DriftStatus, number> };
+  summary: {
+    services: number;
+    rows: number;
+    nodes: number;
+    nodesUnknown: number;
+    notOk: number;
+    byStatus: Record<DriftStatus, number>;
+  };
   nodes: { node: string; status: 'ok' | 'unknown'; reason?: string; drift: Partial<Record<DriftStatus, number>> }[];
   rows: ServiceRow[];
 }
@@ -55,7 +62,10 @@ export interface ServiceListOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export async function buildServiceList(client: KubeClient, opts: ServiceListOptions): Promise<{ report: ServiceListReport; facts: Facts }> {
+export async function buildServiceList(
+  client: KubeClient,
+  opts: ServiceListOptions,
+): Promise<{ report: ServiceListReport; facts: Facts }> {
   const rows = new Map<string, ServiceRow>();
   const nodes: ServiceListReport['nodes'] = [];
   let services: ServiceFact[] = [];
@@ -88,7 +98,8 @@ export async function buildServiceList(client: KubeClient, opts: ServiceListOpti
         rows.set(key, row);
       }
       if (r.status === 'OK') row.nodesOk++;
-      else row.nodes.push({ node, status: r.status, missing: r.missing, extra: r.extra, agentBackends: r.agentBackends });
+      else
+        row.nodes.push({ node, status: r.status, missing: r.missing, extra: r.extra, agentBackends: r.agentBackends });
     }
   };
   const unknownForAll = (node: string, reason: string) => {
@@ -112,12 +123,20 @@ export async function buildServiceList(client: KubeClient, opts: ServiceListOpti
     consumeServiceMap: consume,
   });
 
-  const byStatus: Record<DriftStatus, number> = { OK: 0, NOT_IN_MAP: 0, BACKENDS_DIFFER: 0, NO_ENDPOINTS: 0, STALE: 0, NODE_UNKNOWN: 0 };
+  const byStatus: Record<DriftStatus, number> = {
+    OK: 0,
+    NOT_IN_MAP: 0,
+    BACKENDS_DIFFER: 0,
+    NO_ENDPOINTS: 0,
+    STALE: 0,
+    NODE_UNKNOWN: 0,
+  };
   const out = [...rows.values()];
   for (const row of out) {
     row.status = row.nodes.length ? worstDrift(row.nodes.map((n) => n.status)) : 'OK';
     // No node could tell, but Kubernetes alone already says there is nothing to balance to.
-    if (row.name && row.readyEndpoints === 0 && row.nodesOk === 0 && row.nodes.length === 0) row.status = 'NO_ENDPOINTS';
+    if (row.name && row.readyEndpoints === 0 && row.nodesOk === 0 && row.nodes.length === 0)
+      row.status = 'NO_ENDPOINTS';
     byStatus[row.status]++;
   }
   out.sort((a, b) => `${a.namespace}/${a.name}|${a.frontend}`.localeCompare(`${b.namespace}/${b.name}|${b.frontend}`));
@@ -127,7 +146,9 @@ export async function buildServiceList(client: KubeClient, opts: ServiceListOpti
     report: {
       apiVersion: 'kdiag/v1',
       kind: 'ServiceList',
-      cilium: facts.cilium.ok ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version } : undefined,
+      cilium: facts.cilium.ok
+        ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version }
+        : undefined,
       summary: {
         services: services.length,
         rows: out.length,
@@ -150,7 +171,16 @@ function seedRows(rows: Map<string, ServiceRow>, s: ServiceFact): void {
       const key = `${s.namespace}/${s.name}|${frontend}`;
       if (rows.has(key)) continue;
       const ready = s.endpoints.filter((e) => e.ready && (p.name ? e.portName === p.name : true)).length;
-      rows.set(key, { namespace: s.namespace, name: s.name, frontend, kind: 'ClusterIP', status: 'OK', readyEndpoints: ready, nodesOk: 0, nodes: [] });
+      rows.set(key, {
+        namespace: s.namespace,
+        name: s.name,
+        frontend,
+        kind: 'ClusterIP',
+        status: 'OK',
+        readyEndpoints: ready,
+        nodesOk: 0,
+        nodes: [],
+      });
     }
 }
 

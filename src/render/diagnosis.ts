@@ -22,9 +22,12 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
   const out: string[] = [];
   const scope = d.target ? `Service ${d.target.namespace}/${d.target.name}` : 'ClusterIP load balancing on every node';
   out.push(chalk.bold(`kdiag doctor clusterip — ${scope}`));
-  if (d.cilium) out.push(chalk.dim(`Cilium ${d.cilium.version} in ${d.cilium.namespace} (${d.cilium.cli}), ${d.nodes} nodes`));
+  if (d.cilium)
+    out.push(chalk.dim(`Cilium ${d.cilium.version} in ${d.cilium.namespace} (${d.cilium.cli}), ${d.nodes} nodes`));
   if (d.from) {
-    const where = d.from.hostNetwork ? 'hostNetwork (socket LB in the host namespace applies)' : 'a pod network namespace';
+    const where = d.from.hostNetwork
+      ? 'hostNetwork (socket LB in the host namespace applies)'
+      : 'a pod network namespace';
     out.push(chalk.dim(`Client ${d.from.namespace}/${d.from.name} on ${d.from.node ?? '?'} in ${where}`));
   }
   out.push('');
@@ -34,14 +37,19 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
     const unknown = d.findings.filter((f) => f.status === 'unknown').length;
     out.push(
       unknown
-        ? chalk.yellow(`VERDICT: no root cause found, but ${unknown} check(s) could not run (see below) — not a clean bill of health`)
+        ? chalk.yellow(
+            `VERDICT: no root cause found, but ${unknown} check(s) could not run (see below) — not a clean bill of health`,
+          )
         : chalk.green('VERDICT: healthy — no finding above info'),
     );
   } else {
     const top = d.rootCauses[0];
     out.push(chalk.red.bold(`VERDICT: ${top.title} [${top.id}]`));
-    out.push(`  affected: ${nodeList(top.nodes)}   confidence: ${top.confidence}   fixable by restart: ${top.fixableByRestart ? 'yes' : 'no'}`);
-    for (const c of d.rootCauses.slice(1)) out.push(chalk.dim(`  also: ${c.title} [${c.id}] on ${nodeList(c.nodes)} (${c.confidence})`));
+    out.push(
+      `  affected: ${nodeList(top.nodes)}   confidence: ${top.confidence}   fixable by restart: ${top.fixableByRestart ? 'yes' : 'no'}`,
+    );
+    for (const c of d.rootCauses.slice(1))
+      out.push(chalk.dim(`  also: ${c.title} [${c.id}] on ${nodeList(c.nodes)} (${c.confidence})`));
   }
   out.push('');
 
@@ -50,7 +58,9 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
   if (shown.length) {
     out.push(chalk.bold('EVIDENCE'));
     for (const f of shown) {
-      out.push(`${PAINT[f.status](`${MARK[f.status]} ${f.status.toUpperCase().padEnd(7)}`)} ${f.id}  ${chalk.dim(f.subject)}`);
+      out.push(
+        `${PAINT[f.status](`${MARK[f.status]} ${f.status.toUpperCase().padEnd(7)}`)} ${f.id}  ${chalk.dim(f.subject)}`,
+      );
       out.push(`    ${f.message}`);
       for (const e of f.evidence.slice(0, opts.verbose ? 50 : 4)) {
         const where = [e.node, e.pod].filter(Boolean).join('/');
@@ -58,7 +68,8 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
         out.push(chalk.dim(`    ┆ ${e.source}${where ? ` (${where})` : ''}:`));
         for (const l of lines) out.push(chalk.dim(`    ┆   ${l}`));
       }
-      if (!opts.verbose && f.evidence.length > 4) out.push(chalk.dim(`    ┆ … ${f.evidence.length - 4} more (-v or -o json)`));
+      if (!opts.verbose && f.evidence.length > 4)
+        out.push(chalk.dim(`    ┆ … ${f.evidence.length - 4} more (-v or -o json)`));
     }
     out.push('');
   }
@@ -70,11 +81,14 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
   if (d.plan.actions.length) {
     steps.push(`Restart the Cilium agent on the affected node(s) (${d.plan.actions.map((a) => a.node).join(', ')}):`);
     for (const c of d.plan.commands) steps.push(`   ${c}`);
-    steps.push(`   then wait for the new agents: kubectl -n ${d.plan.actions[0].namespace} wait --for=condition=Ready pod -l k8s-app=cilium --field-selector spec.nodeName=<node> --timeout=120s`);
+    steps.push(
+      `   then wait for the new agents: kubectl -n ${d.plan.actions[0].namespace} wait --for=condition=Ready pod -l k8s-app=cilium --field-selector spec.nodeName=<node> --timeout=120s`,
+    );
     steps.push('   or let kdiag do it, one node at a time, verified: kdiag doctor clusterip --fix');
   }
   for (const r of d.plan.refused) steps.push(`Do NOT restart ${r.pod ?? 'the agent'} on ${r.node}: ${r.reason}`);
-  for (const n of d.plan.notFixable) steps.push(`${n.title} on ${nodeList(n.nodes)} — a restart will not fix this: ${n.whatToChange}`);
+  for (const n of d.plan.notFixable)
+    steps.push(`${n.title} on ${nodeList(n.nodes)} — a restart will not fix this: ${n.whatToChange}`);
   if (steps.length) {
     out.push(chalk.bold('FIX'));
     steps.forEach((s, i) => out.push(s.startsWith('   ') ? s : `${i + 1}. ${s}`));
@@ -82,7 +96,8 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
   }
   if (d.unknowns.length) {
     out.push(chalk.yellow(`Could not check ${d.unknowns.length} thing(s):`));
-    for (const u of d.unknowns.slice(0, 10)) out.push(chalk.yellow(`  ${u.fact}${u.node ? ` on ${u.node}` : ''}: ${u.reason}`));
+    for (const u of d.unknowns.slice(0, 10))
+      out.push(chalk.yellow(`  ${u.fact}${u.node ? ` on ${u.node}` : ''}: ${u.reason}`));
     if (d.unknowns.length > 10) out.push(chalk.yellow(`  … and ${d.unknowns.length - 10} more (-o json)`));
   }
   return out.join('\n').replace(/\n+$/, '') + '\n';
@@ -92,10 +107,13 @@ export function renderFixResult(r: FixResult, before: Diagnosis, after?: Diagnos
   const out: string[] = [chalk.bold('FIX RESULT')];
   for (const s of r.steps) {
     const ok = s.outcome === 'recovered';
-    out.push(`${ok ? chalk.green('✔') : chalk.red('✖')} ${s.node}: ${s.oldPod}${s.newPod ? ` → ${s.newPod}` : ''} ${s.outcome} — ${s.detail}`);
+    out.push(
+      `${ok ? chalk.green('✔') : chalk.red('✖')} ${s.node}: ${s.oldPod}${s.newPod ? ` → ${s.newPod}` : ''} ${s.outcome} — ${s.detail}`,
+    );
   }
   if (r.stoppedReason) out.push(chalk.red(r.stoppedReason));
-  const summary = (d: Diagnosis) => (d.rootCauses.length ? d.rootCauses.map((c) => `${c.id} (${nodeList(c.nodes)})`).join('; ') : 'healthy');
+  const summary = (d: Diagnosis) =>
+    d.rootCauses.length ? d.rootCauses.map((c) => `${c.id} (${nodeList(c.nodes)})`).join('; ') : 'healthy';
   out.push('', `before: ${summary(before)}`);
   if (after) out.push(`after:  ${summary(after)}`);
   return out.join('\n') + '\n';

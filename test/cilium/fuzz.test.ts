@@ -27,19 +27,39 @@ function mutated(sample: string): fc.Arbitrary<string> {
     fc.nat(lines.length - 1).map((i) => lines.filter((_, j) => j !== i).join('\n')),
     fc.nat(lines.length - 1).map((i) => [...lines.slice(0, i + 1), ...lines.slice(i)].join('\n')),
     fc.nat(sample.length).map((n) => sample.slice(0, n)),
-    fc.array(fc.tuple(fc.nat(sample.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((flips) => {
-      const chars = [...sample];
-      for (const [i, b] of flips) chars[i % chars.length] = String.fromCharCode(b);
-      return chars.join('');
-    }),
+    fc
+      .array(fc.tuple(fc.nat(sample.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 })
+      .map((flips) => {
+        const chars = [...sample];
+        for (const [i, b] of flips) chars[i % chars.length] = String.fromCharCode(b);
+        return chars.join('');
+      }),
   );
 }
 
-const garbage = fc.oneof(fc.string({ maxLength: 300 }), fc.fullUnicodeString({ maxLength: 200 }), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')));
+const garbage = fc.oneof(
+  fc.string({ maxLength: 300 }),
+  fc.fullUnicodeString({ maxLength: 200 }),
+  fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
+);
 
-const SERVICE_TEXT = ['service-list.v1.4.3.text.txt', 'service-list.v1.10-dev.ci.text.txt', 'service-list.v1.12-dev.quarantined.text.txt', 'service-list.v1.13.4.k3s.nodeport.text.txt', 'service-list.v1.20-dev.cilium-dbg.text.txt'];
-const BPFTOOL_TEXT = ['bpftool-prog-show.kernel-6.18.no-btf.truncated-names.text.txt', 'bpftool-prog-show-id.tcx.cil_to_host.txt', 'bpftool-prog-show-id.v1.16.cil_from_netdev.txt'];
-const STATUS = ['status.v1.14.0.kind.strict.txt', 'status.v1.17.4.eks.legacy-tc.txt', 'status-verbose.v1.15.0-rc.1.kind.kpr-true.full.txt'];
+const SERVICE_TEXT = [
+  'service-list.v1.4.3.text.txt',
+  'service-list.v1.10-dev.ci.text.txt',
+  'service-list.v1.12-dev.quarantined.text.txt',
+  'service-list.v1.13.4.k3s.nodeport.text.txt',
+  'service-list.v1.20-dev.cilium-dbg.text.txt',
+];
+const BPFTOOL_TEXT = [
+  'bpftool-prog-show.kernel-6.18.no-btf.truncated-names.text.txt',
+  'bpftool-prog-show-id.tcx.cil_to_host.txt',
+  'bpftool-prog-show-id.v1.16.cil_from_netdev.txt',
+];
+const STATUS = [
+  'status.v1.14.0.kind.strict.txt',
+  'status.v1.17.4.eks.legacy-tc.txt',
+  'status-verbose.v1.15.0-rc.1.kind.kpr-true.full.txt',
+];
 const LOGS = ['agent-log.v1.14.conntrack-map-enomem.fatal.txt', 'agent-log.v1.18.8.slog.dead-code-elimination.txt'];
 
 const pick = (names: string[]): fc.Arbitrary<string> => fc.constantFrom(...names.map(fixture)).chain(mutated);
@@ -55,7 +75,10 @@ describe('service list parsers', () => {
     );
   });
   test('text: mutated real samples only throw ParseError', () => {
-    fc.assert(fc.property(pick(SERVICE_TEXT), (s) => void tryParse(parseServiceListText, s)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(pick(SERVICE_TEXT), (s) => void tryParse(parseServiceListText, s)),
+      { numRuns: RUNS },
+    );
   });
   test('JSON: garbage and mutated samples only throw ParseError; garbage has no backends', () => {
     fc.assert(
@@ -65,8 +88,14 @@ describe('service list parsers', () => {
       }),
       { numRuns: RUNS },
     );
-    fc.assert(fc.property(mutated(fixture('service-list.v1.14plus.json')), (s) => void tryParse(parseServiceListJson, s)), { numRuns: RUNS });
-    fc.assert(fc.property(fc.json(), (s) => void tryParse(parseServiceListJson, s)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(mutated(fixture('service-list.v1.14plus.json')), (s) => void tryParse(parseServiceListJson, s)),
+      { numRuns: RUNS },
+    );
+    fc.assert(
+      fc.property(fc.json(), (s) => void tryParse(parseServiceListJson, s)),
+      { numRuns: RUNS },
+    );
   });
 });
 
@@ -79,12 +108,27 @@ describe('bpftool parsers', () => {
       }),
       { numRuns: RUNS },
     );
-    fc.assert(fc.property(pick(BPFTOOL_TEXT), (s) => void tryParse(parseBpftoolProgText, s)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(pick(BPFTOOL_TEXT), (s) => void tryParse(parseBpftoolProgText, s)),
+      { numRuns: RUNS },
+    );
   });
   test('JSON: garbage and mutations only throw ParseError', () => {
-    fc.assert(fc.property(garbage, (s) => void tryParse(parseBpftoolProgJson, s)), { numRuns: RUNS });
-    fc.assert(fc.property(fc.json(), (s) => void tryParse(parseBpftoolProgJson, s)), { numRuns: RUNS });
-    fc.assert(fc.property(mutated(fixture('bpftool-prog-show.kernel-6.18.no-btf.truncated-names.json')), (s) => void tryParse(parseBpftoolProgJson, s)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(garbage, (s) => void tryParse(parseBpftoolProgJson, s)),
+      { numRuns: RUNS },
+    );
+    fc.assert(
+      fc.property(fc.json(), (s) => void tryParse(parseBpftoolProgJson, s)),
+      { numRuns: RUNS },
+    );
+    fc.assert(
+      fc.property(
+        mutated(fixture('bpftool-prog-show.kernel-6.18.no-btf.truncated-names.json')),
+        (s) => void tryParse(parseBpftoolProgJson, s),
+      ),
+      { numRuns: RUNS },
+    );
   });
 });
 
@@ -99,24 +143,42 @@ describe('status parser', () => {
     );
   });
   test('mutated samples only throw ParseError', () => {
-    fc.assert(fc.property(pick(STATUS), (s) => void tryParse(parseCiliumStatus, s)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(pick(STATUS), (s) => void tryParse(parseCiliumStatus, s)),
+      { numRuns: RUNS },
+    );
   });
 });
 
 describe('log parser', () => {
   test('never throws and returns a well-formed record', () => {
     fc.assert(
-      fc.property(fc.oneof(garbage, pick(LOGS).chain((t) => fc.constantFrom(...t.split('\n')))), (s) => {
-        const r = parseLogLine(s);
-        expect(typeof r.msg).toBe('string');
-        expect(['logrus', 'slog', 'text']).toContain(r.style);
-        classify(r);
-      }),
+      fc.property(
+        fc.oneof(
+          garbage,
+          pick(LOGS).chain((t) => fc.constantFrom(...t.split('\n'))),
+        ),
+        (s) => {
+          const r = parseLogLine(s);
+          expect(typeof r.msg).toBe('string');
+          expect(['logrus', 'slog', 'text']).toContain(r.style);
+          classify(r);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
   test('random key=value soup never throws', () => {
-    const kv = fc.array(fc.tuple(fc.constantFrom('level', 'msg', 'time', 'subsys', 'error', 'x'), fc.oneof(fc.string(), fc.constantFrom('"', '"a\\', '\\x1', '"\\u12"'))), { maxLength: 6 });
-    fc.assert(fc.property(kv, (pairs) => void parseLogLine(pairs.map(([k, v]) => `${k}=${v}`).join(' '))), { numRuns: RUNS });
+    const kv = fc.array(
+      fc.tuple(
+        fc.constantFrom('level', 'msg', 'time', 'subsys', 'error', 'x'),
+        fc.oneof(fc.string(), fc.constantFrom('"', '"a\\', '\\x1', '"\\u12"')),
+      ),
+      { maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(kv, (pairs) => void parseLogLine(pairs.map(([k, v]) => `${k}=${v}`).join(' '))),
+      { numRuns: RUNS },
+    );
   });
 });

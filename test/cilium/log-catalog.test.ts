@@ -2,7 +2,14 @@ import { parseLogLine } from '../../src/cilium/formats/log.js';
 import { CATALOG_IDS, classify, LOG_CATALOG } from '../../src/cilium/log-catalog.js';
 import { fixture } from './fixtures.js';
 
-const REQUIRED_CAUSES = ['bpf-programs-not-loaded', 'kernel-too-old', 'missing-capabilities', 'bpffs-not-mounted', 'agent-not-ready', 'invalid-config'];
+const REQUIRED_CAUSES = [
+  'bpf-programs-not-loaded',
+  'kernel-too-old',
+  'missing-capabilities',
+  'bpffs-not-mounted',
+  'agent-not-ready',
+  'invalid-config',
+];
 
 describe('LOG_CATALOG', () => {
   test('ids are unique kebab-case and every entry has examples', () => {
@@ -23,7 +30,9 @@ describe('LOG_CATALOG', () => {
   });
   test('ordinary info lines are not classified', () => {
     expect(classify(parseLogLine('level=info msg="Start hook executed" duration=1.1ms subsys=hive'))).toBeUndefined();
-    expect(classify(parseLogLine('level=info msg="Detected mounted BPF filesystem at /sys/fs/bpf" subsys=bpf'))).toBeUndefined();
+    expect(
+      classify(parseLogLine('level=info msg="Detected mounted BPF filesystem at /sys/fs/bpf" subsys=bpf')),
+    ).toBeUndefined();
   });
 });
 
@@ -50,7 +59,9 @@ describe('classify on recorded logs', () => {
     ]);
   });
   test('kernel 4.9 endpoint map', () => {
-    expect(matches('agent-log.v1.10-dev.kernel-4.9.endpoint-map.fatal.txt')).toEqual([['fatal', 'endpoint-map-bad-address']]);
+    expect(matches('agent-log.v1.10-dev.kernel-4.9.endpoint-map.fatal.txt')).toEqual([
+      ['fatal', 'endpoint-map-bad-address'],
+    ]);
   });
   test('tc clsact missing, then the datapath init fatal', () => {
     expect(matches('agent-log.unknown-pre1.14.tc-clsact-not-supported.fatal.txt')).toEqual([
@@ -67,7 +78,9 @@ describe('classify on recorded logs', () => {
     ]);
   });
   test('1.15 invalid configuration', () => {
-    expect(matches('agent-log.v1.15.invalid-config.native-routing-cidr.fatal.txt')).toEqual([['fatal', 'invalid-daemon-config']]);
+    expect(matches('agent-log.v1.15.invalid-config.native-routing-cidr.fatal.txt')).toEqual([
+      ['fatal', 'invalid-daemon-config'],
+    ]);
   });
   test('1.18.8 slog: requirement failure, then the hive panic', () => {
     expect(matches('agent-log.v1.18.8.slog.dead-code-elimination.txt')).toEqual([

@@ -5,11 +5,30 @@ import { fixture } from './fixtures.js';
 
 describe('requiredPrograms', () => {
   test('KPR true, IPv4+IPv6: socket LB hooks for both families plus tc programs', () => {
-    const req = requiredPrograms(readCiliumConfig({ 'kube-proxy-replacement': 'true', 'enable-ipv6': 'true', 'routing-mode': 'native' }), 16);
+    const req = requiredPrograms(
+      readCiliumConfig({ 'kube-proxy-replacement': 'true', 'enable-ipv6': 'true', 'routing-mode': 'native' }),
+      16,
+    );
     const sock = req.filter((r) => r.category === 'socket-lb').map((r) => r.name);
-    expect(sock).toEqual(['cil_sock4_connect', 'cil_sock4_sendmsg', 'cil_sock4_recvmsg', 'cil_sock4_getpeername', 'cil_sock6_connect', 'cil_sock6_sendmsg', 'cil_sock6_recvmsg', 'cil_sock6_getpeername']);
+    expect(sock).toEqual([
+      'cil_sock4_connect',
+      'cil_sock4_sendmsg',
+      'cil_sock4_recvmsg',
+      'cil_sock4_getpeername',
+      'cil_sock6_connect',
+      'cil_sock6_sendmsg',
+      'cil_sock6_recvmsg',
+      'cil_sock6_getpeername',
+    ]);
     expect(req.filter((r) => r.category === 'socket-lb').every((r) => r.type === 'cgroup_sock_addr')).toBe(true);
-    expect(req.filter((r) => r.category === 'tc').map((r) => r.name)).toEqual(['cil_from_container', 'cil_to_container', 'cil_from_host', 'cil_to_host', 'cil_from_netdev', 'cil_to_netdev']);
+    expect(req.filter((r) => r.category === 'tc').map((r) => r.name)).toEqual([
+      'cil_from_container',
+      'cil_to_container',
+      'cil_from_host',
+      'cil_to_host',
+      'cil_from_netdev',
+      'cil_to_netdev',
+    ]);
   });
   test('KPR disabled: no socket LB, overlay programs in tunnel mode', () => {
     const req = requiredPrograms(readCiliumConfig({ 'kube-proxy-replacement': 'disabled', tunnel: 'vxlan' }), 13);
@@ -18,7 +37,9 @@ describe('requiredPrograms', () => {
   });
   test('1.12 uses the pre-cil_ function names', () => {
     const req = requiredPrograms(readCiliumConfig({ 'kube-proxy-replacement': 'strict' }), 12);
-    expect(req.map((r) => r.name)).toEqual(expect.arrayContaining(['handle_xgress', 'handle_to_container', 'from_netdev', 'sock4_connect']));
+    expect(req.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['handle_xgress', 'handle_to_container', 'from_netdev', 'sock4_connect']),
+    );
   });
 });
 
@@ -42,7 +63,7 @@ describe('classifyProgram / isCiliumProgram on recorded bpftool output', () => {
     const progs = parseBpftoolProgText(fixture('bpftool-prog-show.kernel-6.18.no-btf.truncated-names.text.txt'));
     expect(progs.map(classifyProgram)).toEqual(['tc', 'tc', 'tc', 'socket-lb']);
   });
-  test('1.12.3 handle_xgress is Cilium\'s although it does not say cilium', () => {
+  test("1.12.3 handle_xgress is Cilium's although it does not say cilium", () => {
     const [p] = parseBpftoolProgText(fixture('bpftool-prog-show-id.v1.12.3.handle_xgress.txt'));
     expect(isCiliumProgram(p!)).toBe(true);
     expect(classifyProgram(p!)).toBe('tc');

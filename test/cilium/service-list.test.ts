@@ -29,7 +29,12 @@ describe('parseServiceListText on recorded samples', () => {
   test('1.10-dev CI: service with 0 backends, backends without state', () => {
     const s = parseServiceListText(fixture('service-list.v1.10-dev.ci.text.txt'));
     expect(s).toHaveLength(5);
-    expect(s[0]).toMatchObject({ id: 1, frontend: { ip: '10.107.224.229', port: 3000 }, type: 'ClusterIP', backends: [] });
+    expect(s[0]).toMatchObject({
+      id: 1,
+      frontend: { ip: '10.107.224.229', port: 3000 },
+      type: 'ClusterIP',
+      backends: [],
+    });
     expect(s[2]!.backends).toEqual([{ ip: '192.168.36.11', port: 6443, protocol: 'ANY', state: 'unknown' }]);
   });
 
@@ -69,10 +74,18 @@ describe('parseServiceListText edge cases', () => {
     expect(() => parseServiceListText('')).toThrow(ParseError);
   });
   test('kubectl noise before the header is skipped', () => {
-    const t = 'Defaulted container "cilium-agent" out of: cilium-agent, config (init)\n' + header + '7    [::]:80   NodePort   1 => [fd00::12]:8080 (active)   \n';
+    const t =
+      'Defaulted container "cilium-agent" out of: cilium-agent, config (init)\n' +
+      header +
+      '7    [::]:80   NodePort   1 => [fd00::12]:8080 (active)   \n';
     const s = parseServiceListText(t);
     expect(s).toEqual([
-      { id: 7, frontend: { ip: '::', port: 80, protocol: 'ANY' }, type: 'NodePort', backends: [{ ip: 'fd00::12', port: 8080, protocol: 'ANY', state: 'active' }] },
+      {
+        id: 7,
+        frontend: { ip: '::', port: 80, protocol: 'ANY' },
+        type: 'NodePort',
+        backends: [{ ip: 'fd00::12', port: 8080, protocol: 'ANY', state: 'active' }],
+      },
     ]);
   });
   test('internal-scope suffix /i is accepted', () => {
@@ -144,21 +157,37 @@ describe('renderServiceListText', () => {
     expect(renderServiceListText([], 'classic')).toBe('ID   Frontend   Service Type   Backend   \n');
   });
   const sample: LbService[] = [
-    { id: 10, frontend: { ip: '10.96.0.10', port: 53, protocol: 'UDP' }, type: 'ClusterIP', backends: [
-      { ip: '10.0.0.5', port: 53, protocol: 'UDP', state: 'active' },
-      { ip: '10.0.0.6', port: 53, protocol: 'UDP', state: 'terminating' },
-    ] },
+    {
+      id: 10,
+      frontend: { ip: '10.96.0.10', port: 53, protocol: 'UDP' },
+      type: 'ClusterIP',
+      backends: [
+        { ip: '10.0.0.5', port: 53, protocol: 'UDP', state: 'active' },
+        { ip: '10.0.0.6', port: 53, protocol: 'UDP', state: 'terminating' },
+      ],
+    },
     { id: 2, frontend: { ip: 'fd00::1', port: 443, protocol: 'TCP' }, type: 'LoadBalancer', backends: [] },
-    { id: 3, frontend: { ip: '0.0.0.0', port: 30080, protocol: 'TCP' }, type: 'NodePort', backends: [{ ip: '10.0.1.9', port: 8080, protocol: 'TCP', state: 'quarantined' }] },
+    {
+      id: 3,
+      frontend: { ip: '0.0.0.0', port: 30080, protocol: 'TCP' },
+      type: 'NodePort',
+      backends: [{ ip: '10.0.1.9', port: 8080, protocol: 'TCP', state: 'quarantined' }],
+    },
   ];
   test.each(['classic', 'slash-proto', 'v1.4'] as const)('round-trips through %s', (fmt) => {
     const back = parseServiceListText(renderServiceListText(sample, fmt));
-    const expected = [...sample].sort((a, b) => a.id - b.id).map((s) => ({
-      ...s,
-      type: fmt === 'v1.4' ? 'unknown' : s.type,
-      frontend: { ...s.frontend, protocol: fmt === 'slash-proto' ? s.frontend.protocol : 'ANY' },
-      backends: s.backends.map((b) => ({ ...b, protocol: fmt === 'slash-proto' ? b.protocol : 'ANY', state: fmt === 'v1.4' ? 'unknown' : b.state })),
-    }));
+    const expected = [...sample]
+      .sort((a, b) => a.id - b.id)
+      .map((s) => ({
+        ...s,
+        type: fmt === 'v1.4' ? 'unknown' : s.type,
+        frontend: { ...s.frontend, protocol: fmt === 'slash-proto' ? s.frontend.protocol : 'ANY' },
+        backends: s.backends.map((b) => ({
+          ...b,
+          protocol: fmt === 'slash-proto' ? b.protocol : 'ANY',
+          state: fmt === 'v1.4' ? 'unknown' : b.state,
+        })),
+      }));
     expect(back).toEqual(expected);
   });
   test('every supported minor round-trips', () => {
@@ -199,7 +228,9 @@ describe('service list JSON', () => {
     expect(() => parseServiceListJson('')).toThrow(ParseError);
     expect(() => parseServiceListJson('{"a":1}')).toThrow(ParseError);
     expect(() => parseServiceListJson('[{"spec":{"id":1}}]')).toThrow(ParseError);
-    expect(() => parseServiceListJson('[{"spec":{"id":1,"frontend-address":{"ip":"x","port":1}}}]')).toThrow(ParseError);
+    expect(() => parseServiceListJson('[{"spec":{"id":1,"frontend-address":{"ip":"x","port":1}}}]')).toThrow(
+      ParseError,
+    );
   });
   test('render reproduces the recorded JSON and round-trips', () => {
     const text = fixture('service-list.v1.14plus.json');

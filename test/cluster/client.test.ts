@@ -63,7 +63,9 @@ describe('cluster layer on the healthy simulator', () => {
 
   test('an unknown container is a typed error carrying the server message', async () => {
     const [agent] = await client.listAll('/api/v1/namespaces/kube-system/pods', { labelSelector: 'k8s-app=cilium' });
-    await expect(client.exec('kube-system', agent.metadata!.name!, 'nope', ['true'])).rejects.toThrow(/container nope is not valid/);
+    await expect(client.exec('kube-system', agent.metadata!.name!, 'nope', ['true'])).rejects.toThrow(
+      /container nope is not valid/,
+    );
   });
 
   test('SelfSubjectAccessReview answers allowed', async () => {
@@ -110,7 +112,11 @@ describe('cluster layer failure modes', () => {
 
   test('a hung exec ends at its timeout', async () => {
     const sim = await startSim({
-      scenario: { description: 'hang', expect: { rootCause: null }, nodes: { count: 2, faults: [{ kind: 'exec-hangs', nodes: [1] }] } },
+      scenario: {
+        description: 'hang',
+        expect: { rootCause: null },
+        nodes: { count: 2, faults: [{ kind: 'exec-hangs', nodes: [1] }] },
+      },
       port: 0,
     });
     const c = await connect(sim);
@@ -130,7 +136,11 @@ describe('cluster layer failure modes', () => {
 
   test('429 with Retry-After is retried, then succeeds', async () => {
     const sim = await startSim({
-      scenario: { description: 'throttled', expect: { rootCause: null }, api: { faults: [{ path: '/api/v1/nodes', status: 429, times: 2, retryAfterSeconds: 0 }] } },
+      scenario: {
+        description: 'throttled',
+        expect: { rootCause: null },
+        api: { faults: [{ path: '/api/v1/nodes', status: 429, times: 2, retryAfterSeconds: 0 }] },
+      },
       port: 0,
     });
     const c = await connect(sim);
@@ -146,7 +156,11 @@ describe('cluster layer failure modes', () => {
 
   test('503 beyond the retries is reported as a server error', async () => {
     const sim = await startSim({
-      scenario: { description: 'down', expect: { rootCause: null }, api: { faults: [{ path: '/api/v1/nodes', status: 503, retryAfterSeconds: 0 }] } },
+      scenario: {
+        description: 'down',
+        expect: { rootCause: null },
+        api: { faults: [{ path: '/api/v1/nodes', status: 503, retryAfterSeconds: 0 }] },
+      },
       port: 0,
     });
     const c = await connect(sim, { retries: 1 });
@@ -159,7 +173,10 @@ describe('cluster layer failure modes', () => {
   });
 
   test('a slow API hits the request timeout', async () => {
-    const sim = await startSim({ scenario: { description: 'slow', expect: { rootCause: null }, api: { latencyMs: 2000 } }, port: 0 });
+    const sim = await startSim({
+      scenario: { description: 'slow', expect: { rootCause: null }, api: { latencyMs: 2000 } },
+      port: 0,
+    });
     const c = await connect(sim, { requestTimeoutMs: 200 });
     try {
       await expect(c.listAll('/api/v1/nodes')).rejects.toMatchObject({ kind: 'timeout' });

@@ -3,7 +3,12 @@ import { startSim, type SimHandle } from '../../src/sim/index.js';
 import { json, kdiag } from '../helpers/cli.js';
 
 const agents = (sim: SimHandle) =>
-  new Map(sim.pods('kube-system').filter((p: any) => p.metadata.labels?.['k8s-app'] === 'cilium').map((p: any) => [p.spec.nodeName, p.metadata.name]));
+  new Map(
+    sim
+      .pods('kube-system')
+      .filter((p: any) => p.metadata.labels?.['k8s-app'] === 'cilium')
+      .map((p: any) => [p.spec.nodeName, p.metadata.name]),
+  );
 
 describe('doctor clusterip CLI', () => {
   test('healthy: exit 0, empty rootCauses in JSON', async () => {
@@ -38,11 +43,19 @@ describe('doctor clusterip CLI', () => {
   test('--fix --dry-run prints the exact commands and changes nothing', async () => {
     const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
     try {
-      const before = sim.pods('kube-system').map((p: any) => p.metadata.uid).sort();
+      const before = sim
+        .pods('kube-system')
+        .map((p: any) => p.metadata.uid)
+        .sort();
       const r = await kdiag(['doctor', 'clusterip', '--fix', '--dry-run'], { kubeconfig: sim.kubeconfigPath });
       expect(r.stdout).toContain('DRY RUN');
       expect(r.stdout).toMatch(/kubectl -n kube-system delete pod cilium-\w+/);
-      expect(sim.pods('kube-system').map((p: any) => p.metadata.uid).sort()).toEqual(before);
+      expect(
+        sim
+          .pods('kube-system')
+          .map((p: any) => p.metadata.uid)
+          .sort(),
+      ).toEqual(before);
     } finally {
       await sim.stop();
     }
@@ -52,7 +65,9 @@ describe('doctor clusterip CLI', () => {
     const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
     try {
       const before = agents(sim);
-      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], {
+        kubeconfig: sim.kubeconfigPath,
+      });
       const d = json(r);
       expect(d.fix.applied).toBe(true);
       expect(d.fix.steps.map((s: any) => [s.node, s.outcome])).toEqual([
@@ -73,13 +88,21 @@ describe('doctor clusterip CLI', () => {
   test('kernel-too-old: --fix --yes restarts nothing and says what must change', async () => {
     const sim = await startSim({ scenario: 'kernel-too-old', port: 0 });
     try {
-      const before = sim.pods('kube-system').map((p: any) => p.metadata.uid).sort();
+      const before = sim
+        .pods('kube-system')
+        .map((p: any) => p.metadata.uid)
+        .sort();
       const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes'], { kubeconfig: sim.kubeconfigPath });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toMatch(/VERDICT: .*\[kernel-too-old\]/);
       expect(r.stdout).toMatch(/a restart will not fix this/);
       expect(r.stdout).toContain('--fix: nothing kdiag may safely fix');
-      expect(sim.pods('kube-system').map((p: any) => p.metadata.uid).sort()).toEqual(before);
+      expect(
+        sim
+          .pods('kube-system')
+          .map((p: any) => p.metadata.uid)
+          .sort(),
+      ).toEqual(before);
     } finally {
       await sim.stop();
     }

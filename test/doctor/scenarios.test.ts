@@ -10,7 +10,11 @@ const scenarios = listScenarios().filter((s) => s.name !== 'large');
 describe.each(scenarios.map((s) => [s.name]))('doctor clusterip on scenario %s', (name) => {
   test('names the expected root cause first, on the expected nodes', async () => {
     const sim = await startSim({ scenario: name, port: 0 });
-    const client = await KubeClient.connect({ kubeconfig: sim.kubeconfigPath, requestTimeoutMs: 15_000, concurrency: 8 });
+    const client = await KubeClient.connect({
+      kubeconfig: sim.kubeconfigPath,
+      requestTimeoutMs: 15_000,
+      concurrency: 8,
+    });
     try {
       const exp = sim.scenario.expect;
       // A Service without ready endpoints is only a root cause for the Service the user asks about.
@@ -18,7 +22,9 @@ describe.each(scenarios.map((s) => [s.name]))('doctor clusterip on scenario %s',
       const { diagnosis } = await diagnose(client, { target: ns ? { namespace: ns, name: svc } : undefined });
       if (exp.rootCause === null) {
         expect(diagnosis.rootCauses).toEqual([]);
-        expect(diagnosis.findings.filter((f) => f.status !== 'pass' && f.status !== 'info').map((f) => f.id)).toEqual([]);
+        expect(diagnosis.findings.filter((f) => f.status !== 'pass' && f.status !== 'info').map((f) => f.id)).toEqual(
+          [],
+        );
         expect(diagnosis.unknowns).toEqual([]);
       } else {
         expect(diagnosis.rootCauses[0]?.id).toBe(exp.rootCause);

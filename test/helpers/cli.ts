@@ -10,7 +10,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function kdiag(args: string[], opts: { kubeconfig?: string; env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+export async function kdiag(
+  args: string[],
+  opts: { kubeconfig?: string; env?: Record<string, string>; input?: string } = {},
+): Promise<CliResult> {
   const full = opts.kubeconfig ? [...args, '--kubeconfig', opts.kubeconfig] : args;
   const r = await execa('node', [BIN, ...full], {
     reject: false,
@@ -25,6 +28,8 @@ export function json<T = any>(r: CliResult): T {
   try {
     return JSON.parse(r.stdout) as T;
   } catch {
-    throw new Error(`stdout is not JSON (exit ${r.exitCode}): ${r.stdout.slice(0, 300)} / stderr: ${r.stderr.slice(0, 300)}`);
+    throw new Error(
+      `stdout is not JSON (exit ${r.exitCode}): ${r.stdout.slice(0, 300)} / stderr: ${r.stderr.slice(0, 300)}`,
+    );
   }
 }

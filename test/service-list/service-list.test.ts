@@ -8,7 +8,9 @@ describe('service-list', () => {
   test('healthy: every row OK; --fail-on-drift exits 0', async () => {
     const sim = await startSim({ scenario: 'healthy', port: 0 });
     try {
-      const r = await kdiag(['service-list', '-A', '--fail-on-drift', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['service-list', '-A', '--fail-on-drift', '-o', 'json'], {
+        kubeconfig: sim.kubeconfigPath,
+      });
       expect(r.exitCode).toBe(0);
       const rep = json(r);
       expect(rep.summary.nodes).toBe(3);
@@ -26,7 +28,9 @@ describe('service-list', () => {
   test('service-map-stale: exactly the drifted Services and nodes are flagged', async () => {
     const sim = await startSim({ scenario: 'service-map-stale', port: 0 });
     try {
-      const r = await kdiag(['service-list', '--problems', '--fail-on-drift', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['service-list', '--problems', '--fail-on-drift', '-o', 'json'], {
+        kubeconfig: sim.kubeconfigPath,
+      });
       expect(r.exitCode).toBe(1);
       const flagged = rowsOf(r).map((x) => ({
         svc: x.name ? `${x.namespace}/${x.name}` : '-',
@@ -36,7 +40,12 @@ describe('service-list', () => {
       }));
       expect(flagged).toEqual([
         { svc: '-', frontend: '10.96.200.200:80/ANY', status: 'STALE', nodes: ['node-3:STALE'] },
-        { svc: 'default/api', frontend: '10.96.10.20:8080/TCP', status: 'BACKENDS_DIFFER', nodes: ['node-3:BACKENDS_DIFFER'] },
+        {
+          svc: 'default/api',
+          frontend: '10.96.10.20:8080/TCP',
+          status: 'BACKENDS_DIFFER',
+          nodes: ['node-3:BACKENDS_DIFFER'],
+        },
         { svc: 'default/web', frontend: '10.96.10.10:80/TCP', status: 'NOT_IN_MAP', nodes: ['node-2:NOT_IN_MAP'] },
       ]);
       const api = rowsOf(r).find((x) => x.name === 'api').nodes[0];
@@ -73,11 +82,17 @@ describe('service-list', () => {
 
   test('an agent whose exec hangs is NODE_UNKNOWN within the timeout; the other nodes report OK', async () => {
     const sim = await startSim({
-      scenario: { description: 'hang on node-2', expect: { rootCause: null }, nodes: { count: 3, faults: [{ kind: 'exec-hangs', nodes: [2] }] } },
+      scenario: {
+        description: 'hang on node-2',
+        expect: { rootCause: null },
+        nodes: { count: 3, faults: [{ kind: 'exec-hangs', nodes: [2] }] },
+      },
       port: 0,
     });
     try {
-      const r = await kdiag(['service-list', '-o', 'json', '--request-timeout', '1s'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['service-list', '-o', 'json', '--request-timeout', '1s'], {
+        kubeconfig: sim.kubeconfigPath,
+      });
       const rep = json(r);
       const byNode = Object.fromEntries(rep.nodes.map((n: any) => [n.node, n]));
       expect(byNode['node-2'].status).toBe('unknown');
@@ -96,7 +111,9 @@ describe('service-list', () => {
   test('filters: --service and --node', async () => {
     const sim = await startSim({ scenario: 'service-map-stale', port: 0 });
     try {
-      const r = await kdiag(['service-list', '--service', 'default/web', '--node', 'node-2', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['service-list', '--service', 'default/web', '--node', 'node-2', '-o', 'json'], {
+        kubeconfig: sim.kubeconfigPath,
+      });
       const rep = json(r);
       expect(rep.summary.nodes).toBe(1);
       expect(rep.rows.map((x: any) => [x.name, x.status])).toEqual([['web', 'NOT_IN_MAP']]);

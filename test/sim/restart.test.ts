@@ -35,13 +35,11 @@ test('restart of the agent on node-2 loads its programs again; node-1 untouched'
   ]);
   expect(parseBpftoolProgJson(healthy.stdout).map((p) => p.name)).toContain('cil_from_netdev');
 
-  await kc
-    .makeApiClient(CoreV1Api)
-    .deleteNamespacedPod({
-      namespace: 'kube-system',
-      name: old.metadata.name,
-      body: { propagationPolicy: 'Background' },
-    });
+  await kc.makeApiClient(CoreV1Api).deleteNamespacedPod({
+    namespace: 'kube-system',
+    name: old.metadata.name,
+    body: { propagationPolicy: 'Background' },
+  });
   const fresh = await until(
     () => {
       const p = agentOn('node-2');

@@ -3,11 +3,25 @@ import { parseDuration } from '../../src/util/duration.js';
 import { parseRef } from '../../src/util/ref.js';
 
 test('the RBAC permission of a request is derived like the apiserver does', () => {
-  expect(requestInfo('GET', '/api/v1/namespaces/kube-system/pods/cilium-x/exec')).toMatchObject({ verb: 'create', resource: 'pods/exec', namespace: 'kube-system' });
-  expect(requestInfo('GET', '/api/v1/namespaces/kube-system/pods/cilium-x/log')).toMatchObject({ verb: 'get', resource: 'pods/log' });
+  expect(requestInfo('GET', '/api/v1/namespaces/kube-system/pods/cilium-x/exec')).toMatchObject({
+    verb: 'create',
+    resource: 'pods/exec',
+    namespace: 'kube-system',
+  });
+  expect(requestInfo('GET', '/api/v1/namespaces/kube-system/pods/cilium-x/log')).toMatchObject({
+    verb: 'get',
+    resource: 'pods/log',
+  });
   expect(requestInfo('GET', '/api/v1/nodes')).toMatchObject({ verb: 'list', resource: 'nodes', namespace: undefined });
-  expect(requestInfo('DELETE', '/api/v1/namespaces/kube-system/pods/p')).toMatchObject({ verb: 'delete', resource: 'pods' });
-  expect(requestInfo('GET', '/apis/discovery.k8s.io/v1/endpointslices')).toMatchObject({ verb: 'list', resource: 'endpointslices', group: 'discovery.k8s.io' });
+  expect(requestInfo('DELETE', '/api/v1/namespaces/kube-system/pods/p')).toMatchObject({
+    verb: 'delete',
+    resource: 'pods',
+  });
+  expect(requestInfo('GET', '/apis/discovery.k8s.io/v1/endpointslices')).toMatchObject({
+    verb: 'list',
+    resource: 'endpointslices',
+    group: 'discovery.k8s.io',
+  });
 });
 
 test('durations are parsed as kubectl does', () => {

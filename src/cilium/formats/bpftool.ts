@@ -26,9 +26,11 @@ export interface BpfProgramDetail extends BpfProgram {
   pids?: Array<{ comm: string; pid: number }>;
 }
 
-const HEADER = /^(\d+):\s+(type \d+|[a-z_0-9]+)\s+(?:name\s+(\S+)\s+)?tag\s+([0-9a-f]{16})(?:\s+dev\s+\S+)?(\s+gpl)?(?:\s+run_time_ns\s+\d+\s+run_cnt\s+\d+)?(?:\s+recursion_misses\s+\d+)?\s*$/;
+const HEADER =
+  /^(\d+):\s+(type \d+|[a-z_0-9]+)\s+(?:name\s+(\S+)\s+)?tag\s+([0-9a-f]{16})(?:\s+dev\s+\S+)?(\s+gpl)?(?:\s+run_time_ns\s+\d+\s+run_cnt\s+\d+)?(?:\s+recursion_misses\s+\d+)?\s*$/;
 const LOADED = /^loaded_at\s+(\S+)\s+uid\s+(\d+)(?:\s+comm\s+\S+)?$/;
-const XLATED = /^xlated\s+(\d+)B\s+(?:jited\s+(\d+)B|not jited)(?:\s+memlock\s+(\d+)B)?(?:\s+map_ids\s+(\d+(?:,\d+)*))?$/;
+const XLATED =
+  /^xlated\s+(\d+)B\s+(?:jited\s+(\d+)B|not jited)(?:\s+memlock\s+(\d+)B)?(?:\s+map_ids\s+(\d+(?:,\d+)*))?$/;
 
 export function parseBpftoolProgText(text: string): BpfProgramDetail[] {
   const out: BpfProgramDetail[] = [];
@@ -45,7 +47,8 @@ export function parseBpftoolProgText(text: string): BpfProgramDetail[] {
       out.push(cur);
       return;
     }
-    if (!/^\s/.test(line)) throw new ParseError(TEXT_SOURCE, `expected "ID: type  name …", got ${JSON.stringify(line.slice(0, 80))}`, n);
+    if (!/^\s/.test(line))
+      throw new ParseError(TEXT_SOURCE, `expected "ID: type  name …", got ${JSON.stringify(line.slice(0, 80))}`, n);
     if (!cur) throw new ParseError(TEXT_SOURCE, 'detail line before any program', n);
     const t = line.trim();
     let m: RegExpExecArray | null;
@@ -74,7 +77,8 @@ export function parseBpftoolProgText(text: string): BpfProgramDetail[] {
     }
   });
   for (const p of out) {
-    if (p.bytesXlated === undefined) throw new ParseError(TEXT_SOURCE, `program ${p.id} has no "xlated" line (truncated output?)`);
+    if (p.bytesXlated === undefined)
+      throw new ParseError(TEXT_SOURCE, `program ${p.id} has no "xlated" line (truncated output?)`);
   }
   return out;
 }
@@ -118,18 +122,25 @@ export function parseBpftoolProgJson(text: string): BpfProgramDetail[] {
   const arr = Array.isArray(data) ? data : data !== null && typeof data === 'object' ? [data] : undefined;
   if (!arr) throw new ParseError(JSON_SOURCE, 'expected a JSON array of programs');
   return arr.map((o, i) => {
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new ParseError(JSON_SOURCE, `entry #${i} is not an object`);
+    if (o === null || typeof o !== 'object' || Array.isArray(o))
+      throw new ParseError(JSON_SOURCE, `entry #${i} is not an object`);
     const r = o as Record<string, unknown>;
     const int = (k: string): number | undefined => {
       const v = r[k];
       if (v === undefined) return undefined;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ParseError(JSON_SOURCE, `${k} of entry #${i} is not a non-negative integer`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+        throw new ParseError(JSON_SOURCE, `${k} of entry #${i} is not a non-negative integer`);
       return v;
     };
     const id = int('id');
     if (id === undefined) throw new ParseError(JSON_SOURCE, `entry #${i} has no id`);
-    if (typeof r.type !== 'string' && typeof r.type !== 'number') throw new ParseError(JSON_SOURCE, `entry #${i} has no type`);
-    const p: BpfProgramDetail = { id, type: typeof r.type === 'number' ? `type ${r.type}` : r.type, name: typeof r.name === 'string' ? r.name : '' };
+    if (typeof r.type !== 'string' && typeof r.type !== 'number')
+      throw new ParseError(JSON_SOURCE, `entry #${i} has no type`);
+    const p: BpfProgramDetail = {
+      id,
+      type: typeof r.type === 'number' ? `type ${r.type}` : r.type,
+      name: typeof r.name === 'string' ? r.name : '',
+    };
     if (typeof r.tag === 'string') p.tag = r.tag;
     if (typeof r.gpl_compatible === 'boolean') p.gpl = r.gpl_compatible;
     const at = int('loaded_at');
@@ -143,7 +154,8 @@ export function parseBpftoolProgJson(text: string): BpfProgramDetail[] {
     const ml = int('bytes_memlock');
     if (ml !== undefined) p.bytesMemlock = ml;
     if (r.map_ids !== undefined) {
-      if (!Array.isArray(r.map_ids) || !r.map_ids.every((m) => Number.isInteger(m))) throw new ParseError(JSON_SOURCE, `map_ids of entry #${i} is not a list of ids`);
+      if (!Array.isArray(r.map_ids) || !r.map_ids.every((m) => Number.isInteger(m)))
+        throw new ParseError(JSON_SOURCE, `map_ids of entry #${i} is not a list of ids`);
       p.mapIds = r.map_ids as number[];
     }
     const btf = int('btf_id');
@@ -152,7 +164,8 @@ export function parseBpftoolProgJson(text: string): BpfProgramDetail[] {
     if (Array.isArray(r.pids)) {
       p.pids = r.pids.map((x) => {
         const q = x as { pid?: unknown; comm?: unknown };
-        if (typeof q?.pid !== 'number' || typeof q?.comm !== 'string') throw new ParseError(JSON_SOURCE, `bad pids entry in entry #${i}`);
+        if (typeof q?.pid !== 'number' || typeof q?.comm !== 'string')
+          throw new ParseError(JSON_SOURCE, `bad pids entry in entry #${i}`);
         return { pid: q.pid, comm: q.comm };
       });
     }

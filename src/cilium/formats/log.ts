@@ -27,7 +27,18 @@ export function normalizeLevel(raw: string): LogLevel {
   return LEVELS[raw.toLowerCase().replace(/[+-]\d+$/, '')] ?? 'unknown';
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'" };
+const SIMPLE_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
 
 /** Reads a Go-quoted string starting at s[i] === '"'; returns value and index after the closing quote. */
 function readQuoted(s: string, i: number): [string, number] | undefined {
@@ -113,7 +124,9 @@ function isSorted(keys: string[]): boolean {
 /** Never throws: anything that is not a complete logrus/slog line comes back as style `text`. */
 export function parseLogLine(line: string): LogRecord {
   try {
-    const raw = String(line).replace(/\r?\n$/, '').replace(/\r$/, '');
+    const raw = String(line)
+      .replace(/\r?\n$/, '')
+      .replace(/\r$/, '');
     let body = raw;
     let prefixTime: string | undefined;
     const ts = KUBECTL_TS.exec(body);
@@ -195,13 +208,30 @@ function slogValue(v: string): string {
   return slogNeedsQuoting(v) ? goQuote(v) : v;
 }
 
-const LOGRUS_LEVEL: Record<LogLevel, string> = { debug: 'debug', info: 'info', warning: 'warning', error: 'error', fatal: 'fatal', panic: 'panic', unknown: 'info' };
+const LOGRUS_LEVEL: Record<LogLevel, string> = {
+  debug: 'debug',
+  info: 'info',
+  warning: 'warning',
+  error: 'error',
+  fatal: 'fatal',
+  panic: 'panic',
+  unknown: 'info',
+};
 // slog's own names, lower-cased by Cilium's replaceAttrFn (WARN -> "warn")
-const SLOG_LEVEL: Record<LogLevel, string> = { debug: 'debug', info: 'info', warning: 'warn', error: 'error', fatal: 'fatal', panic: 'panic', unknown: 'info' };
+const SLOG_LEVEL: Record<LogLevel, string> = {
+  debug: 'debug',
+  info: 'info',
+  warning: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+  panic: 'panic',
+  unknown: 'info',
+};
 
 export function renderLogLine(rec: LogRecord, style: 'logrus' | 'slog'): string {
   const fields: Record<string, string> = { ...rec.fields };
-  if (rec.subsys !== undefined && fields.subsys === undefined && fields.module === undefined) fields.subsys = rec.subsys;
+  if (rec.subsys !== undefined && fields.subsys === undefined && fields.module === undefined)
+    fields.subsys = rec.subsys;
   const parts: string[] = [];
   if (style === 'logrus') {
     if (rec.time !== undefined) parts.push(`time=${logrusValue(rec.time)}`);

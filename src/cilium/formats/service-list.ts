@@ -98,7 +98,12 @@ export class ServiceListTextStream {
     this.done = true;
     if (this.buf.length > 0) this.line(this.buf);
     this.buf = '';
-    if (!this.layout) throw new ParseError(TEXT_SOURCE, 'no header (expected "ID   Frontend   Service Type   Backend")', this.lineNo || undefined);
+    if (!this.layout)
+      throw new ParseError(
+        TEXT_SOURCE,
+        'no header (expected "ID   Frontend   Service Type   Backend")',
+        this.lineNo || undefined,
+      );
     this.flush();
   }
 
@@ -150,7 +155,8 @@ export class ServiceListTextStream {
       const bm = /^(.*?)\s+(\d+ => .*)$/.exec(after);
       type = (bm ? bm[1]! : after).trim();
       backend = bm ? bm[2] : undefined;
-      if (!SERVICE_TYPE.test(type)) throw new ParseError(TEXT_SOURCE, `bad service type ${JSON.stringify(type.slice(0, 40))}`, n);
+      if (!SERVICE_TYPE.test(type))
+        throw new ParseError(TEXT_SOURCE, `bad service type ${JSON.stringify(type.slice(0, 40))}`, n);
     }
     this.cur = { id, frontend, type, backends: [] };
     this.lastIndex = 0;
@@ -165,7 +171,7 @@ export class ServiceListTextStream {
     if (index <= this.lastIndex) throw new ParseError(TEXT_SOURCE, `backend index ${index} out of order`, n);
     this.lastIndex = index;
     const addr = parseAddress(m[2]!, n);
-    const state: BackendState = m[3] === undefined ? 'unknown' : STATES[m[3]] ?? 'unknown';
+    const state: BackendState = m[3] === undefined ? 'unknown' : (STATES[m[3]] ?? 'unknown');
     this.cur!.backends.push({ ...addr, state });
   }
 }
@@ -195,7 +201,9 @@ export function renderServiceListText(services: LbService[], format: ServiceList
       const state = v14 || b.state === 'unknown' ? '' : ` (${b.state})`;
       return `${i + 1} => ${fmtAddress(b, proto)}${state}`;
     });
-    const lead = v14 ? `${svc.id}\t${fmtAddress(svc.frontend, false)}\t` : `${svc.id}\t${fmtAddress(svc.frontend, proto)}\t${svc.type}\t`;
+    const lead = v14
+      ? `${svc.id}\t${fmtAddress(svc.frontend, false)}\t`
+      : `${svc.id}\t${fmtAddress(svc.frontend, proto)}\t${svc.type}\t`;
     const pad = v14 ? '\t\t' : '\t\t\t';
     raw += `${lead}${bes[0] ?? ''}\t\n`;
     for (const b of bes.slice(1)) raw += `${pad}${b}\t\n`;
@@ -213,17 +221,20 @@ function jsonLine(text: string, pos: number): number {
 }
 
 function obj(v: Json, what: string, i: number): Record<string, Json> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ParseError(JSON_SOURCE, `${what} of service #${i} is not an object`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new ParseError(JSON_SOURCE, `${what} of service #${i} is not an object`);
   return v as Record<string, Json>;
 }
 
 function num(v: Json, what: string, i: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw new ParseError(JSON_SOURCE, `${what} of service #${i} is not a valid number`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
+    throw new ParseError(JSON_SOURCE, `${what} of service #${i} is not a valid number`);
   return v;
 }
 
 function ipOf(v: Json, what: string, i: number): string {
-  if (typeof v !== 'string' || isIP(v) === 0) throw new ParseError(JSON_SOURCE, `${what} of service #${i} is not an IP address`);
+  if (typeof v !== 'string' || isIP(v) === 0)
+    throw new ParseError(JSON_SOURCE, `${what} of service #${i} is not an IP address`);
   return v;
 }
 
@@ -233,7 +244,11 @@ export function parseServiceListJson(text: string): LbService[] {
     data = JSON.parse(text);
   } catch (e) {
     const m = /position (\d+)/.exec(String(e));
-    throw new ParseError(JSON_SOURCE, `invalid JSON: ${(e as Error).message}`, m ? jsonLine(text, Number(m[1])) : undefined);
+    throw new ParseError(
+      JSON_SOURCE,
+      `invalid JSON: ${(e as Error).message}`,
+      m ? jsonLine(text, Number(m[1])) : undefined,
+    );
   }
   // a nil slice marshals to `null` (encoding/json); treat like `[]`
   if (data === null) return [];
@@ -242,7 +257,10 @@ export function parseServiceListJson(text: string): LbService[] {
     const svc = obj(item, 'entry', i);
     const spec = svc.spec === undefined || svc.spec === null ? undefined : obj(svc.spec, 'spec', i);
     const status = svc.status === undefined || svc.status === null ? undefined : obj(svc.status, 'status', i);
-    const realized = status?.realized === undefined || status?.realized === null ? undefined : obj(status.realized, 'status.realized', i);
+    const realized =
+      status?.realized === undefined || status?.realized === null
+        ? undefined
+        : obj(status.realized, 'status.realized', i);
     const src = realized ?? spec;
     if (!src) throw new ParseError(JSON_SOURCE, `service #${i} has neither spec nor status.realized`);
     const fe = obj(src['frontend-address'], 'frontend-address', i);
@@ -252,14 +270,15 @@ export function parseServiceListJson(text: string): LbService[] {
       protocol: typeof fe.protocol === 'string' && fe.protocol !== '' ? fe.protocol : 'ANY',
     };
     const rawBes = src['backend-addresses'];
-    if (rawBes !== undefined && rawBes !== null && !Array.isArray(rawBes)) throw new ParseError(JSON_SOURCE, `backend-addresses of service #${i} is not an array`);
+    if (rawBes !== undefined && rawBes !== null && !Array.isArray(rawBes))
+      throw new ParseError(JSON_SOURCE, `backend-addresses of service #${i} is not an array`);
     const backends: LbBackend[] = ((rawBes as Json[] | null | undefined) ?? []).map((b) => {
       const be = obj(b, 'backend', i);
       const out: LbBackend = {
         ip: ipOf(be.ip, 'backend ip', i),
         port: num(be.port ?? 0, 'backend port', i, 65535),
         protocol: typeof be.protocol === 'string' && be.protocol !== '' ? be.protocol : 'ANY',
-        state: typeof be.state === 'string' ? STATES[be.state] ?? 'unknown' : 'unknown',
+        state: typeof be.state === 'string' ? (STATES[be.state] ?? 'unknown') : 'unknown',
       };
       if (typeof be.weight === 'number') out.weight = be.weight;
       if (typeof be.nodeName === 'string' && be.nodeName !== '') out.nodeName = be.nodeName;

@@ -14,19 +14,56 @@ import { tabwrite } from './tabwriter.js';
 const SOURCE = 'cilium status';
 
 /** Pre-1.8 printed the enabled KPR features in the brackets, not devices (fixture status.v1.7-dev.strict.txt). */
-const KPR_FEATURES = new Set(['NodePort', 'ExternalIPs', 'HostPort', 'HostReachableServicesTCP', 'HostReachableServicesUDP', 'SessionAffinity']);
+const KPR_FEATURES = new Set([
+  'NodePort',
+  'ExternalIPs',
+  'HostPort',
+  'HostReachableServicesTCP',
+  'HostReachableServicesUDP',
+  'SessionAffinity',
+]);
 
 /** Top-level labels the agent prints; a text with none of them is not `cilium status` output. */
 const KNOWN_LABELS = new Set([
-  'KVStore', 'Kubernetes', 'Kubernetes APIs', 'KubeProxyReplacement', 'Host firewall', 'SRv6', 'CNI Chaining',
-  'CNI Config file', 'Cilium', 'NodeMonitor', 'Cilium health daemon', 'IPAM', 'IPv4 BIG TCP', 'IPv6 BIG TCP',
-  'BandwidthManager', 'Host Routing', 'Routing', 'Attach Mode', 'Device Mode', 'Masquerading', 'Clock Source for BPF',
-  'Controller Status', 'Proxy Status', 'Global Identity Range', 'Hubble', 'Encryption', 'Cluster health',
-  'Modules Health', 'KubeProxyReplacement Details', 'BPF Maps', 'Allocated addresses', 'Name',
+  'KVStore',
+  'Kubernetes',
+  'Kubernetes APIs',
+  'KubeProxyReplacement',
+  'Host firewall',
+  'SRv6',
+  'CNI Chaining',
+  'CNI Config file',
+  'Cilium',
+  'NodeMonitor',
+  'Cilium health daemon',
+  'IPAM',
+  'IPv4 BIG TCP',
+  'IPv6 BIG TCP',
+  'BandwidthManager',
+  'Host Routing',
+  'Routing',
+  'Attach Mode',
+  'Device Mode',
+  'Masquerading',
+  'Clock Source for BPF',
+  'Controller Status',
+  'Proxy Status',
+  'Global Identity Range',
+  'Hubble',
+  'Encryption',
+  'Cluster health',
+  'Modules Health',
+  'KubeProxyReplacement Details',
+  'BPF Maps',
+  'Allocated addresses',
+  'Name',
 ]);
 
 function devicesOf(bracket: string): string[] | undefined {
-  const items = bracket.split(/,\s*/).map((s) => s.trim()).filter(Boolean);
+  const items = bracket
+    .split(/,\s*/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) return [];
   if (items.every((i) => KPR_FEATURES.has(i))) return undefined;
   return items.map((i) => i.split(/\s+/)[0]!);
@@ -75,7 +112,8 @@ export function parseCiliumStatus(text: string): CiliumStatus {
           break;
         }
         default:
-          if (/^(Failure|Error|Warning)\b/.test(value) && KNOWN_LABELS.has(label)) st.errors.push(`${label}: ${value.replace(/\s+/g, ' ')}`);
+          if (/^(Failure|Error|Warning)\b/.test(value) && KNOWN_LABELS.has(label))
+            st.errors.push(`${label}: ${value.replace(/\s+/g, ' ')}`);
       }
       return;
     }
@@ -94,7 +132,8 @@ export function parseCiliumStatus(text: string): CiliumStatus {
       }
     }
   });
-  if (recognised === 0) throw new ParseError(SOURCE, 'no status lines found (expected e.g. "KubeProxyReplacement:" or "Cilium:")');
+  if (recognised === 0)
+    throw new ParseError(SOURCE, 'no status lines found (expected e.g. "KubeProxyReplacement:" or "Cilium:")');
   return st;
 }
 
@@ -170,12 +209,18 @@ export function renderCiliumStatus(input: StatusRenderInput, minor: number): str
   let t = '';
   t += minor >= 17 ? 'KVStore:\tDisabled\t\n' : 'KVStore:\tOk\tDisabled\n';
   t += `Kubernetes:\tOk\t${k8s}\n`;
-  t += 'Kubernetes APIs:\t["EndpointSliceOrEndpoint", "cilium/v2::CiliumClusterwideNetworkPolicy", "cilium/v2::CiliumEndpoint", "cilium/v2::CiliumNetworkPolicy", "cilium/v2::CiliumNode", "core/v1::Namespace", "core/v1::Pods", "core/v1::Service", "networking.k8s.io/v1::NetworkPolicy"]\n';
-  t += off || input.devices.length === 0 ? `KubeProxyReplacement:\t${word}\t\n` : `KubeProxyReplacement:\t${word}\t[${deviceList(input.devices, minor)}]\n`;
+  t +=
+    'Kubernetes APIs:\t["EndpointSliceOrEndpoint", "cilium/v2::CiliumClusterwideNetworkPolicy", "cilium/v2::CiliumEndpoint", "cilium/v2::CiliumNetworkPolicy", "cilium/v2::CiliumNode", "core/v1::Namespace", "core/v1::Pods", "core/v1::Service", "networking.k8s.io/v1::NetworkPolicy"]\n';
+  t +=
+    off || input.devices.length === 0
+      ? `KubeProxyReplacement:\t${word}\t\n`
+      : `KubeProxyReplacement:\t${word}\t[${deviceList(input.devices, minor)}]\n`;
   t += 'Host firewall:\tDisabled\n';
   if (minor >= 15) t += 'SRv6:\tDisabled\n';
   if (minor >= 14) t += 'CNI Chaining:\tnone\n';
-  t += input.ready ? `Cilium:\tOk\t${input.version} (v${input.version}-${commit})\n` : `Cilium:\tFailure\t${input.failureMessage ?? 'daemon is not ready'}\n`;
+  t += input.ready
+    ? `Cilium:\tOk\t${input.version} (v${input.version}-${commit})\n`
+    : `Cilium:\tFailure\t${input.failureMessage ?? 'daemon is not ready'}\n`;
   t += 'NodeMonitor:\tListening for events on 2 CPUs with 64x4096 of shared memory\n';
   t += 'Cilium health daemon:\tOk\t\n';
   t += `IPAM:\tIPv4: ${input.allocatedIps ?? 4}/254 allocated from ${cidr}, \n`;
@@ -222,5 +267,9 @@ function renderKprDetails(input: StatusRenderInput, minor: number, word: string,
   d += `  Session Affinity:\t${en(full)}\n  Graceful Termination:\tEnabled\n  NAT46/64 Support:\tDisabled\n  XDP Acceleration:\tDisabled\n`;
   const svc = `  Services:\n  - ClusterIP:\tEnabled\n  - NodePort:\t${full ? 'Enabled (Range: 30000-32767)' : 'Disabled'}\n  - LoadBalancer:\t${en(full)}\n  - externalIPs:\t${en(full)}\n  - HostPort:\t${en(full)}\n`;
   // the Services sub-list is aligned on its own (fixtures: `  - ClusterIP:      Enabled`)
-  return 'KubeProxyReplacement Details:\n' + tabwrite(d, { minwidth: 2, padding: 3 }) + tabwrite(svc, { minwidth: 2, padding: 3 });
+  return (
+    'KubeProxyReplacement Details:\n' +
+    tabwrite(d, { minwidth: 2, padding: 3 }) +
+    tabwrite(svc, { minwidth: 2, padding: 3 })
+  );
 }

@@ -10,7 +10,8 @@ import { parseDuration } from '../../util/duration.js';
 import type { Diagnosis, DiagnoseOptions } from '../../engine/doctor.js';
 
 export default class DoctorClusterIP extends BaseCommand {
-  static override summary = 'Why can a pod not reach a ClusterIP when the PodIP works? Ranked root cause, evidence, safe fix';
+  static override summary =
+    'Why can a pod not reach a ClusterIP when the PodIP works? Ranked root cause, evidence, safe fix';
   static override description = `Runs the ClusterIP playbook: agent pods and their logs, eBPF programs per node (bpftool prog show),
 kernel and config, the service map vs endpoints, kube-proxy conflicts. Prints the most specific root
 cause first with its evidence, then exact fix commands. --fix restarts only the agent pods on the
@@ -26,11 +27,19 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
   ];
 
   static override args = {
-    service: Args.string({ description: 'the Service that cannot be reached (NAMESPACE/NAME); omit to check every node' }),
+    service: Args.string({
+      description: 'the Service that cannot be reached (NAMESPACE/NAME); omit to check every node',
+    }),
   };
 
   static override flags = {
-    output: Flags.string({ char: 'o', options: ['table', 'json', 'yaml'], default: 'table', description: 'output format', helpGroup: 'OUTPUT' }),
+    output: Flags.string({
+      char: 'o',
+      options: ['table', 'json', 'yaml'],
+      default: 'table',
+      description: 'output format',
+      helpGroup: 'OUTPUT',
+    }),
     json: Flags.boolean({ description: 'same as -o json', helpGroup: 'OUTPUT' }),
     from: Flags.string({ description: 'the client pod that cannot connect (NAMESPACE/POD)' }),
     node: Flags.string({ description: 'only these nodes (repeatable)', multiple: true }),
@@ -62,11 +71,15 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     let diagnosis: Diagnosis;
     let facts: Awaited<ReturnType<typeof diagnose>>['facts'];
     try {
-      ({ diagnosis, facts } = await diagnose(client, { ...opts, onProgress: (d, t) => progress.update(`Gathering facts from the agents ${d}/${t}`) }));
+      ({ diagnosis, facts } = await diagnose(client, {
+        ...opts,
+        onProgress: (d, t) => progress.update(`Gathering facts from the agents ${d}/${t}`),
+      }));
     } finally {
       progress.stop();
     }
-    if (!facts.nodes.ok && !facts.cilium.ok) throw new KdiagError('unreachable', `could not diagnose: ${facts.nodes.error}`);
+    if (!facts.nodes.ok && !facts.cilium.ok)
+      throw new KdiagError('unreachable', `could not diagnose: ${facts.nodes.error}`);
 
     const human = format === 'table';
     if (human) process.stdout.write(renderDiagnosis(diagnosis, { verbose: this.verboseOn }));
@@ -75,16 +88,24 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     if (flags.fix) {
       const plan = diagnosis.plan;
       if (plan.actions.length === 0) {
-        if (human) process.stdout.write(chalk.yellow('\n--fix: nothing kdiag may safely fix; see the FIX section for what must change.\n'));
+        if (human)
+          process.stdout.write(
+            chalk.yellow('\n--fix: nothing kdiag may safely fix; see the FIX section for what must change.\n'),
+          );
         result = { ...diagnosis, fix: { applied: false, reason: 'no restart-fixable cause with a safe target' } };
       } else if (flags['dry-run']) {
         if (human) {
-          process.stdout.write(chalk.bold('\nDRY RUN — would run, one batch at a time, waiting for Ready and re-checking each node:\n'));
+          process.stdout.write(
+            chalk.bold('\nDRY RUN — would run, one batch at a time, waiting for Ready and re-checking each node:\n'),
+          );
           for (const c of plan.commands) process.stdout.write(`  ${c}\n`);
         }
         result = { ...diagnosis, fix: { applied: false, dryRun: true, commands: plan.commands } };
       } else {
-        await this.confirm(plan.actions.map((a) => `${a.namespace}/${a.pod} (${a.node})`), flags.yes);
+        await this.confirm(
+          plan.actions.map((a) => `${a.namespace}/${a.pod} (${a.node})`),
+          flags.yes,
+        );
         const { applyFixes } = await import('../../engine/apply-fix.js');
         let interrupted = false;
         const onSigint = () => {
@@ -100,12 +121,18 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
             onEvent: (l) => human && process.stderr.write(chalk.dim(`  ${l}\n`)),
             recheck: async (nodes) => {
               const { diagnosis: d } = await diagnose(client, { ...opts, nodes });
-              return nodes.map((node) => ({ node, remaining: d.rootCauses.filter((c) => c.nodes.includes(node)).map((c) => c.id) }));
+              return nodes.map((node) => ({
+                node,
+                remaining: d.rootCauses.filter((c) => c.nodes.includes(node)).map((c) => c.id),
+              }));
             },
           });
           const { diagnosis: after } = await diagnose(client, opts);
           if (human) process.stdout.write('\n' + renderFixResult(fix, diagnosis, after));
-          result = { ...after, fix: { applied: true, ...fix, before: diagnosis.rootCauses.map((c) => ({ id: c.id, nodes: c.nodes })) } };
+          result = {
+            ...after,
+            fix: { applied: true, ...fix, before: diagnosis.rootCauses.map((c) => ({ id: c.id, nodes: c.nodes })) },
+          };
           if (!fix.completed) process.exitCode = EXIT.PROBLEMS;
         } finally {
           process.off('SIGINT', onSigint);
@@ -114,17 +141,21 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     }
 
     if (!human) process.stdout.write(renderData(result, format as 'json' | 'yaml') + '\n');
-    if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = result.rootCauses.length ? EXIT.PROBLEMS : EXIT.OK;
+    if (process.exitCode === undefined || process.exitCode === 0)
+      process.exitCode = result.rootCauses.length ? EXIT.PROBLEMS : EXIT.OK;
     return result;
   }
 
   private async confirm(targets: string[], yes: boolean): Promise<void> {
     if (yes) return;
     if (!process.stdin.isTTY)
-      throw new KdiagError('usage', 'refusing to prompt for confirmation: stdin is not a terminal', { hint: 'pass --yes to confirm non-interactively, or --dry-run to preview' });
+      throw new KdiagError('usage', 'refusing to prompt for confirmation: stdin is not a terminal', {
+        hint: 'pass --yes to confirm non-interactively, or --dry-run to preview',
+      });
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     const answer = await rl.question(`Restart ${targets.length} Cilium agent pod(s): ${targets.join(', ')}? [y/N] `);
     rl.close();
-    if (!/^y(es)?$/i.test(answer.trim())) throw new KdiagError('aborted', 'aborted: nothing was changed', { exitCode: EXIT.PROBLEMS });
+    if (!/^y(es)?$/i.test(answer.trim()))
+      throw new KdiagError('aborted', 'aborted: nothing was changed', { exitCode: EXIT.PROBLEMS });
   }
 }
