@@ -21,8 +21,8 @@ import { requiredPrograms } from '../../src/cilium/programs.js';
 import type { BpfProgram, LbService } from '../../src/cilium/types.js';
 import type { Finding } from '../../src/engine/types.js';
 
-export const FIXTURES = process.env.KDIAG_FIXTURES ?? path.resolve(process.cwd(), '../shared/fixtures/cilium');
-export const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+export { fixture } from '../cilium/fixtures.js';
+import { fixture } from '../cilium/fixtures.js';
 
 export const logsFrom = (name: string): LogFact => {
   const lines = fixture(name)

@@ -1,9 +1,10 @@
-// Reads the shared, recorded Cilium outputs (/work/shared/fixtures/cilium, see its SOURCES.md).
+// Reads the recorded Cilium outputs: the repo's copy in fixtures/cilium (from /work/shared/fixtures/cilium,
+// see its SOURCES.md), or KDIAG_FIXTURES.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export function fixtureDir(): string {
-  return process.env.KDIAG_FIXTURES ?? path.resolve(process.cwd(), '../shared/fixtures/cilium');
+  return process.env.KDIAG_FIXTURES ?? path.resolve(process.cwd(), 'fixtures/cilium');
 }
 
 export function fixture(name: string): string {
