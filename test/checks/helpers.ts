@@ -1,8 +1,6 @@
 // Facts for check/engine tests: Cilium-side facts parsed from real recorded outputs
 // (/work/shared/fixtures/cilium, override with KDIAG_FIXTURES) with the src/cilium parsers,
 // plus small hand-written Kubernetes-side facts.
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   failed,
   got,
