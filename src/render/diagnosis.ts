@@ -67,6 +67,8 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
         const lines = e.excerpt.split('\n').slice(0, opts.verbose ? 40 : 6);
         out.push(chalk.dim(`    ┆ ${e.source}${where ? ` (${where})` : ''}:`));
         for (const l of lines) out.push(chalk.dim(`    ┆   ${l}`));
+        const hidden = e.excerpt.split('\n').length - lines.length;
+        if (hidden > 0) out.push(chalk.dim(`    ┆   … ${hidden} more line(s) (-v or -o json)`));
       }
       if (!opts.verbose && f.evidence.length > 4)
         out.push(chalk.dim(`    ┆ … ${f.evidence.length - 4} more (-v or -o json)`));
