@@ -6,15 +6,40 @@ import {
   indexServices,
   type CompareOptions,
   type DriftRow,
+  type NodeDrift,
+  type ServiceIndex,
 } from '../engine/lb-drift.js';
 import { kprFull } from './kube-proxy-replacement.js';
-import type { Facts, ServiceFact } from '../engine/facts.js';
+import type { Facts, Gathered, ServiceFact } from '../engine/facts.js';
 import type { Check, Finding } from '../engine/types.js';
 
 const ID = 'service-map';
 
 function listCmd(facts: Facts): string {
   return facts.cilium.ok ? `${facts.cilium.value.cli} service list` : 'cilium-dbg service list';
+}
+
+/** The Services the map is judged against: the target only, when there is one. */
+export function servicesInScope(facts: Facts): ServiceFact[] {
+  if (!facts.services.ok) return [];
+  const t = facts.target;
+  return t
+    ? facts.services.value.filter((s) => s.namespace === t.namespace && s.name === t.name)
+    : facts.services.value;
+}
+
+/** NodePort frontends are mandatory only under full kube-proxy replacement. */
+export function compareOptionsFor(facts: Facts): CompareOptions {
+  return { target: facts.target, expect: { nodePort: kprFull(facts) } };
+}
+
+/** A node's drift: precomputed by the gatherer (large clusters), or computed here from its raw map. */
+function driftOf(facts: Facts, node: string, idx: () => ServiceIndex): Gathered<NodeDrift> | undefined {
+  const pre = facts.serviceDrift?.get(node);
+  if (pre) return pre;
+  const g = facts.serviceMap.get(node);
+  if (!g || !g.ok) return g;
+  return { ok: true, value: compareServiceMap(idx(), g.value, { ...compareOptionsFor(facts), node }) };
 }
 
 export const serviceMap: Check = {
@@ -25,10 +50,9 @@ export const serviceMap: Check = {
   run(facts: Facts): Finding[] {
     if (!facts.services.ok) return [];
     const out: Finding[] = [];
-    let services: ServiceFact[] = facts.services.value;
+    const services = servicesInScope(facts);
     const t = facts.target;
     if (t) {
-      services = services.filter((s) => s.namespace === t.namespace && s.name === t.name);
       const subject = `${t.namespace}/${t.name}`;
       if (!services.length) {
         return [finding(ID, 'target-not-found', { status: 'fail', subject, message: `Service ${subject} not found` })];
@@ -83,17 +107,16 @@ export const serviceMap: Check = {
       );
     }
 
-    const idx = indexServices(services);
-    const full = kprFull(facts);
-    const opts: CompareOptions = { target: t, expect: { nodePort: full } };
+    let index: ServiceIndex | undefined;
+    const idx = () => (index ??= indexServices(services));
     const cmd = listCmd(facts);
-    for (const node of agentNodes(facts, facts.serviceMap)) {
-      const g = facts.serviceMap.get(node);
+    for (const node of agentNodes(facts, facts.serviceDrift ?? facts.serviceMap)) {
+      const g = driftOf(facts, node, idx);
       if (!g || !g.ok) {
         out.push(nodeUnknown(ID, node, `\`${cmd}\``, g ? g.error : 'no result for this node'));
         continue;
       }
-      const drift = compareServiceMap(idx, g.value, { ...opts, node });
+      const drift = g.value;
       const pod = facts.agents.ok ? facts.agents.value.get(node)?.name : undefined;
       const byStatus = (s: DriftRow['status']): DriftRow[] => drift.rows.filter((r) => r.status === s);
       const ev = (rows: DriftRow[]) => [
@@ -154,7 +177,7 @@ export const serviceMap: Check = {
                 source: `${cmd} vs EndpointSlices`,
                 node,
                 pod,
-                excerpt: `${drift.counts.OK} OK, ${g.value.length} map rows`,
+                excerpt: `${drift.counts.OK} OK, ${drift.mapRows ?? '?'} map rows`,
               },
             ],
           }),

@@ -2,6 +2,7 @@
 // A fact that could not be gathered is kept as an error with its reason, so a check depending on it
 // reports `unknown` instead of guessing.
 import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from '../cilium/types.js';
+import type { NodeDrift } from './lb-drift.js';
 
 export type Gathered<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -125,6 +126,11 @@ export interface Facts {
   bpfPrograms: Map<string, Gathered<BpfProgram[]>>;
   status: Map<string, Gathered<CiliumStatus>>;
   serviceMap: Map<string, Gathered<LbService[]>>;
+  /**
+   * Each node's map already compared with the Services (OK rows dropped). The gatherer fills this
+   * instead of `serviceMap` when it has the Services, so a 1,000-node run never holds every map.
+   */
+  serviceDrift?: Map<string, Gathered<NodeDrift>>;
   /** Is a BPF filesystem mounted at /sys/fs/bpf on the node (seen from the agent pod)? */
   bpffs: Map<string, Gathered<BpffsFact>>;
   services: Gathered<ServiceFact[]>;

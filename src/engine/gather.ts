@@ -27,6 +27,8 @@ import {
   type ServiceFact,
 } from './facts.js';
 import type { FactKey } from './types.js';
+import { compareServiceMap, indexServices, withoutOkRows, type ServiceIndex } from './lb-drift.js';
+import { compareOptionsFor, servicesInScope } from '../checks/service-map.js';
 
 export interface GatherOptions {
   needs: Iterable<FactKey>;
@@ -139,6 +141,7 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
   };
 
   const tasks: Promise<void>[] = [];
+  let driftIndex: ServiceIndex | undefined;
   for (const a of agentList) {
     const run = <T>(key: FactKey, map: Map<string, Gathered<T>>, fn: () => Promise<T>) => {
       if (!needs.has(key)) return;
@@ -178,7 +181,24 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
       if (!r.stdout.trim()) throw execFailed(`${cli} status`, r);
       return parseCiliumStatus(r.stdout);
     });
-    if (opts.consumeServiceMap && needs.has('serviceMap')) {
+    if (!opts.consumeServiceMap && needs.has('serviceMap') && needs.has('services') && facts.services.ok) {
+      // Compare each map as it arrives and keep only its drift: never every node's map at once.
+      driftIndex ??= indexServices(servicesInScope(facts));
+      const idx = driftIndex;
+      const drift = (facts.serviceDrift ??= new Map());
+      tasks.push(
+        client.pool(async () => {
+          const map = await settle(notRunning(a) ?? readServiceMap(a, agentCli, cli, targetFilter));
+          drift.set(
+            a.node,
+            map.ok
+              ? got(withoutOkRows(compareServiceMap(idx, map.value, { ...compareOptionsFor(facts), node: a.node })))
+              : map,
+          );
+          tick();
+        }),
+      );
+    } else if (opts.consumeServiceMap && needs.has('serviceMap')) {
       const consume = opts.consumeServiceMap;
       tasks.push(
         client.pool(async () => {

@@ -67,6 +67,13 @@ export interface NodeDrift {
   rows: DriftRow[];
   counts: Record<DriftStatus, number>;
   worst: DriftStatus;
+  /** Rows in the agent's map. */
+  mapRows?: number;
+}
+
+/** The same drift without its OK rows: what a cluster-wide run keeps per node (counts stay exact). */
+export function withoutOkRows(d: NodeDrift): NodeDrift {
+  return { ...d, rows: d.rows.filter((r) => r.status !== 'OK') };
 }
 
 export interface CompareOptions {
@@ -366,7 +373,7 @@ export function compareServiceMap(
 
   const counts = emptyCounts();
   for (const r of rows) counts[r.status]++;
-  return { node: opts.node, rows, counts, worst: worstDrift(rows.map((r) => r.status)) };
+  return { node: opts.node, rows, counts, worst: worstDrift(rows.map((r) => r.status)), mapRows: map.length };
 }
 
 function kindOf(type: string): FrontendKind | 'unknown' {
