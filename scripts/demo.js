@@ -14,14 +14,18 @@ const scenario = process.argv[2] ?? 'bpf-programs-not-loaded';
 const kubeconfigPath = path.join(mkdtempSync(path.join(tmpdir(), 'kdiag-demo-')), 'kubeconfig');
 const sim = await startSim({ scenario, port: 0, kubeconfigPath });
 
+const color = process.stdout.isTTY && process.env.NO_COLOR === undefined;
+const bold = (t) => (color ? `\x1b[1m${t}\x1b[0m` : t);
+const dim = (t) => (color ? `\x1b[2m${t}\x1b[0m` : t);
+
 const kdiag = async (...args) => {
-  process.stdout.write(`\n\x1b[1m$ kdiag ${args.join(' ')}\x1b[0m\n`);
+  process.stdout.write(`\n${bold(`$ kdiag ${args.join(' ')}`)}\n`);
   const r = await execa('node', [path.join(root, 'bin/run.js'), ...args, '--kubeconfig', kubeconfigPath], {
     stdio: 'inherit',
     reject: false,
     env: { ...process.env, CI: process.env.CI ?? '' },
   });
-  process.stdout.write(`\x1b[2m(exit ${r.exitCode})\x1b[0m\n`);
+  process.stdout.write(`${dim(`(exit ${r.exitCode})`)}\n`);
   return r.exitCode;
 };
 
