@@ -96,7 +96,10 @@ export abstract class BaseCommand extends Command {
     if (err.oclif?.exit !== undefined && !isKdiagError(err)) {
       // oclif's own exits (this.exit(), --help) and flag-parsing errors.
       if (err.oclif.exit === 0 || (err as { code?: string }).code === 'EEXIT') throw err;
-      process.stderr.write(`Error: ${oneLine(err).replace(/^Error: /, '')}\nSee more help with --help\n`);
+      const msg = oneLine(err)
+        .replace(/^Error: /, '')
+        .replace(/\s*See more help with --help\s*$/, '');
+      process.stderr.write(`Error: ${msg}\nSee more help with --help\n`);
       process.exitCode = EXIT.CANNOT_RUN;
       return;
     }
