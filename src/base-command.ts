@@ -44,16 +44,21 @@ export const namespaceFlags = {
   'all-namespaces': Flags.boolean({ char: 'A', description: 'all namespaces', helpGroup: 'FILTER' }),
 };
 
-export const outputFlags = {
-  output: Flags.string({
-    char: 'o',
-    description: 'output format',
-    options: [...OUTPUT_FORMATS],
-    default: 'table',
-    helpGroup: 'OUTPUT',
-  }),
-  json: Flags.boolean({ description: 'same as -o json', helpGroup: 'OUTPUT' }),
-};
+/** `-o/--output` with a command's own formats, and `--json` as its shorthand. */
+export function outputFlagsFor(formats: readonly string[], defaultFormat = 'table', description = 'output format') {
+  return {
+    output: Flags.string({
+      char: 'o',
+      description,
+      options: [...formats],
+      default: defaultFormat,
+      helpGroup: 'OUTPUT',
+    }),
+    json: Flags.boolean({ description: 'same as -o json', helpGroup: 'OUTPUT' }),
+  };
+}
+
+export const outputFlags = outputFlagsFor(OUTPUT_FORMATS);
 
 type BaseFlags = Interfaces.InferredFlags<typeof clusterFlags>;
 

@@ -4,6 +4,7 @@ import { Flags } from '@oclif/core';
 import { existsSync } from 'node:fs';
 import { FAIL_ON, loadGateConfig, parseIgnore, type FailOn, type IgnoreRule } from './gate.js';
 import { GATE_FORMATS } from './output.js';
+import { outputFlagsFor } from '../base-command.js';
 
 export const gateFlags = {
   check: Flags.string({ description: 'run only this check (repeatable)', multiple: true, helpGroup: 'GATE' }),
@@ -23,14 +24,7 @@ export const gateFlags = {
     description: 'gate settings file (ignore: [...], fail-on: warn|fail) [default: .kdiag.yaml when present]',
     helpGroup: 'GATE',
   }),
-  output: Flags.string({
-    char: 'o',
-    description: 'output format',
-    options: [...GATE_FORMATS],
-    default: 'table',
-    helpGroup: 'OUTPUT',
-  }),
-  json: Flags.boolean({ description: 'same as -o json', helpGroup: 'OUTPUT' }),
+  ...outputFlagsFor(GATE_FORMATS),
   'junit-file': Flags.string({ description: 'also write the JUnit XML report to this file', helpGroup: 'OUTPUT' }),
 };
 

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { hostname } from 'node:os';
-import { BaseCommand } from '../../base-command.js';
+import { BaseCommand, outputFlags } from '../../base-command.js';
 import { EXIT, KdiagError, oneLine } from '../../errors.js';
 import { renderData } from '../../render/data.js';
 import { startProgress } from '../../render/progress.js';
@@ -28,14 +28,7 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
   ];
 
   static override flags = {
-    output: Flags.string({
-      char: 'o',
-      options: ['table', 'wide', 'json', 'yaml'],
-      default: 'table',
-      description: 'output format',
-      helpGroup: 'OUTPUT',
-    }),
-    json: Flags.boolean({ description: 'same as -o json', helpGroup: 'OUTPUT' }),
+    ...outputFlags,
     node: Flags.string({ description: 'only these nodes (repeatable)', multiple: true }),
     all: Flags.boolean({ description: 'also list programs that are not Cilium’s' }),
     local: Flags.boolean({ description: 'this machine, with its own bpftool (no cluster)' }),

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { createInterface } from 'node:readline/promises';
-import { BaseCommand } from '../../base-command.js';
+import { BaseCommand, outputFlagsFor } from '../../base-command.js';
 import { EXIT, KdiagError } from '../../errors.js';
 import { renderData } from '../../render/data.js';
 import { startProgress } from '../../render/progress.js';
@@ -33,14 +33,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
   };
 
   static override flags = {
-    output: Flags.string({
-      char: 'o',
-      options: ['table', 'json', 'yaml'],
-      default: 'table',
-      description: 'output format',
-      helpGroup: 'OUTPUT',
-    }),
-    json: Flags.boolean({ description: 'same as -o json', helpGroup: 'OUTPUT' }),
+    ...outputFlagsFor(['table', 'json', 'yaml']),
     from: Flags.string({ description: 'the client pod that cannot connect (NAMESPACE/POD)' }),
     node: Flags.string({ description: 'only these nodes (repeatable)', multiple: true }),
     fix: Flags.boolean({ description: 'apply the safe fixes the evidence supports (restart affected agents)' }),

@@ -1,4 +1,4 @@
-import { BaseCommand, clusterFlags } from '../../base-command.js';
+import { BaseCommand, clusterFlags, outputFlagsFor } from '../../base-command.js';
 import { Flags } from '@oclif/core';
 import { renderData } from '../../render/data.js';
 import { renderTable } from '../../render/table.js';
@@ -23,13 +23,7 @@ export default class PreflightList extends BaseCommand {
     verbose: clusterFlags.verbose,
   } as unknown as typeof clusterFlags;
   static override flags = {
-    output: Flags.string({
-      char: 'o',
-      options: ['table', 'json', 'yaml'],
-      default: 'table',
-      description: 'output format',
-    }),
-    json: Flags.boolean({ description: 'same as -o json' }),
+    ...outputFlagsFor(['table', 'json', 'yaml']),
   };
 
   async run(): Promise<ListedCheck[]> {
