@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { Writable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
@@ -82,6 +83,7 @@ interface ListResponse<T> {
   metadata?: { continue?: string; resourceVersion?: string };
 }
 
+const USER_AGENT = 'kdiag/0.1.0';
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -94,6 +96,7 @@ export class KubeClient {
   private agent!: http.Agent;
   private headers: Record<string, string> = {};
   private tls: https.AgentOptions = {};
+  private secureContext?: SecureContext;
 
   private constructor(
     readonly kc: KubeConfig,
@@ -126,13 +129,21 @@ export class KubeClient {
     }
     for (const [k, v] of Object.entries(o.headers ?? {})) if (typeof v === 'string') this.headers[k] = v;
     if (o.auth) this.headers.Authorization = 'Basic ' + Buffer.from(o.auth).toString('base64');
-    this.tls = { ca: o.ca, cert: o.cert, key: o.key, pfx: o.pfx, passphrase: o.passphrase, servername: o.servername };
+    this.tls = { servername: o.servername };
     if (o.rejectUnauthorized !== undefined) this.tls.rejectUnauthorized = o.rejectUnauthorized;
     if (this.kc.getCurrentCluster()?.skipTLSVerify) this.tls.rejectUnauthorized = false;
     const maxSockets = Math.max(8, this.opts.concurrency * 2);
-    this.agent = this.server.startsWith('https:')
-      ? new https.Agent({ ...this.tls, keepAlive: true, maxSockets })
-      : new http.Agent({ keepAlive: true, maxSockets });
+    if (this.server.startsWith('https:')) {
+      // One TLS context per run, shared by every REST call and every exec (no CA parse per call).
+      this.secureContext = createSecureContext({
+        ca: o.ca,
+        cert: o.cert,
+        key: o.key,
+        pfx: o.pfx,
+        passphrase: o.passphrase,
+      });
+      this.agent = new https.Agent({ ...this.tls, secureContext: this.secureContext, keepAlive: true, maxSockets });
+    } else this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
   /** Release sockets so the process can exit. */
@@ -160,7 +171,7 @@ export class KubeClient {
           headers: {
             ...this.headers,
             Accept: opts.accept ?? 'application/json',
-            'User-Agent': 'kdiag/0.1.0',
+            'User-Agent': USER_AGENT,
             ...(body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
           },
         },
@@ -301,26 +312,24 @@ export class KubeClient {
     opts: ExecOptions = {},
   ): Promise<ExecResult> {
     const k8s = await import('@kubernetes/client-node');
-    // Not re-exported from the package index; the package has no exports map, so the deep path is public.
-    const { WebSocketHandler } = await import('@kubernetes/client-node/dist/web-socket-handler.js');
     const WebSocket = (await import('ws')).default;
+    const { WsTransport } = await import('./ws.js');
     const timeoutMs = opts.timeoutMs ?? (this.opts.requestTimeoutMs || 30_000);
     const what = `exec ${argv.join(' ')} in ${namespace}/${pod}`;
     const path = `/api/v1/namespaces/${enc(namespace)}/pods/${enc(pod)}/exec`;
     const started = performance.now();
     this.requestCount++;
     let rejectedBody: { code: number; body: string } | undefined;
-    // Our own socket factory: client-node drops the Status body of a refused upgrade; we keep it.
-    const handler = new WebSocketHandler(this.kc, (uri: string, protocols: string[], wsOpts: object) => {
-      const ws = new WebSocket(uri, protocols, { ...wsOpts, handshakeTimeout: timeoutMs });
-      ws.on('unexpected-response', (req, res) => {
-        readBody(res).then((body) => {
-          rejectedBody = { code: res.statusCode ?? 0, body };
-          req.destroy();
-          ws.emit('error', new Error(`Unexpected server response: ${res.statusCode}`));
-        });
-      });
-      return ws as never;
+    const handler = new WsTransport(WebSocket, {
+      server: this.server,
+      headers: { ...this.headers, 'User-Agent': USER_AGENT },
+      secureContext: this.secureContext,
+      rejectUnauthorized: this.tls.rejectUnauthorized,
+      servername: this.tls.servername,
+      handshakeTimeoutMs: timeoutMs,
+      onRefused: (code, body) => {
+        rejectedBody = { code, body };
+      },
     });
     const execApi = new k8s.Exec(this.kc, handler);
     const out: Buffer[] = [];
