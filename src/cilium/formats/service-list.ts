@@ -55,13 +55,27 @@ const STATES: Record<string, BackendState> = {
   maintenance: 'maintenance',
 };
 
+/** a.b.c.d already matched \d{1,3} four times: each octet <= 255, no leading zeros (as net.isIP). */
+function octetsOk(ip: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= ip.length; i++) {
+    if (i < ip.length && ip.charCodeAt(i) !== 46) continue;
+    const len = i - start;
+    if (len > 1 && ip.charCodeAt(start) === 48) return false;
+    if (len === 3 && Number(ip.slice(start, i)) > 255) return false;
+    start = i + 1;
+  }
+  return true;
+}
+
 function parseAddress(s: string, line: number): LbAddress {
   const m = ADDRESS.exec(s);
   if (!m) throw new ParseError(TEXT_SOURCE, `not an address: ${JSON.stringify(s.slice(0, 80))}`, line);
   const ip = (m[1] ?? m[2])!;
   const port = Number(m[3]);
-  if (isIP(ip) === 0) throw new ParseError(TEXT_SOURCE, `not an IP address: ${JSON.stringify(ip)}`, line);
-  if (m[1] !== undefined && isIP(ip) !== 6) throw new ParseError(TEXT_SOURCE, `bracketed non-IPv6 address ${ip}`, line);
+  if (m[1] !== undefined) {
+    if (isIP(ip) !== 6) throw new ParseError(TEXT_SOURCE, `bracketed non-IPv6 address ${ip}`, line);
+  } else if (!octetsOk(ip)) throw new ParseError(TEXT_SOURCE, `not an IP address: ${JSON.stringify(ip)}`, line);
   if (port > 65535) throw new ParseError(TEXT_SOURCE, `port out of range: ${port}`, line);
   return { ip, port, protocol: m[4] ?? 'ANY' };
 }
@@ -114,16 +128,18 @@ export class ServiceListTextStream {
 
   private line(raw: string): void {
     this.lineNo++;
-    const line = raw.replace(/\r$/, '');
+    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     const n = this.lineNo;
-    if (line.trim() === '' || isKubectlNoise(line) || isElision(line)) return;
+    const c = line.charCodeAt(0);
+    const rowLike = (c >= 48 && c <= 57) || c === 32 || c === 9; // a service row or a backend line
+    if (line.trim() === '' || (!rowLike && (isKubectlNoise(line) || isElision(line))) || (c === 32 && isElision(line))) return;
     if (!this.layout) {
       const h = HEADERS.find(([re]) => re.test(line.trim()));
       if (!h) throw new ParseError(TEXT_SOURCE, `no header: unexpected ${JSON.stringify(line.slice(0, 80))}`, n);
       this.layout = h[1];
       return;
     }
-    if (/^\s/.test(line)) {
+    if (c === 32 || c === 9) {
       // continuation: one more backend of the current service
       if (!this.cur) throw new ParseError(TEXT_SOURCE, 'backend line without a service row', n);
       this.addBackend(line.trim(), n);
@@ -152,9 +168,9 @@ export class ServiceListTextStream {
     if (this.layout === 'v1.4') {
       backend = after === '' ? undefined : after;
     } else {
-      const bm = /^(.*?)\s+(\d+ => .*)$/.exec(after);
-      type = (bm ? bm[1]! : after).trim();
-      backend = bm ? bm[2] : undefined;
+      const split = splitFirstBackend(after);
+      type = split.type;
+      backend = split.backend;
       if (!SERVICE_TYPE.test(type))
         throw new ParseError(TEXT_SOURCE, `bad service type ${JSON.stringify(type.slice(0, 40))}`, n);
     }
@@ -172,8 +188,20 @@ export class ServiceListTextStream {
     this.lastIndex = index;
     const addr = parseAddress(m[2]!, n);
     const state: BackendState = m[3] === undefined ? 'unknown' : (STATES[m[3]] ?? 'unknown');
-    this.cur!.backends.push({ ...addr, state });
+    // An explicit literal, not a spread: one hidden class for every backend (a hot path at scale).
+    this.cur!.backends.push({ ip: addr.ip, port: addr.port, protocol: addr.protocol, state });
   }
+}
+
+/** `ClusterIP      1 => 10.0.0.1:80 (active)` → type and `1 => …`; the index is the digits before ` => `. */
+function splitFirstBackend(after: string): { type: string; backend?: string } {
+  const arrow = after.indexOf(' => ');
+  if (arrow < 0) return { type: after.trim() };
+  let start = arrow;
+  while (start > 0 && after.charCodeAt(start - 1) >= 48 && after.charCodeAt(start - 1) <= 57) start--;
+  const before = after.charCodeAt(start - 1);
+  if (start === arrow || (start > 0 && before !== 32 && before !== 9)) return { type: after.trim() };
+  return { type: after.slice(0, start).trim(), backend: after.slice(start) };
 }
 
 export function parseServiceListText(text: string): LbService[] {
