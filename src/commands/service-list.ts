@@ -57,7 +57,8 @@ export default class ServiceList extends BaseCommand {
             hint: 'pass --cilium-namespace if the agents use other labels',
           });
         if (!facts.services.ok) throw new KdiagError('server', `cannot list Services: ${facts.services.error}`);
-        if (!facts.agents.ok) throw new KdiagError('server', `cannot list the Cilium agent pods: ${facts.agents.error}`);
+        if (!facts.agents.ok)
+          throw new KdiagError('server', `cannot list the Cilium agent pods: ${facts.agents.error}`);
         return { report };
       }));
     } finally {
