@@ -14,7 +14,7 @@ export const ciliumInstalled: Check = {
   run(facts: Facts): Finding[] {
     const c = facts.cilium;
     if (!c.ok) {
-      const notFound = /not.?found|no cilium|not installed/i.test(c.error);
+      const notFound = c.kind === 'not-installed' || c.kind === 'not-found';
       return [
         finding(ID, notFound ? 'not-installed' : 'unknown', {
           status: notFound ? 'fail' : 'unknown',

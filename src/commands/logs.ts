@@ -1,3 +1,4 @@
+import { safeText } from '../render/safe-text.js';
 import { once } from 'node:events';
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
@@ -153,7 +154,7 @@ const LEVEL_COLOR: Record<string, (s: string) => string> = {
 function renderText(e: AgentLogEntry, width: number, timestamps: boolean, explain: boolean): string {
   const prefix = chalk.cyan(`${e.node}/${e.pod}`.padEnd(width));
   const colour = LEVEL_COLOR[e.rec.level] ?? ((s: string) => s);
-  let out = `${timestamps && e.time ? chalk.dim(e.time) + ' ' : ''}${prefix} ${colour(e.line)}\n`;
+  let out = `${timestamps && e.time ? chalk.dim(e.time) + ' ' : ''}${prefix} ${colour(safeText(e.line))}\n`;
   if (explain && e.catalog) {
     out += `${' '.repeat(width)}   ${chalk.bold(`[${e.catalog.id}]`)} ${e.catalog.explanation}\n`;
     out += `${' '.repeat(width)}   ${chalk.green('fix:')} ${e.catalog.fix}\n`;

@@ -52,13 +52,13 @@ export default class ServiceList extends BaseCommand {
         node: flags.node,
         onProgress: (d, t) => progress.update(`Reading agent load-balancer maps ${d}/${t}`),
       }).then(({ report, facts }) => {
-        if (!facts.cilium.ok)
-          throw new KdiagError('not-installed', facts.cilium.error, {
-            hint: 'pass --cilium-namespace if the agents use other labels',
-          });
-        if (!facts.services.ok) throw new KdiagError('server', `cannot list Services: ${facts.services.error}`);
-        if (!facts.agents.ok)
-          throw new KdiagError('server', `cannot list the Cilium agent pods: ${facts.agents.error}`);
+        // Cilium missing or unreadable, Services or agents not listable: nothing to compare.
+        for (const [what, g] of [
+          ['', facts.cilium],
+          ['cannot list Services: ', facts.services],
+          ['cannot list the Cilium agent pods: ', facts.agents],
+        ] as const)
+          if (!g.ok) throw new KdiagError(g.kind ?? 'server', `${what}${g.error}`, { hint: g.hint });
         return { report };
       }));
     } finally {

@@ -2,7 +2,7 @@
 // causes and plan the fixes. `kdiag doctor clusterip` and `kdiag preflight` both stand on it.
 import type { KubeClient } from '../cluster/client.js';
 import { CHECKS } from '../checks/index.js';
-import type { Facts } from './facts.js';
+import type { Facts, Gathered } from './facts.js';
 import { planFixes, type FixPlan } from './fix-plan.js';
 import { gatherFacts } from './gather.js';
 import { rankRootCauses, type RootCause } from './rank.js';
@@ -34,8 +34,8 @@ export interface Diagnosis {
   rootCauses: RootCause[];
   findings: Finding[];
   plan: FixPlan;
-  /** Facts that could not be gathered, per source and node. */
-  unknowns: { fact: string; node?: string; reason: string }[];
+  /** Facts that could not be gathered, per source and node, with what to do where known. */
+  unknowns: { fact: string; node?: string; reason: string; hint?: string }[];
 }
 
 export async function diagnose(
@@ -87,12 +87,23 @@ export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
 
 function unknownsOf(facts: Facts): Diagnosis['unknowns'] {
   const out: Diagnosis['unknowns'] = [];
+  const add = (fact: string, g: Gathered<unknown>, node?: string) => {
+    // "Not installed" is a finding of its own (cilium-not-installed), not a gap in what we saw.
+    if (g.ok || g.error === 'not gathered' || g.kind === 'not-installed') return;
+    out.push({ fact, ...(node ? { node } : {}), reason: g.error, ...(g.hint ? { hint: g.hint } : {}) });
+  };
   for (const [fact, v] of Object.entries(facts)) {
-    if (v instanceof Map) {
-      for (const [node, g] of v as Map<string, { ok: boolean; error?: string }>)
-        if (!g.ok) out.push({ fact, node, reason: g.error ?? '' });
-    } else if (v && typeof v === 'object' && 'ok' in v && !v.ok && v.error !== 'not gathered')
-      out.push({ fact, reason: v.error });
+    if (v instanceof Map) for (const [node, g] of v as Map<string, Gathered<unknown>>) add(fact, g, node);
+    else if (v && typeof v === 'object' && 'ok' in v) add(fact, v as Gathered<unknown>);
   }
   return out;
+}
+
+/**
+ * The documented exit code: 1 when something is wrong (a root cause or a failed check), else 2 when
+ * some check could not run (its facts are missing: permission, API errors), else 0.
+ */
+export function exitCodeOf(d: Diagnosis): 0 | 1 | 2 {
+  if (d.rootCauses.length > 0 || d.findings.some((f) => f.status === 'fail')) return 1;
+  return d.findings.some((f) => f.status === 'unknown') ? 2 : 0;
 }

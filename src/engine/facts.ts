@@ -3,11 +3,17 @@
 // reports `unknown` instead of guessing.
 import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from '../cilium/types.js';
 import type { NodeDrift } from './lb-drift.js';
+import type { ErrorKind } from '../errors.js';
 
-export type Gathered<T> = { ok: true; value: T } | { ok: false; error: string };
+/** A failure keeps the typed error's kind and hint, so a command can still say what to do. */
+export type Gathered<T> = { ok: true; value: T } | { ok: false; error: string; kind?: ErrorKind; hint?: string };
 
 export const got = <T>(value: T): Gathered<T> => ({ ok: true, value });
-export const failed = <T = never>(error: string): Gathered<T> => ({ ok: false, error });
+export const failed = <T = never>(error: string, more: { kind?: ErrorKind; hint?: string } = {}): Gathered<T> => ({
+  ok: false,
+  error,
+  ...more,
+});
 
 export interface NodeFact {
   name: string;

@@ -10,7 +10,7 @@ import { ServiceListTextStream, parseServiceListJson } from '../cilium/formats/s
 import { parseCiliumStatus } from '../cilium/formats/status.js';
 import { classify } from '../cilium/log-catalog.js';
 import type { CiliumCli, LbService, LogRecord } from '../cilium/types.js';
-import { KdiagError, oneLine } from '../errors.js';
+import { KdiagError, ParseError, oneLine, type ErrorKind } from '../errors.js';
 import {
   failed,
   got,
@@ -88,6 +88,16 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
     opts.from ? settle(getClientPod(client, opts.from.namespace, opts.from.name)) : undefined,
   ]);
   const [nodes, cilium, services, kubeProxy, clientPod] = cluster;
+  for (const g of cluster) throwIfFatal(g);
+  // What the user named must exist: a missing Service or client pod is an input error, not a finding.
+  if (opts.target && services && !services.ok && services.kind === 'not-found')
+    throw new KdiagError('not-found', `Service ${opts.target.namespace}/${opts.target.name} not found`, {
+      hint: 'check the namespace and name: kubectl get services -A',
+    });
+  if (opts.from && clientPod && !clientPod.ok && clientPod.kind === 'not-found')
+    throw new KdiagError('not-found', `client pod ${opts.from.namespace}/${opts.from.name} (--from) not found`, {
+      hint: 'check the namespace and name: kubectl get pods -A',
+    });
   if (nodes) facts.nodes = nodes;
   if (services) facts.services = services;
   if (kubeProxy) facts.kubeProxy = kubeProxy;
@@ -96,13 +106,13 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
     if (cilium.ok && !cilium.value) {
       facts.cilium = failed(
         'Cilium is not installed: no DaemonSet labelled k8s-app=cilium with a cilium-agent container',
+        { kind: 'not-installed', hint: 'if the agents use other labels or namespaces, pass --cilium-namespace' },
       );
     } else facts.cilium = cilium as Gathered<CiliumInstallFact>;
   }
   if (!facts.cilium.ok) {
-    const why = facts.cilium.error;
-    facts.config = failed(why);
-    facts.agents = failed(why);
+    facts.config = facts.cilium;
+    facts.agents = facts.cilium;
     return facts;
   }
   const install = facts.cilium.value;
@@ -164,13 +174,9 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
       const j = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', '-j', 'prog', 'show'], {
         timeoutMs,
       });
-      if (j.exitCode === 0) {
-        try {
-          return parseBpftoolProgJson(j.stdout);
-        } catch {
-          // fall through to the text format (older bpftool builds)
-        }
-      }
+      // bpftool has printed JSON with -j since 4.15; `[]` means none loaded. Output it cannot parse
+      // (empty, truncated) is unknown, never "no programs". Only a bpftool that refuses -j gets the text.
+      if (j.exitCode === 0) return parseBpftoolProgJson(j.stdout);
       const t = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', 'prog', 'show'], { timeoutMs });
       if (t.exitCode !== 0) throw execFailed('bpftool prog show', t);
       return parseBpftoolProgText(t.stdout);
@@ -210,6 +216,9 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
     run('bpffs', facts.bpffs, async () => {
       const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts'], { timeoutMs });
       if (r.exitCode !== 0) throw execFailed('cat /proc/mounts', r);
+      // A real /proc/mounts always lists / and /proc: empty or headless output proves nothing.
+      if (!/^\S+ \/ /m.test(r.stdout))
+        throw new ParseError('cat /proc/mounts', 'no root filesystem line: output empty or truncated');
       return bpffsFromMounts(r.stdout);
     });
   }
@@ -221,8 +230,15 @@ async function settle<T>(p: Promise<T>): Promise<Gathered<T>> {
   try {
     return got(await p);
   } catch (e) {
-    return failed(oneLine(e));
+    return e instanceof KdiagError ? failed(oneLine(e), { kind: e.kind, hint: e.hint }) : failed(oneLine(e));
   }
+}
+
+/** Failures that no other fact can get past: reported as the command's error, not as unknowns. */
+const FATAL: ReadonlySet<ErrorKind> = new Set(['unreachable', 'tls', 'unauthorized', 'timeout']);
+
+function throwIfFatal(g: Gathered<unknown> | undefined): void {
+  if (g && !g.ok && g.kind && FATAL.has(g.kind)) throw new KdiagError(g.kind, g.error, { hint: g.hint });
 }
 
 /** Exec and logs of a container that is not running fail on the real API; say why up front. */

@@ -78,10 +78,12 @@ export async function buildServiceList(
       return;
     }
     const d = compareServiceMap(index, map.value, { node, target: opts.service });
+    // Scoped to a namespace, a frontend no listed Service owns may belong to another namespace: not STALE.
+    const judged = opts.namespace ? d.rows.filter((r) => r.status !== 'STALE') : d.rows;
     const drift: Partial<Record<DriftStatus, number>> = {};
-    for (const [k, v] of Object.entries(d.counts)) if (v && k !== 'OK') drift[k as DriftStatus] = v;
+    for (const r of judged) if (r.status !== 'OK') drift[r.status] = (drift[r.status] ?? 0) + 1;
     nodes.push({ node, status: 'ok', drift });
-    for (const r of d.rows) {
+    for (const r of judged) {
       const key = r.name ? `${r.namespace}/${r.name}|${r.frontend}` : `stale|${r.frontend}`;
       let row = rows.get(key);
       if (!row) {

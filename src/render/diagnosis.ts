@@ -1,5 +1,6 @@
 // Human rendering of a Diagnosis: the verdict first, then the evidence, then numbered fix steps.
 import chalk from 'chalk';
+import { safeText } from './safe-text.js';
 import type { Diagnosis } from '../engine/doctor.js';
 import type { FixResult } from '../engine/apply-fix.js';
 import type { Status } from '../engine/types.js';
@@ -61,12 +62,12 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
       out.push(
         `${PAINT[f.status](`${MARK[f.status]} ${f.status.toUpperCase().padEnd(7)}`)} ${f.id}  ${chalk.dim(f.subject)}`,
       );
-      out.push(`    ${f.message}`);
+      out.push(`    ${safeText(f.message)}`);
       for (const e of f.evidence.slice(0, opts.verbose ? 50 : 4)) {
         const where = [e.node, e.pod].filter(Boolean).join('/');
         const lines = e.excerpt.split('\n').slice(0, opts.verbose ? 40 : 6);
         out.push(chalk.dim(`    ┆ ${e.source}${where ? ` (${where})` : ''}:`));
-        for (const l of lines) out.push(chalk.dim(`    ┆   ${l}`));
+        for (const l of lines) out.push(chalk.dim(`    ┆   ${safeText(l)}`));
         const hidden = e.excerpt.split('\n').length - lines.length;
         if (hidden > 0) out.push(chalk.dim(`    ┆   … ${hidden} more line(s) (-v or -o json)`));
       }

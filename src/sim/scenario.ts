@@ -323,7 +323,11 @@ export function fixturesDirs(): string[] {
   const dirs: string[] = [];
   if (process.env.KDIAG_FIXTURES) dirs.push(process.env.KDIAG_FIXTURES, join(process.env.KDIAG_FIXTURES, 'cilium'));
   // The repo's copy of the recorded outputs, then the shared originals beside the checkout.
-  dirs.push(resolve(scenariosDir(), '../fixtures/cilium'), resolve(scenariosDir(), '../../shared/fixtures/cilium'), resolve(scenariosDir(), 'fixtures'));
+  dirs.push(
+    resolve(scenariosDir(), '../fixtures/cilium'),
+    resolve(scenariosDir(), '../../shared/fixtures/cilium'),
+    resolve(scenariosDir(), 'fixtures'),
+  );
   return dirs;
 }
 

@@ -59,7 +59,9 @@ export function makeServingCert(): ServingCert {
   const ecdsaSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.10'), utf8('kdiag'))), set(seq(oid('2.5.4.3'), utf8('kdiag-sim'))));
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  // Positive and without a leading zero byte: DER INTEGERs must be minimally encoded, or OpenSSL rejects
+  // the certificate (ERR_OSSL_ASN1_ILLEGAL_PADDING).
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const now = Date.now();
   const san = seq(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')));
   const extensions = seq(

@@ -9,14 +9,18 @@ describe('cilium-installed', () => {
   it('fails with cause cilium-not-installed when no DaemonSet exists', () => {
     const f = ciliumInstalled.run(
       healthyFacts({
-        cilium: failed('Cilium is not installed: no DaemonSet labelled k8s-app=cilium with a cilium-agent container'),
+        cilium: failed('Cilium is not installed: no DaemonSet labelled k8s-app=cilium with a cilium-agent container', {
+          kind: 'not-installed',
+        }),
       }),
     );
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ id: 'cilium-installed/not-installed', status: 'fail', cause: 'cilium-not-installed' });
   });
   it('is unknown when the lookup itself failed', () => {
-    const f = ciliumInstalled.run(healthyFacts({ cilium: failed('forbidden: cannot list daemonsets (cluster-wide)') }));
+    const f = ciliumInstalled.run(
+      healthyFacts({ cilium: failed('forbidden: cannot list daemonsets (cluster-wide)', { kind: 'forbidden' }) }),
+    );
     expect(ids(f)).toEqual(['cilium-installed/unknown']);
     expect(f[0]!.status).toBe('unknown');
   });

@@ -98,7 +98,6 @@ const CELLS: Cell[] = [
     fault: '404: Service in a namespace that is gone (`gone/web`)',
     exit: 2,
     says: /not found/,
-    bug: 'exit 0, nothing says the Service does not exist',
   },
   <Cell>{
     sim: 'healthy',
@@ -107,7 +106,6 @@ const CELLS: Cell[] = [
     fault: '404: --from pod in a namespace that is gone',
     exit: 2,
     says: /not found/,
-    bug: 'exit 0, client shown as "on ?"',
   },
   <Cell>{
     sim: 'healthy',
@@ -116,7 +114,6 @@ const CELLS: Cell[] = [
     fault: '404: `-n gone` (namespace does not exist)',
     exit: 0,
     says: /"rows"/,
-    bug: 'every frontend of other namespaces reported STALE',
     verify: (r: Run) => {
       const j = parseJson<ServiceListJson>(r)!;
       expect(j.rows.filter((x) => x.status === 'STALE')).toEqual([]);
@@ -159,7 +156,6 @@ const CELLS: Cell[] = [
     exit: 2,
     says: /throttling requests \(429\)/,
     verify: doctorUnknown('kernel-version'),
-    bug: 'exit 0 without facts',
   },
   <Cell>{
     sim: 'nodes500',
@@ -168,7 +164,6 @@ const CELLS: Cell[] = [
     exit: 2,
     says: /failed \(500\)/,
     verify: doctorUnknown('kernel-version'),
-    bug: 'exit 0 without facts',
   },
   ...(['doctor clusterip', 'service-list', 'logs', 'bpf progs', 'preflight'] as const).map((n): Cell => ({
     sim: 'podsDown',
@@ -177,7 +172,6 @@ const CELLS: Cell[] = [
     exit: 2,
     says: /failed \(503\)/,
     verify: n === 'doctor clusterip' ? doctorUnknown('agent-pods') : undefined,
-    bug: n === 'doctor clusterip' ? 'exit 0 without facts' : undefined,
   })),
   // Slow API: every request takes 2.5 s, --request-timeout 1s.
   ...COMMANDS.map((c): Cell => ({
@@ -187,7 +181,6 @@ const CELLS: Cell[] = [
     fault: 'slow API (2.5 s per request) with `--request-timeout 1s`',
     exit: 2,
     says: /timed out after 1s|no answer within 1s/,
-    bug: c.name === 'doctor clusterip' ? 'timeout reported without its hint' : undefined,
   })),
 ].filter((c) => command(c.cmd));
 

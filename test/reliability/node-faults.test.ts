@@ -99,9 +99,9 @@ const CELLS: Cell[] = [
     fault: 'exec hangs on node-2 (`--request-timeout 3s`)',
     node: 'node-2',
     checks: ['bpf-programs', 'bpffs'],
-    // doctor: unknowns only (exit 0 documented as healthy — see the exit-code bug in rbac.test.ts);
-    // service-list: NODE_UNKNOWN rows are drift, exit 0 without --fail-on-drift; preflight gates unknown as 2.
-    exit: c.name === 'preflight' ? [2] : [0],
+    // doctor and preflight: unknowns and nothing failed = could not diagnose (2); service-list and
+    // bpf progs list what they saw: NODE_UNKNOWN rows, exit 0 without --fail-on-drift.
+    exit: c.name === 'preflight' || c.name === 'doctor clusterip' ? [2] : [0],
   })),
   ...COMMANDS.filter((c) => c.name !== 'logs').map((c): Cell => ({
     sim: 'crash',
@@ -118,7 +118,7 @@ const CELLS: Cell[] = [
       'malformed output on node-2: truncated `bpftool -j` JSON, garbage text, truncated `service list`, empty `status`',
     node: 'node-2',
     checks: ['bpf-programs'],
-    exit: [0, 1],
+    exit: n === 'doctor clusterip' ? [2] : [0, 1],
   })),
   ...(['doctor clusterip', 'bpf progs'] as const).map((n): Cell => ({
     sim: 'emptyMounts',
@@ -126,9 +126,8 @@ const CELLS: Cell[] = [
     fault: 'empty output on node-2: `cat /proc/mounts` and `bpftool prog show` print nothing',
     node: 'node-2',
     checks: n === 'doctor clusterip' ? ['bpffs'] : ['bpf-programs'],
-    exit: [0],
+    exit: n === 'doctor clusterip' ? [2] : [0],
     // An empty /proc/mounts cannot happen on a live node, and `bpftool -j` always prints at least `[]`.
-    bug: 'empty output judged as a fact (bpffs not mounted / every program missing)',
   })),
 ].filter((c) => command(c.cmd));
 

@@ -92,27 +92,12 @@ const DENIES: Deny[] = [
   },
 ];
 
-/**
- * Cells where kdiag exits 0 although a permission it needs is missing, and prints nothing on stderr:
- * doctor clusterip reports the denied checks as `unknown` in its report but exits 0 ("healthy"),
- * where the README documents 2 for "permission missing" (bug: doctor exit code ignores unknowns).
- */
-const EXIT_BUGS = new Set([
-  'list nodes|doctor clusterip',
-  'list pods|doctor clusterip',
-  'get pods/log|doctor clusterip',
-  'create pods/exec|doctor clusterip',
-  'get configmaps|doctor clusterip',
-  'list daemonsets|doctor clusterip',
-]);
+/** Cells where kdiag exits 0 although a permission it needs is missing (none since doctor exits 2 on unknowns). */
+const EXIT_BUGS = new Set<string>();
 /** Where a partial report (some facts unknown, rest shown) with exit 0 is the documented behaviour. */
 const PARTIAL_OK = new Set(['create pods/exec|bpf progs', 'get configmaps|bpf progs']);
 /** Where the denial is of an optional fact and the rest of the report stands (exit 0 or 1 as usual). */
-const NOT_NEEDED = new Set([
-  'list endpointslices|doctor clusterip',
-  'list services|doctor clusterip',
-  'list nodes|bpf progs',
-]);
+const NOT_NEEDED = new Set(['list nodes|bpf progs']);
 /** Cells where nothing names the missing permission (none today). */
 const SILENT_BUGS = new Set<string>();
 

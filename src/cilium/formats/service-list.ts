@@ -132,7 +132,8 @@ export class ServiceListTextStream {
     const n = this.lineNo;
     const c = line.charCodeAt(0);
     const rowLike = (c >= 48 && c <= 57) || c === 32 || c === 9; // a service row or a backend line
-    if (line.trim() === '' || (!rowLike && (isKubectlNoise(line) || isElision(line))) || (c === 32 && isElision(line))) return;
+    if (line.trim() === '' || (!rowLike && (isKubectlNoise(line) || isElision(line))) || (c === 32 && isElision(line)))
+      return;
     if (!this.layout) {
       const h = HEADERS.find(([re]) => re.test(line.trim()));
       if (!h) throw new ParseError(TEXT_SOURCE, `no header: unexpected ${JSON.stringify(line.slice(0, 80))}`, n);

@@ -28,6 +28,8 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
 
   static override args = {
     service: Args.string({
+      // oclif would otherwise read a missing argument from piped stdin (e.g. the `y` meant for a prompt).
+      ignoreStdin: true,
       description: 'the Service that cannot be reached (NAMESPACE/NAME); omit to check every node',
     }),
   };
@@ -57,7 +59,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     const readyTimeoutMs = parseDuration(flags['ready-timeout'], '--ready-timeout');
     if (flags['dry-run'] && !flags.fix) throw new KdiagError('usage', '--dry-run only makes sense with --fix');
     const client = await this.connect(flags);
-    const { diagnose } = await import('../../engine/doctor.js');
+    const { diagnose, exitCodeOf } = await import('../../engine/doctor.js');
     const { renderDiagnosis, renderFixResult } = await import('../../render/diagnosis.js');
 
     const progress = await startProgress('Gathering facts from the agents…', format === 'table');
@@ -71,8 +73,6 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     } finally {
       progress.stop();
     }
-    if (!facts.nodes.ok && !facts.cilium.ok)
-      throw new KdiagError('unreachable', `could not diagnose: ${facts.nodes.error}`);
 
     const human = format === 'table';
     if (human) process.stdout.write(renderDiagnosis(diagnosis, { verbose: this.verboseOn }));
@@ -134,8 +134,17 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     }
 
     if (!human) process.stdout.write(renderData(result, format as 'json' | 'yaml') + '\n');
-    if (process.exitCode === undefined || process.exitCode === 0)
-      process.exitCode = result.rootCauses.length ? EXIT.PROBLEMS : EXIT.OK;
+    const code = exitCodeOf(result);
+    if (code === EXIT.CANNOT_RUN) {
+      // Nothing failed, but not everything could be seen: say so instead of a silent "healthy".
+      const unknown = result.findings.filter((f) => f.status === 'unknown');
+      const hint = result.unknowns.find((u) => u.hint)?.hint;
+      process.stderr.write(
+        `Error: could not diagnose fully: ${unknown.length} check result(s) unknown; first: ${unknown[0].message}\n` +
+          (hint ? `Hint: ${hint}\n` : ''),
+      );
+    }
+    if (!process.exitCode) process.exitCode = code;
     return result;
   }
 
