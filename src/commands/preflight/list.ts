@@ -1,5 +1,5 @@
 import { BaseCommand, clusterFlags, outputFlagsFor } from '../../base-command.js';
-import { Flags } from '@oclif/core';
+
 import { renderData } from '../../render/data.js';
 import { renderTable } from '../../render/table.js';
 import { NODE_CHECKS } from '../../node/preflight.js';
