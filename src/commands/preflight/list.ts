@@ -1,5 +1,4 @@
 import { BaseCommand, clusterFlags, outputFlagsFor } from '../../base-command.js';
-
 import { renderData } from '../../render/data.js';
 import { renderTable } from '../../render/table.js';
 import { NODE_CHECKS } from '../../node/preflight.js';
