@@ -1,0 +1,37 @@
+// `kdiag preflight --wait`: re-runs until the gate is green. The agents on the broken nodes are
+// restarted while it waits (the simulator clears a fixedByRestart fault), so the gate turns green.
+import { execa } from 'execa';
+import { startSim } from '../../src/sim/index.js';
+import { KubeClient } from '../../src/cluster/client.js';
+import { BIN } from '../helpers/cli.js';
+
+test('--wait re-runs until green after the affected agents are restarted', async () => {
+  const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
+  const client = await KubeClient.connect({ kubeconfig: sim.kubeconfigPath, requestTimeoutMs: 10_000, concurrency: 4 });
+  try {
+    const run = execa('node', [BIN, 'preflight', '--wait', '60s', '-o', 'json', '--kubeconfig', sim.kubeconfigPath], {
+      reject: false,
+      env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+    });
+    // Wait until the first attempt has reported red, then fix the two nodes the seed's way.
+    await new Promise<void>((resolve) => {
+      run.stderr!.on('data', (d: Buffer) => {
+        if (/re-running/.test(d.toString())) resolve();
+      });
+    });
+    for (const node of ['node-2', 'node-4']) {
+      const [pod] = await client.listAll('/api/v1/namespaces/kube-system/pods', {
+        labelSelector: 'k8s-app=cilium',
+        fieldSelector: `spec.nodeName=${node}`,
+      });
+      await client.deletePod('kube-system', pod.metadata!.name!);
+    }
+    const r = await run;
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(String(r.stdout)).summary.status).toBe('passed');
+    expect(String(r.stderr)).toMatch(/failed \(\d+ failed/);
+  } finally {
+    client.close();
+    await sim.stop();
+  }
+});
