@@ -8,7 +8,7 @@ import { readCiliumConfig } from '../cilium/config.js';
 import { isCiliumProgram } from '../cilium/programs.js';
 import { KdiagError, oneLine } from '../errors.js';
 import type { Finding } from '../engine/types.js';
-import type { GateCheck } from './gate.js';
+import type { GateCheck } from '../gate/gate.js';
 import {
   judgeKernelConfig,
   judgeKernelVersion,

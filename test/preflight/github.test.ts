@@ -1,6 +1,6 @@
 // Workflow-command escaping, as @actions/core does it (actions/toolkit packages/core/src/command.ts).
 import { escapeData, escapeProperty, renderGithub } from '../../src/render/github.js';
-import { applyIgnores, buildReport, parseIgnore } from '../../src/node/gate.js';
+import { applyIgnores, buildReport, parseIgnore } from '../../src/gate/gate.js';
 import type { Finding } from '../../src/engine/types.js';
 
 test('data escapes % CR LF; properties also : and ,', () => {

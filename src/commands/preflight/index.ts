@@ -7,10 +7,10 @@ import type { KubeClient } from '../../cluster/client.js';
 import { selectChecks } from '../../engine/run-checks.js';
 import type { Check, Finding } from '../../engine/types.js';
 import { KdiagError, isKdiagError, oneLine } from '../../errors.js';
-import { preflightChecks } from '../../node/cluster-checks.js';
-import { applyIgnores, buildReport, type GateReport } from '../../node/gate.js';
-import { gateFlags, resolveGate, type GateSettings } from '../../node/flags.js';
-import { printGate, type GateFormat } from '../../node/output.js';
+import { preflightChecks } from '../../gate/cluster-checks.js';
+import { applyIgnores, buildReport, type GateReport } from '../../gate/gate.js';
+import { gateFlags, resolveGate, type GateSettings } from '../../gate/flags.js';
+import { printGate, type GateFormat } from '../../gate/output.js';
 import { NODE_CHECKS } from '../../node/preflight.js';
 import {
   describePermission,
@@ -18,7 +18,7 @@ import {
   parseRbacNeed,
   permissionKey,
   type Permission,
-} from '../../node/rbac.js';
+} from '../../gate/rbac.js';
 import { startProgress } from '../../render/progress.js';
 import { parseDuration } from '../../util/duration.js';
 

@@ -2,7 +2,7 @@ import { BaseCommand, clusterFlags, outputFlagsFor } from '../../base-command.js
 import { renderData } from '../../render/data.js';
 import { renderTable } from '../../render/table.js';
 import { NODE_CHECKS } from '../../node/preflight.js';
-import { preflightChecks } from '../../node/cluster-checks.js';
+import { preflightChecks } from '../../gate/cluster-checks.js';
 
 export interface ListedCheck {
   id: string;

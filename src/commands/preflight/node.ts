@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import { BaseCommand, clusterFlags } from '../../base-command.js';
 import { CHECKS } from '../../checks/index.js';
 import { parseDuration } from '../../util/duration.js';
-import { applyIgnores, buildReport, type GateReport } from '../../node/gate.js';
-import { gateFlags, resolveGate } from '../../node/flags.js';
+import { applyIgnores, buildReport, type GateReport } from '../../gate/gate.js';
+import { gateFlags, resolveGate } from '../../gate/flags.js';
 import { localCiliumSettings } from '../../node/local-config.js';
-import { printGate, type GateFormat } from '../../node/output.js';
+import { printGate, type GateFormat } from '../../gate/output.js';
 import { NODE_CHECKS, runNodePreflight } from '../../node/preflight.js';
 
 export default class PreflightNode extends BaseCommand {
