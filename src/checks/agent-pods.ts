@@ -1,5 +1,5 @@
 // Detects nodes without a Ready Cilium agent (missing, not Ready, CrashLoopBackOff, restarting); source: Pods of the agent DaemonSet and Nodes.
-import { ciliumNamespace, finding, restartRemediation } from './util.js';
+import { ciliumNamespace, finding, inScope, restartRemediation } from './util.js';
 import type { AgentPodFact, Facts } from '../engine/facts.js';
 import type { Check, Evidence, Finding } from '../engine/types.js';
 
@@ -33,6 +33,7 @@ export const agentPods: Check = {
     const ns = ciliumNamespace(facts);
     const out: Finding[] = [];
     for (const node of [...facts.nodes.value].sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!inScope(facts, node.name)) continue;
       const pod = agents.get(node.name);
       if (!pod) {
         if (!node.schedulable || !node.ready || node.taints.length) {

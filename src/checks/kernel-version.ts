@@ -6,7 +6,7 @@
 //   kube-proxy replacement / socket LB (host-reachable services): 4.19.57, 5.1.16 or 5.2 (#10537)
 //   Recommended: 5.4 (PLAYBOOK; the seed's "4.9+ (5.4+ recommended)").
 import { readCiliumConfig } from '../cilium/config.js';
-import { finding } from './util.js';
+import { finding, inScope } from './util.js';
 import type { Facts, NodeFact } from '../engine/facts.js';
 import type { Check, Finding } from '../engine/types.js';
 
@@ -199,6 +199,7 @@ export const kernelVersion: Check = {
       else if (v.socketLb) kprSource = `${v.socketLbSource}=true (socket LB)`;
     }
     return [...facts.nodes.value]
+      .filter((n) => inScope(facts, n.name))
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((n) => judge(n, minor, kprSource, version));
   },

@@ -40,7 +40,12 @@ export function agentNodes(facts: Facts, ...maps: Map<string, unknown>[]): strin
   const s = new Set<string>();
   if (facts.agents.ok) for (const n of facts.agents.value.keys()) s.add(n);
   for (const m of maps) for (const n of m.keys()) s.add(n);
-  return [...s].sort();
+  return [...s].filter((n) => inScope(facts, n)).sort();
+}
+
+/** Is the node part of this run (all nodes unless --node or --from narrowed it)? */
+export function inScope(facts: Facts, node: string): boolean {
+  return !facts.nodeScope || facts.nodeScope.includes(node);
 }
 
 /** Run `fn` for each node's gathered fact; nodes whose fact is missing or failed get `unknown`. */

@@ -28,6 +28,8 @@ export interface Diagnosis {
   from?: { namespace: string; name: string; node?: string; hostNetwork?: boolean };
   cilium?: { namespace: string; version: string; cli: string };
   nodes: number;
+  /** The nodes judged when narrowed by --node or --from; absent = every node. */
+  scope?: string[];
   /** Worst status across findings. */
   status: Status;
   /** Ranked, most specific first; empty when healthy. */
@@ -77,6 +79,7 @@ export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
       ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version, cli: facts.cilium.value.cli }
       : undefined,
     nodes: facts.nodes.ok ? facts.nodes.value.length : 0,
+    ...(facts.nodeScope ? { scope: facts.nodeScope } : {}),
     status,
     rootCauses,
     findings,

@@ -141,6 +141,8 @@ export interface Facts {
   bpffs: Map<string, Gathered<BpffsFact>>;
   services: Gathered<ServiceFact[]>;
   kubeProxy: Gathered<KubeProxyFact>;
+  /** Nodes the run is about (--node, or the --from client's node); undefined = every node. */
+  nodeScope?: string[];
   /** Target Service of `doctor clusterip NS/SVC`, if any. */
   target?: { namespace: string; name: string };
   /** `--from NS/POD` client, if any. */

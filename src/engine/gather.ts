@@ -129,7 +129,10 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
   if (!targetFilter && opts.target && facts.services.ok) targetFilter = frontendFilter(facts.services.value);
 
   const wanted = PER_NODE.filter((k) => needs.has(k));
-  const agentList = [...agents.value.values()].filter((a) => !opts.nodes || opts.nodes.includes(a.node));
+  // With a client pod (--from), its traffic is translated by the agent on its node: ask that agent only.
+  const onlyNodes = opts.nodes ?? (facts.client?.ok && facts.client.value.node ? [facts.client.value.node] : undefined);
+  facts.nodeScope = onlyNodes;
+  const agentList = [...agents.value.values()].filter((a) => !onlyNodes || onlyNodes.includes(a.node));
   const total = agentList.length * wanted.length;
   let done = 0;
   const tick = () => opts.onProgress?.(++done, total);

@@ -21,7 +21,10 @@ function nodeList(nodes: string[]): string {
 
 export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}): string {
   const out: string[] = [];
-  const scope = d.target ? `Service ${d.target.namespace}/${d.target.name}` : 'ClusterIP load balancing on every node';
+  const where = d.scope ? `on ${d.scope.join(', ')}` : 'on every node';
+  const scope = d.target
+    ? `Service ${d.target.namespace}/${d.target.name} ${where}`
+    : `ClusterIP load balancing ${where}`;
   out.push(chalk.bold(`kdiag doctor clusterip — ${scope}`));
   if (d.cilium)
     out.push(chalk.dim(`Cilium ${d.cilium.version} in ${d.cilium.namespace} (${d.cilium.cli}), ${d.nodes} nodes`));

@@ -127,3 +127,30 @@ describe('doctor clusterip CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('doctor clusterip --from', () => {
+  test("judges the client node's agent only and says where the client runs", async () => {
+    const sim = await startSim({ scenario: 'service-map-stale', port: 0 });
+    try {
+      // default/web's frontend is missing from node-2's map only (docs/scenarios.md).
+      const client = sim
+        .pods('default')
+        .find((p: any) => p.spec.nodeName === 'node-2' && p.metadata.name.startsWith('api-'));
+      const r = await kdiag(
+        ['doctor', 'clusterip', 'default/web', '--from', `default/${client.metadata.name}`, '-o', 'json'],
+        {
+          kubeconfig: sim.kubeconfigPath,
+        },
+      );
+      const d = json(r);
+      expect(r.exitCode).toBe(1);
+      expect(d.from).toMatchObject({ namespace: 'default', node: 'node-2', hostNetwork: false });
+      expect(d.rootCauses[0]).toMatchObject({ id: 'service-map-stale', nodes: ['node-2'] });
+      const mapNodes = d.findings.filter((f: any) => f.check === 'service-map' && f.node).map((f: any) => f.node);
+      expect([...new Set(mapNodes)]).toEqual(['node-2']);
+      expect(d.findings.map((f: any) => f.id)).toContain('client-placement/pod-netns');
+    } finally {
+      await sim.stop();
+    }
+  });
+});
