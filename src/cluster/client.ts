@@ -11,7 +11,6 @@ import pLimit from 'p-limit';
 import { KdiagError, oneLine } from '../errors.js';
 import { parseStatus, statusError, transportError, type K8sStatus } from './api-errors.js';
 import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.js';
-import { requestInfo } from './request-info.js';
 
 export interface ClientOptions {
   /** Per-request timeout (kubectl's --request-timeout); 0 = none. */
@@ -447,5 +446,3 @@ function retryDelay(header: string | string[] | undefined, st: K8sStatus | undef
   const secs = h !== undefined && /^\d+$/.test(h) ? Number(h) : st?.details?.retryAfterSeconds;
   return secs !== undefined ? Math.min(secs * 1000, 10_000) : backoff(attempt);
 }
-
-export { requestInfo };

@@ -1,7 +1,7 @@
 // The ClusterIP playbook as one call: gather the facts the checks need, judge them, rank the root
 // causes and plan the fixes. `kdiag doctor clusterip` and `kdiag preflight` both stand on it.
 import type { KubeClient } from '../cluster/client.js';
-import { CHECKS } from '../checks/index.js';
+import { DATAPATHS, type Datapath } from '../datapath/index.js';
 import type { Facts, Gathered } from './facts.js';
 import { planFixes, type FixPlan } from './fix-plan.js';
 import { gatherFacts } from './gather.js';
@@ -10,6 +10,8 @@ import { runChecks, selectChecks } from './run-checks.js';
 import { STATUS_ORDER, type FactKey, type Finding, type Status } from './types.js';
 
 export interface DiagnoseOptions {
+  /** The datapath whose checks run (Cilium today: the only one in DATAPATHS). */
+  datapath?: Datapath;
   ciliumNamespace?: string;
   target?: { namespace: string; name: string };
   from?: { namespace: string; name: string };
@@ -44,7 +46,7 @@ export async function diagnose(
   client: KubeClient,
   opts: DiagnoseOptions,
 ): Promise<{ diagnosis: Diagnosis; facts: Facts }> {
-  const checks = selectChecks(CHECKS, opts.only, opts.skip);
+  const checks = selectChecks((opts.datapath ?? DATAPATHS[0]).checks, opts.only, opts.skip);
   const needs = new Set<FactKey>(['nodes', 'cilium']);
   for (const c of checks) for (const n of c.needs) needs.add(n);
   const facts = await gatherFacts(client, {
@@ -61,7 +63,11 @@ export async function diagnose(
 
 /** Pure: facts in, diagnosis out. */
 export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
-  const findings = runChecks(facts, { only: opts.only, skip: opts.skip });
+  const findings = runChecks(facts, {
+    checks: (opts.datapath ?? DATAPATHS[0]).checks,
+    only: opts.only,
+    skip: opts.skip,
+  });
   const rootCauses = rankRootCauses(findings);
   const status = findings.reduce<Status>((w, f) => (STATUS_ORDER[f.status] > STATUS_ORDER[w] ? f.status : w), 'pass');
   return {

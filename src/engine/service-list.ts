@@ -6,7 +6,6 @@ import type { LbService } from '../cilium/types.js';
 import type { Facts, Gathered, ServiceFact } from './facts.js';
 import { gatherFacts } from './gather.js';
 import {
-  DRIFT_ORDER,
   compareServiceMap,
   indexServices,
   worstDrift,
@@ -185,5 +184,3 @@ function seedRows(rows: Map<string, ServiceRow>, s: ServiceFact): void {
       });
     }
 }
-
-export const isProblem = (s: DriftStatus) => DRIFT_ORDER[s] > 0;

@@ -137,7 +137,7 @@ describe('doctor clusterip --from', () => {
         .pods('default')
         .find((p: any) => p.spec.nodeName === 'node-2' && p.metadata.name.startsWith('api-'));
       const r = await kdiag(
-        ['doctor', 'clusterip', 'default/web', '--from', `default/${client.metadata.name}`, '-o', 'json'],
+        ['doctor', 'clusterip', 'default/web', '--from', `default/${client!.metadata.name}`, '-o', 'json'],
         {
           kubeconfig: sim.kubeconfigPath,
         },
