@@ -2,6 +2,7 @@
 // Per-node calls run on the client's bounded pool, each with its own timeout; a node that fails keeps
 // its error (the checks report `unknown` for it) and never hides the nodes that answered.
 import { createInterface } from 'node:readline';
+import pLimit from 'p-limit';
 import type { KubeClient, KubeObject } from '../cluster/client.js';
 import { AGENT_CONTAINER, findCilium, listAgentPods, type DaemonSet, type Pod } from '../cilium/discovery.js';
 import { parseBpftoolProgJson, parseBpftoolProgText } from '../cilium/formats/bpftool.js';
@@ -27,7 +28,7 @@ import {
   type ServiceFact,
 } from './facts.js';
 import type { FactKey } from './types.js';
-import { compareServiceMap, indexServices, withoutOkRows, type ServiceIndex } from './lb-drift.js';
+import { compareServiceMap, indexServices, withoutOkRows } from './lb-drift.js';
 import { compareOptionsFor, servicesInScope } from '../checks/service-map.js';
 
 export interface GatherOptions {
@@ -56,6 +57,8 @@ export interface GatherOptions {
 }
 
 const PER_NODE: FactKey[] = ['agentLogs', 'bpfPrograms', 'status', 'serviceMap', 'bpffs'];
+/** LB maps read at once: each is a whole service table, so this bounds memory on big clusters. */
+const MAP_SLOTS = 16;
 /** Records kept per agent log: the newest problems, bounded so huge logs cost constant memory. */
 const MAX_LOG_RECORDS = 200;
 
@@ -154,7 +157,8 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
   };
 
   const tasks: Promise<void>[] = [];
-  let driftIndex: ServiceIndex | undefined;
+  const mapSlots = pLimit(Math.min(MAP_SLOTS, client.opts.concurrency));
+  const sink = serviceMapSink(facts, opts);
   for (const a of agentList) {
     const run = <T>(key: FactKey, map: Map<string, Gathered<T>>, fn: () => Promise<T>) => {
       if (!needs.has(key)) return;
@@ -190,32 +194,16 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
       if (!r.stdout.trim()) throw execFailed(`${cli} status`, r);
       return parseCiliumStatus(r.stdout);
     });
-    if (!opts.consumeServiceMap && needs.has('serviceMap') && needs.has('services') && facts.services.ok) {
-      // Compare each map as it arrives and keep only its drift: never every node's map at once.
-      driftIndex ??= indexServices(servicesInScope(facts));
-      const idx = driftIndex;
-      const drift = (facts.serviceDrift ??= new Map());
+    if (needs.has('serviceMap'))
+      // Full LB maps are the big outputs: at most MAP_SLOTS in flight, each handed to the sink at once.
       tasks.push(
-        client.pool(async () => {
-          const map = await settle(notRunning(a) ?? readServiceMap(a, agentCli, cli, targetFilter));
-          drift.set(
-            a.node,
-            map.ok
-              ? got(withoutOkRows(compareServiceMap(idx, map.value, { ...compareOptionsFor(facts), node: a.node })))
-              : map,
-          );
-          tick();
-        }),
+        mapSlots(() =>
+          client.pool(async () => {
+            sink(a.node, await settle(notRunning(a) ?? readServiceMap(a, agentCli, cli, targetFilter)));
+            tick();
+          }),
+        ),
       );
-    } else if (opts.consumeServiceMap && needs.has('serviceMap')) {
-      const consume = opts.consumeServiceMap;
-      tasks.push(
-        client.pool(async () => {
-          consume(a.node, await settle(notRunning(a) ?? readServiceMap(a, agentCli, cli, targetFilter)));
-          tick();
-        }),
-      );
-    } else run('serviceMap', facts.serviceMap, () => readServiceMap(a, agentCli, cli, targetFilter));
     run('bpffs', facts.bpffs, async () => {
       const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts'], { timeoutMs });
       if (r.exitCode !== 0) throw execFailed('cat /proc/mounts', r);
@@ -253,6 +241,22 @@ function notRunning(a: AgentPodFact): Promise<never> | undefined {
 
 function execFailed(what: string, r: { exitCode: number; stderr: string }): KdiagError {
   return new KdiagError('exec', `${what} exited ${r.exitCode}: ${oneLine(r.stderr).slice(0, 200) || 'no output'}`);
+}
+
+/**
+ * Where each node's LB map goes: to the caller (service-list), else compared with the Services at once
+ * and kept as drift only (never every node's map at once), else (no Services) kept as read.
+ */
+function serviceMapSink(facts: Facts, opts: GatherOptions): (node: string, map: Gathered<LbService[]>) => void {
+  if (opts.consumeServiceMap) return opts.consumeServiceMap;
+  if (!facts.services.ok) return (node, map) => facts.serviceMap.set(node, map);
+  const idx = indexServices(servicesInScope(facts));
+  const drift = (facts.serviceDrift ??= new Map());
+  return (node, map) =>
+    drift.set(
+      node,
+      map.ok ? got(withoutOkRows(compareServiceMap(idx, map.value, { ...compareOptionsFor(facts), node }))) : map,
+    );
 }
 
 /** Streams the LB map in the text table (constant memory, filtered early); JSON if the text is unreadable. */
