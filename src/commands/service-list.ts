@@ -124,7 +124,8 @@ export function renderServiceTable(report: ServiceListReport, wide: boolean): st
   }
   const s = report.summary;
   const unknown = report.nodes.filter((n) => n.status === 'unknown');
-  const lines = [rows.length ? renderTable(headers, rows) : 'No Services found.'];
+  const empty = report.summary.rows > 0 ? 'No rows that are not OK.' : 'No Services found.';
+  const lines = [rows.length ? renderTable(headers, rows) : empty];
   lines.push('');
   lines.push(
     `${s.rows} frontends of ${s.services} Services on ${s.nodes} nodes: ${s.notOk === 0 ? chalk.green('all OK') : chalk.red(`${s.notOk} not OK`)}` +
