@@ -1,10 +1,9 @@
 // `kdiag bpf progs` against the simulator: bpftool output from every agent, classified per node.
-import { startSim } from '../../src/sim/index.js';
+import { withSim } from '../helpers/sim.js';
 import { json, kdiag } from '../helpers/cli.js';
 
 test('bpf progs shows the missing programs on the affected nodes only', async () => {
-  const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
-  try {
+  await withSim('bpf-programs-not-loaded', async (sim) => {
     const r = await kdiag(['bpf', 'progs', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
     expect(r.exitCode).toBe(1);
     const nodes: any[] = json(r);
@@ -20,14 +19,11 @@ test('bpf progs shows the missing programs on the affected nodes only', async ()
     const loaded = nodes.find((n) => n.node === 'node-1').rows.find((x: any) => x.name === 'cil_sock4_connect');
     expect(loaded).toMatchObject({ state: 'loaded', type: 'cgroup_sock_addr', category: 'socket-lb' });
     expect(loaded.programs[0].id).toEqual(expect.any(Number));
-  } finally {
-    await sim.stop();
-  }
+  });
 });
 
 test('bpf progs: a crash-looping agent is unknown with the reason; the other nodes are judged', async () => {
-  const sim = await startSim({ scenario: 'agent-crashloop', port: 0 });
-  try {
+  await withSim('agent-crashloop', async (sim) => {
     const r = await kdiag(['bpf', 'progs', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
     const nodes: any[] = json(r);
     const n1 = nodes.find((n) => n.node === 'node-1');
@@ -35,7 +31,5 @@ test('bpf progs: a crash-looping agent is unknown with the reason; the other nod
     expect(JSON.stringify(n1)).toMatch(/not running|CrashLoopBackOff/);
     for (const n of nodes.filter((x) => x.node !== 'node-1'))
       expect(n.rows.filter((x: any) => x.state === 'missing')).toEqual([]);
-  } finally {
-    await sim.stop();
-  }
+  });
 });

@@ -1,5 +1,6 @@
 // `kdiag doctor clusterip` end to end: the built CLI against the simulator, as a user runs it.
-import { startSim, type SimHandle } from '../../src/sim/index.js';
+import type { SimHandle } from '../../src/sim/index.js';
+import { withSim } from '../helpers/sim.js';
 import { json, kdiag } from '../helpers/cli.js';
 
 const agents = (sim: SimHandle) =>
@@ -12,21 +13,17 @@ const agents = (sim: SimHandle) =>
 
 describe('doctor clusterip CLI', () => {
   test('healthy: exit 0, empty rootCauses in JSON', async () => {
-    const sim = await startSim({ scenario: 'healthy', port: 0 });
-    try {
+    await withSim('healthy', async (sim) => {
       const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
       expect(r.exitCode).toBe(0);
       const d = json(r);
       expect(d.kind).toBe('Diagnosis');
       expect(d.rootCauses).toEqual([]);
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   test('bpf-programs-not-loaded: table shows verdict, evidence and exact fix commands; exit 1', async () => {
-    const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
-    try {
+    await withSim('bpf-programs-not-loaded', async (sim) => {
       const before = agents(sim);
       const r = await kdiag(['doctor', 'clusterip'], { kubeconfig: sim.kubeconfigPath });
       expect(r.exitCode).toBe(1);
@@ -35,14 +32,11 @@ describe('doctor clusterip CLI', () => {
       expect(r.stdout).toContain(`kubectl -n kube-system delete pod ${before.get('node-2')}`);
       expect(r.stdout).toContain(`kubectl -n kube-system delete pod ${before.get('node-4')}`);
       expect(r.stdout).not.toContain(before.get('node-1')!);
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   test('--fix --dry-run prints the exact commands and changes nothing', async () => {
-    const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
-    try {
+    await withSim('bpf-programs-not-loaded', async (sim) => {
       const before = sim
         .pods('kube-system')
         .map((p: any) => p.metadata.uid)
@@ -56,14 +50,11 @@ describe('doctor clusterip CLI', () => {
           .map((p: any) => p.metadata.uid)
           .sort(),
       ).toEqual(before);
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   test('--fix --yes restarts only the affected agents, then reports healthy', async () => {
-    const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
-    try {
+    await withSim('bpf-programs-not-loaded', async (sim) => {
       const before = agents(sim);
       const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], {
         kubeconfig: sim.kubeconfigPath,
@@ -80,14 +71,11 @@ describe('doctor clusterip CLI', () => {
       const after = agents(sim);
       for (const n of ['node-1', 'node-3', 'node-5']) expect(after.get(n)).toBe(before.get(n));
       for (const n of ['node-2', 'node-4']) expect(after.get(n)).not.toBe(before.get(n));
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   test('kernel-too-old: --fix --yes restarts nothing and says what must change', async () => {
-    const sim = await startSim({ scenario: 'kernel-too-old', port: 0 });
-    try {
+    await withSim('kernel-too-old', async (sim) => {
       const before = sim
         .pods('kube-system')
         .map((p: any) => p.metadata.uid)
@@ -103,21 +91,16 @@ describe('doctor clusterip CLI', () => {
           .map((p: any) => p.metadata.uid)
           .sort(),
       ).toEqual(before);
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   test('--fix without --yes refuses to prompt when stdin is not a terminal', async () => {
-    const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
-    try {
+    await withSim('bpf-programs-not-loaded', async (sim) => {
       const r = await kdiag(['doctor', 'clusterip', '--fix'], { kubeconfig: sim.kubeconfigPath });
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toMatch(/refusing to prompt.*not a terminal/);
       expect(r.stderr).toMatch(/--yes/);
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   test('bad Service reference is a usage error (exit 2, one line, no stack)', async () => {
@@ -130,8 +113,7 @@ describe('doctor clusterip CLI', () => {
 
 describe('doctor clusterip --from', () => {
   test("judges the client node's agent only and says where the client runs", async () => {
-    const sim = await startSim({ scenario: 'service-map-stale', port: 0 });
-    try {
+    await withSim('service-map-stale', async (sim) => {
       // default/web's frontend is missing from node-2's map only (docs/scenarios.md).
       const client = sim
         .pods('default')
@@ -149,8 +131,6 @@ describe('doctor clusterip --from', () => {
       const mapNodes = d.findings.filter((f: any) => f.check === 'service-map' && f.node).map((f: any) => f.node);
       expect([...new Set(mapNodes)]).toEqual(['node-2']);
       expect(d.findings.map((f: any) => f.id)).toContain('client-placement/pod-netns');
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 });

@@ -1,13 +1,12 @@
 // `kdiag service-list` end to end against the simulator.
-import { startSim } from '../../src/sim/index.js';
+import { EXEC_DENIED, withSim } from '../helpers/sim.js';
 import { json, kdiag } from '../helpers/cli.js';
 
 const rowsOf = (r: { stdout: string }) => JSON.parse(r.stdout).rows as any[];
 
 describe('service-list', () => {
   test('healthy: every row OK; --fail-on-drift exits 0', async () => {
-    const sim = await startSim({ scenario: 'healthy', port: 0 });
-    try {
+    await withSim('healthy', async (sim) => {
       const r = await kdiag(['service-list', '-A', '--fail-on-drift', '-o', 'json'], {
         kubeconfig: sim.kubeconfigPath,
       });
@@ -20,14 +19,11 @@ describe('service-list', () => {
       const table = await kdiag(['service-list'], { kubeconfig: sim.kubeconfigPath });
       expect(table.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+FRONTEND\s+TYPE\s+ENDPOINTS\s+STATUS\s+NODES$/);
       expect(table.stdout).toMatch(/default\s+web\s+10\.96\.10\.10:80\/TCP\s+ClusterIP\s+2\s+OK\s+3\/3 agree/);
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   test('service-map-stale: exactly the drifted Services and nodes are flagged', async () => {
-    const sim = await startSim({ scenario: 'service-map-stale', port: 0 });
-    try {
+    await withSim('service-map-stale', async (sim) => {
       const r = await kdiag(['service-list', '--problems', '--fail-on-drift', '-o', 'json'], {
         kubeconfig: sim.kubeconfigPath,
       });
@@ -52,21 +48,11 @@ describe('service-list', () => {
       expect(api.missing).toEqual(['10.0.1.13:8080/TCP', '10.0.2.11:8080/TCP']);
       expect(api.extra).toEqual(['10.0.3.250:8080/ANY']);
       expect(api.agentBackends[0]).toMatchObject({ ip: '10.0.3.250', port: 8080, state: 'active' });
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   test('agents whose exec is denied are NODE_UNKNOWN with the exact permission; exit 2 when no node answered', async () => {
-    const sim = await startSim({
-      scenario: {
-        description: 'exec denied',
-        expect: { rootCause: null },
-        rbac: { deny: [{ verb: 'create', resource: 'pods/exec', namespace: 'kube-system' }] },
-      },
-      port: 0,
-    });
-    try {
+    await withSim(EXEC_DENIED, async (sim) => {
       const r = await kdiag(['service-list', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
       // Nothing could be compared: "could not run" (2), with the reason on stderr and the rows still shown.
       expect(r.exitCode).toBe(2);
@@ -75,50 +61,42 @@ describe('service-list', () => {
       expect(rep.nodes.map((n: any) => n.status)).toEqual(['unknown', 'unknown', 'unknown']);
       expect(rep.nodes[0].reason).toContain('cannot create pods/exec in kube-system');
       expect(rep.rows.every((x: any) => x.status === 'NODE_UNKNOWN')).toBe(true);
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   test('an agent whose exec hangs is NODE_UNKNOWN within the timeout; the other nodes report OK', async () => {
-    const sim = await startSim({
-      scenario: {
+    await withSim(
+      {
         description: 'hang on node-2',
         expect: { rootCause: null },
         nodes: { count: 3, faults: [{ kind: 'exec-hangs', nodes: [2] }] },
       },
-      port: 0,
-    });
-    try {
-      const r = await kdiag(['service-list', '-o', 'json', '--request-timeout', '1s'], {
-        kubeconfig: sim.kubeconfigPath,
-      });
-      const rep = json(r);
-      const byNode = Object.fromEntries(rep.nodes.map((n: any) => [n.node, n]));
-      expect(byNode['node-2'].status).toBe('unknown');
-      expect(byNode['node-2'].reason).toMatch(/no answer within 1s/);
-      expect(byNode['node-1'].status).toBe('ok');
-      expect(byNode['node-3'].status).toBe('ok');
-      for (const row of rep.rows) {
-        expect(row.nodesOk).toBe(2);
-        expect(row.nodes).toEqual([{ node: 'node-2', status: 'NODE_UNKNOWN', reason: byNode['node-2'].reason }]);
-      }
-    } finally {
-      await sim.stop();
-    }
+      async (sim) => {
+        const r = await kdiag(['service-list', '-o', 'json', '--request-timeout', '1s'], {
+          kubeconfig: sim.kubeconfigPath,
+        });
+        const rep = json(r);
+        const byNode = Object.fromEntries(rep.nodes.map((n: any) => [n.node, n]));
+        expect(byNode['node-2'].status).toBe('unknown');
+        expect(byNode['node-2'].reason).toMatch(/no answer within 1s/);
+        expect(byNode['node-1'].status).toBe('ok');
+        expect(byNode['node-3'].status).toBe('ok');
+        for (const row of rep.rows) {
+          expect(row.nodesOk).toBe(2);
+          expect(row.nodes).toEqual([{ node: 'node-2', status: 'NODE_UNKNOWN', reason: byNode['node-2'].reason }]);
+        }
+      },
+    );
   });
 
   test('filters: --service and --node', async () => {
-    const sim = await startSim({ scenario: 'service-map-stale', port: 0 });
-    try {
+    await withSim('service-map-stale', async (sim) => {
       const r = await kdiag(['service-list', '--service', 'default/web', '--node', 'node-2', '-o', 'json'], {
         kubeconfig: sim.kubeconfigPath,
       });
       const rep = json(r);
       expect(rep.summary.nodes).toBe(1);
       expect(rep.rows.map((x: any) => [x.name, x.status])).toEqual([['web', 'NOT_IN_MAP']]);
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 });
