@@ -100,3 +100,15 @@ describe('service-list', () => {
     });
   });
 });
+
+// 1.12–1.14 ship `cilium`, 1.15+ `cilium-dbg`; 1.18 prints `/TCP` suffixes: every healthy version agrees.
+test.each(['healthy-v1.12', 'healthy-v1.14', 'healthy-v1.18'])('%s: every row OK on every node', async (name) => {
+  await withSim(name, async (sim) => {
+    const r = await kdiag(['service-list', '--fail-on-drift', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+    expect(r.exitCode).toBe(0);
+    const rep = json(r);
+    expect(rep.summary.nodesUnknown).toBe(0);
+    expect(rep.rows.length).toBeGreaterThan(0);
+    for (const row of rep.rows) expect([row.status, row.nodesOk]).toEqual(['OK', 3]);
+  });
+});
