@@ -2,7 +2,10 @@
 import { CHECKS } from '../checks/index.js';
 import type { Check } from '../engine/types.js';
 
-/** Checks that need a target (a Service, a client pod) belong to `doctor clusterip`, not the cluster gate. */
+/**
+ * Every check but those about one client pod (`doctor clusterip --from`): the gate includes the service
+ * map of every agent against every Service ("service map in sync").
+ */
 export function preflightChecks(): Check[] {
-  return CHECKS.filter((c) => !c.needs.includes('client') && !c.needs.includes('services'));
+  return CHECKS.filter((c) => !c.needs.includes('client'));
 }

@@ -35,3 +35,22 @@ test('--wait re-runs until green after the affected agents are restarted', async
     await sim.stop();
   }
 });
+
+test('the gate includes the service map: service-map-stale fails on exactly the drifted nodes', async () => {
+  const sim = await startSim({ scenario: 'service-map-stale', port: 0 });
+  try {
+    const r = await execa('node', [BIN, 'preflight', '-o', 'json', '--kubeconfig', sim.kubeconfigPath], {
+      reject: false,
+      env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+    });
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(String(r.stdout));
+    const failed = report.findings
+      .filter((f: any) => f.check === 'service-map' && f.status === 'fail')
+      .map((f: any) => `${f.id}@${f.node}`)
+      .sort();
+    expect(failed).toEqual(['service-map/backends-differ@node-3', 'service-map/not-in-map@node-2']);
+  } finally {
+    await sim.stop();
+  }
+});

@@ -64,7 +64,7 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     if (targeted.length) {
       throw new KdiagError(
         'usage',
-        `check ${targeted.join(', ')} needs a Service or client pod: run it with \`kdiag doctor clusterip NAMESPACE/SERVICE\``,
+        `check ${targeted.join(', ')} needs a client pod: run it with \`kdiag doctor clusterip NAMESPACE/SERVICE --from NAMESPACE/POD\``,
       );
     }
     const checks = selectChecks(eligible, flags.check, flags.skip);
