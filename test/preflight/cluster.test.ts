@@ -190,7 +190,12 @@ describe('could not run', () => {
       const r = await kdiag(['preflight', ...kc(sim), '-o', 'json']);
       const rep = JSON.parse(r.stdout) as Report;
       const perm = rep.findings.filter((f) => f.id.endsWith('/missing-permission'));
-      expect(perm.map((f) => f.check).sort()).toEqual(['bpf-programs', 'bpffs', 'kube-proxy-replacement', 'service-map']);
+      expect(perm.map((f) => f.check).sort()).toEqual([
+        'bpf-programs',
+        'bpffs',
+        'kube-proxy-replacement',
+        'service-map',
+      ]);
       for (const f of perm)
         expect(f).toMatchObject({
           status: 'unknown',
