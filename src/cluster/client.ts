@@ -10,6 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { KdiagError, oneLine } from '../errors.js';
 import { parseStatus, statusError, transportError, type K8sStatus } from './api-errors.js';
+import { readBody } from './body.js';
 import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.js';
 
 export interface ClientOptions {
@@ -334,6 +335,7 @@ export class KubeClient {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
+    let errBytes = 0;
     const max = opts.maxBufferBytes ?? 256 * 1024 * 1024;
     let overflow = false;
     const stdout = new Writable({
@@ -346,7 +348,7 @@ export class KubeClient {
     });
     const stderr = new Writable({
       write: (chunk: Buffer, _enc, cb) => {
-        if (Buffer.concat(err).length < 64 * 1024) err.push(chunk);
+        if ((errBytes += chunk.length) <= 64 * 1024) err.push(chunk);
         cb();
       },
     });
@@ -427,15 +429,6 @@ function execTimeout(what: string, ms: number): KdiagError {
 }
 
 const enc = encodeURIComponent;
-
-function readBody(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('error', reject);
-  });
-}
 
 function backoff(attempt: number): number {
   return Math.min(200 * 2 ** attempt, 5_000);

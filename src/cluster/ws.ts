@@ -3,6 +3,7 @@
 // per exec, the largest cost of a 1,000-node run); this one reuses the client's prepared TLS context
 // and auth headers, and keeps the Status body of a refused upgrade, which client-node drops.
 import type { SecureContext } from 'node:tls';
+import { readBody } from './body.js';
 import type WebSocketType from 'ws';
 
 export interface WsTransportOptions {
@@ -45,10 +46,8 @@ export class WsTransport {
     return new Promise((resolve, reject) => {
       let open = false;
       ws.on('unexpected-response', (req, res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          this.opts.onRefused(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
+        void readBody(res).then((body) => {
+          this.opts.onRefused(res.statusCode ?? 0, body);
           req.destroy();
           reject(new Error(`Unexpected server response: ${res.statusCode}`));
         });

@@ -43,27 +43,22 @@ export default class ServiceList extends BaseCommand {
       format === 'table' || format === 'wide',
     );
     const { buildServiceList } = await import('../engine/service-list.js');
-    let report: ServiceListReport;
-    try {
-      ({ report } = await buildServiceList(client, {
-        ciliumNamespace: flags['cilium-namespace'],
-        namespace,
-        service,
-        node: flags.node,
-        onProgress: (d, t) => progress.update(`Reading agent load-balancer maps ${d}/${t}`),
-      }).then(({ report, facts }) => {
-        // Cilium missing or unreadable, Services or agents not listable: nothing to compare.
-        for (const [what, g] of [
-          ['', facts.cilium],
-          ['cannot list Services: ', facts.services],
-          ['cannot list the Cilium agent pods: ', facts.agents],
-        ] as const)
-          if (!g.ok) throw new KdiagError(g.kind ?? 'server', `${what}${g.error}`, { hint: g.hint });
-        return { report };
-      }));
-    } finally {
-      progress.stop();
-    }
+    const built = await buildServiceList(client, {
+      ciliumNamespace: flags['cilium-namespace'],
+      namespace,
+      service,
+      node: flags.node,
+      onProgress: (d, t) => progress.update(`Reading agent load-balancer maps ${d}/${t}`),
+    }).finally(() => progress.stop());
+    // Cilium missing or unreadable, Services or agents not listable: nothing to compare.
+    const { facts } = built;
+    for (const [what, g] of [
+      ['', facts.cilium],
+      ['cannot list Services: ', facts.services],
+      ['cannot list the Cilium agent pods: ', facts.agents],
+    ] as const)
+      if (!g.ok) throw new KdiagError(g.kind ?? 'server', `${what}${g.error}`, { hint: g.hint });
+    let report: ServiceListReport = built.report;
     if (flags.problems) report = { ...report, rows: report.rows.filter((r) => r.status !== 'OK') };
     if (format === 'json' || format === 'yaml') process.stdout.write(renderData(report, format) + '\n');
     else process.stdout.write(renderServiceTable(report, format === 'wide'));

@@ -3,6 +3,13 @@ import type { SimHandle } from '../../src/sim/index.js';
 import { withSim } from '../helpers/sim.js';
 import { json, kdiag } from '../helpers/cli.js';
 
+/** Every kube-system pod's uid: unchanged means nothing was restarted. */
+const podUids = (sim: SimHandle) =>
+  sim
+    .pods('kube-system')
+    .map((p: any) => p.metadata.uid)
+    .sort();
+
 const agents = (sim: SimHandle) =>
   new Map(
     sim
@@ -37,19 +44,11 @@ describe('doctor clusterip CLI', () => {
 
   test('--fix --dry-run prints the exact commands and changes nothing', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
-      const before = sim
-        .pods('kube-system')
-        .map((p: any) => p.metadata.uid)
-        .sort();
+      const before = podUids(sim);
       const r = await kdiag(['doctor', 'clusterip', '--fix', '--dry-run'], { kubeconfig: sim.kubeconfigPath });
       expect(r.stdout).toContain('DRY RUN');
       expect(r.stdout).toMatch(/kubectl -n kube-system delete pod cilium-\w+/);
-      expect(
-        sim
-          .pods('kube-system')
-          .map((p: any) => p.metadata.uid)
-          .sort(),
-      ).toEqual(before);
+      expect(podUids(sim)).toEqual(before);
     });
   });
 
@@ -76,21 +75,13 @@ describe('doctor clusterip CLI', () => {
 
   test('kernel-too-old: --fix --yes restarts nothing and says what must change', async () => {
     await withSim('kernel-too-old', async (sim) => {
-      const before = sim
-        .pods('kube-system')
-        .map((p: any) => p.metadata.uid)
-        .sort();
+      const before = podUids(sim);
       const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes'], { kubeconfig: sim.kubeconfigPath });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toMatch(/VERDICT: .*\[kernel-too-old\]/);
       expect(r.stdout).toMatch(/a restart will not fix this/);
       expect(r.stdout).toContain('--fix: nothing kdiag may safely fix');
-      expect(
-        sim
-          .pods('kube-system')
-          .map((p: any) => p.metadata.uid)
-          .sort(),
-      ).toEqual(before);
+      expect(podUids(sim)).toEqual(before);
     });
   });
 
