@@ -183,3 +183,19 @@ export function classify(rec: LogRecord): CatalogMatch | undefined {
   const e = LOG_CATALOG.find((c) => c.pattern.test(text));
   return e ? { id: e.id, cause: e.cause, explanation: e.explanation, fix: e.fix } : undefined;
 }
+
+/**
+ * A fatal or panic line no entry knows (a verifier error on a new kernel, a message of a newer release):
+ * shown by `logs --errors` as unrecognised, never dropped. Not a root cause of its own.
+ */
+export const UNRECOGNISED_FATAL: CatalogMatch = {
+  id: 'unrecognised-error',
+  cause: 'unrecognised',
+  explanation: 'The agent stopped on an error kdiag does not recognise; read the line itself and the lines before it.',
+  fix: 'Look the message up in the Cilium release notes and issues for this version (cilium/cilium); `kdiag logs --previous` shows the crashed container.',
+};
+
+/** The catalog entry of a line, or UNRECOGNISED_FATAL for a fatal/panic line the catalog does not know. */
+export function classifyOrUnrecognised(rec: LogRecord): CatalogMatch | undefined {
+  return classify(rec) ?? (rec.level === 'fatal' || rec.level === 'panic' ? UNRECOGNISED_FATAL : undefined);
+}

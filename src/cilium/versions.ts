@@ -11,7 +11,7 @@ export interface CiliumVersion {
 }
 
 /** Minors kdiag supports. */
-export const SUPPORTED_MINORS: readonly number[] = [12, 13, 14, 15, 16, 17, 18];
+export const SUPPORTED_MINORS: readonly number[] = [12, 13, 14, 15, 16, 17, 18, 19];
 
 /**
  * `quay.io/cilium/cilium:v1.16.5@sha256:…`, `v1.15.0-rc.1`, `1.14.2`. An image pinned by digest only
@@ -43,4 +43,21 @@ export function cliFor(minor: number): CiliumCli {
  */
 export function logStyleFor(minor: number): 'logrus' | 'slog' {
   return minor >= 18 ? 'slog' : 'logrus';
+}
+
+/** cilium-config key of the 1.17–1.18 switch (pkg/option/config.go `LoadBalancerProtocolDifferentiation`). */
+export const PROTO_DIFF_KEY = 'bpf-lb-proto-diff';
+
+/**
+ * Whether the agent keeps TCP and UDP frontends of the same IP:port apart (one map row per protocol), as
+ * data. Sources (docs/formats.md): up to 1.16 the service key ignores the protocol (pkg/loadbalancer
+ * L3n4Addr.Hash "proto is omitted for now"), so kube-dns 53/TCP + 53/UDP is one `10.96.0.10:53` row.
+ * cilium/cilium#33434 added `--bpf-lb-proto-diff`, default true, released in 1.17 (upgrade.rst "1.17
+ * Upgrade Notes"); 1.19 removed the flag, differentiation is always on (upgrade.rst "Removed Options").
+ * `config` is the cilium-config data; a value other than "false" leaves the default.
+ */
+export function protocolDistinct(minor: number, config?: Record<string, string | undefined>): boolean {
+  if (minor <= 16) return false;
+  if (minor >= 19) return true;
+  return config?.[PROTO_DIFF_KEY]?.trim().toLowerCase() !== 'false';
 }

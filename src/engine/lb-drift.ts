@@ -7,11 +7,16 @@
 // - Terminating endpoints: since cilium/cilium#17716 (graceful termination) the agent keeps serving,
 //   terminating endpoints in the map in state `terminating` so established connections drain, and stops
 //   picking them for new connections. So a terminating endpoint is neither required nor "extra".
-// - Frontends are joined by IP:port and protocol; the pre-1.16 text formats print no protocol (`ANY`),
-//   which matches any protocol. NodePort rows are joined by port (the agent lists `0.0.0.0:NP` and one row
+// - Frontends are joined by IP:port and protocol; formats without a protocol (`ANY`) match any protocol.
+//   Up to 1.16 the agent keeps one frontend per IP:port for all protocols (kube-dns 53/TCP + 53/UDP is one
+//   `10.96.0.10:53` row whose backends are the union); from 1.17 (`bpf-lb-proto-diff`, always on in 1.19)
+//   one per protocol. `protocolDistinct` in src/cilium/versions.ts is that rule; docs/formats.md cites it.
+//   A distinct agent upgraded from 1.16 keeps its old protocol-less rows (1.17 upgrade notes), so there a
+//   protocol-less row serves every protocol of its IP:port. NodePort rows are joined by port (the agent lists `0.0.0.0:NP` and one row
 //   per node IP); LoadBalancer/ExternalIP/NodePort rows are only compared where the agent lists them,
 //   unless `opts.expect` says kube-proxy replacement makes them mandatory. Headless Services have no
 //   ClusterIP and are not expected in the map.
+import { isIP } from 'node:net';
 import type { ServiceFact } from './facts.js';
 import type { LbBackend, LbService } from '../cilium/types.js';
 
@@ -58,6 +63,10 @@ export interface DriftRow {
   mapId?: number;
   /** The agent's own frontend string, when it lists the frontend. */
   mapFrontend?: string;
+  /** Set when the agent keeps one frontend for these protocols of the Service port (not protocol-distinct). */
+  mergedProtocols?: string[];
+  /** Agent backends in state quarantined or maintenance: listed but not picked for new connections. */
+  notServing?: string[];
 }
 
 export interface NodeDrift {
@@ -82,6 +91,20 @@ export interface CompareOptions {
   /** Frontend kinds the agent must list (kube-proxy replacement on); otherwise only compared when listed. */
   expect?: { nodePort?: boolean; loadBalancer?: boolean; externalIPs?: boolean };
   node?: string;
+  /**
+   * Does this agent keep TCP and UDP frontends of one IP:port apart (`protocolDistinct(minor, config)`)?
+   * Unset: read from the map itself (a frontend printed with a protocol, or two rows for one IP:port).
+   */
+  protocolDistinct?: boolean;
+}
+
+/** What an agent that keeps one frontend for all protocols of an IP:port expects there: the union. */
+interface Shared {
+  protocols: string[];
+  /** ready backends ip:port/ANY, sorted */
+  expected: string[];
+  ready: AddrSet;
+  known: AddrSet;
 }
 
 interface Expectation {
@@ -99,6 +122,8 @@ interface Expectation {
   ready: AddrSet;
   /** every endpoint incl. terminating/not ready: a map backend in here is not "extra" */
   known: AddrSet;
+  /** Set when another protocol of the same Service shares this IP:port (kube-dns 53/TCP + 53/UDP). */
+  shared?: Shared;
 }
 
 /** Services indexed by frontend once, reused for every node. */
@@ -134,16 +159,24 @@ export function indexServices(services: ServiceFact[]): ServiceIndex {
     for (const p of svc.ports) {
       const protocol = up(p.protocol);
       const portName = p.name ?? '';
-      const ready = new AddrSet();
-      const known = new AddrSet();
-      const expected: string[] = [];
-      for (const ep of svc.endpoints) {
-        if ((ep.portName ?? '') !== portName || up(ep.protocol) !== protocol) continue;
-        known.add(ep.ip, ep.port);
-        if (ep.ready && !ep.terminating && ready.add(ep.ip, ep.port))
-          expected.push(`${ipPort(ep.ip, ep.port)}/${protocol}`);
-      }
-      expected.sort();
+      // Per address family (0 = every family, for NodePort rows): a dual-stack Service's IPv4 frontend
+      // balances to its IPv4 endpoints, the IPv6 frontend to its IPv6 ones (one EndpointSlice per addressType).
+      const sets = new Map<number, { ready: AddrSet; known: AddrSet; expected: string[] }>();
+      const setsFor = (family: number) => {
+        let x = sets.get(family);
+        if (x) return x;
+        x = { ready: new AddrSet(), known: new AddrSet(), expected: [] };
+        for (const ep of svc.endpoints) {
+          if ((ep.portName ?? '') !== portName || up(ep.protocol) !== protocol) continue;
+          if (family !== 0 && isIP(ep.ip) !== family) continue;
+          x.known.add(ep.ip, ep.port);
+          if (ep.ready && !ep.terminating && x.ready.add(ep.ip, ep.port))
+            x.expected.push(`${ipPort(ep.ip, ep.port)}/${protocol}`);
+        }
+        x.expected.sort();
+        sets.set(family, x);
+        return x;
+      };
       const mk = (kind: FrontendKind, ip: string, port: number): Expectation => ({
         svc,
         svcKey,
@@ -152,9 +185,7 @@ export function indexServices(services: ServiceFact[]): ServiceIndex {
         port,
         protocol,
         frontend: `${ipPort(ip, port)}/${protocol}`,
-        expected,
-        ready,
-        known,
+        ...setsFor(kind === 'NodePort' ? 0 : isIP(ip)),
       });
       const frontends: [FrontendKind, string[]][] = [
         ['ClusterIP', ips],
@@ -175,8 +206,41 @@ export function indexServices(services: ServiceFact[]): ServiceIndex {
         push(byService, svcKey, e);
       }
     }
+    shareFrontends(byService.get(svcKey) ?? []);
   }
   return { byFrontend, byNodePort, byService, all };
+}
+
+/** Links the expectations of one Service that differ only in protocol to their union (see Shared). */
+function shareFrontends(list: Expectation[]): void {
+  const groups = new Map<string, Expectation[]>();
+  for (const e of list) {
+    const k = `${e.kind}|${e.ip}|${e.port}`;
+    const g = groups.get(k);
+    if (g) g.push(e);
+    else groups.set(k, [e]);
+  }
+  for (const g of groups.values()) {
+    const protocols = [...new Set(g.map((e) => e.protocol))];
+    if (protocols.length < 2) continue;
+    const shared: Shared = { protocols: protocols.sort(), expected: [], ready: new AddrSet(), known: new AddrSet() };
+    for (const e of g) {
+      for (const x of e.expected) {
+        const ipp = x.slice(0, x.lastIndexOf('/'));
+        const { ip, port } = splitIpPort(ipp);
+        if (shared.ready.add(ip, port)) shared.expected.push(`${ipp}/ANY`);
+      }
+      e.known.forEach((ip, port) => shared.known.add(ip, port));
+      e.shared = shared;
+    }
+    shared.expected.sort();
+  }
+}
+
+function splitIpPort(s: string): { ip: string; port: number } {
+  const c = s.lastIndexOf(':');
+  const host = s.slice(0, c);
+  return { ip: host.startsWith('[') ? host.slice(1, -1) : host, port: Number(s.slice(c + 1)) };
 }
 
 /**
@@ -200,6 +264,9 @@ class AddrSet {
   has(ip: string, port: number): boolean {
     const l = this.m.get(ip);
     return l !== undefined && l.ports.includes(port);
+  }
+  forEach(f: (ip: string, port: number) => void): void {
+    for (const [ip, l] of this.m) for (const p of l.ports) f(ip, p);
   }
   hit(ip: string, port: number, gen: number): 0 | 1 | 2 {
     const l = this.m.get(ip);
@@ -225,49 +292,57 @@ function emptyCounts(): Record<DriftStatus, number> {
 
 const fmtBackend = (b: LbBackend): string => `${ipPort(b.ip, b.port)}/${b.protocol}`;
 
-function rowFor(e: Expectation, entry: LbService | undefined): DriftRow {
+const NOT_SERVING = new Set(['quarantined', 'maintenance']);
+
+/** `merged`: judge against the union of the protocols sharing this IP:port (not protocol-distinct agent). */
+function rowFor(e: Expectation, entry: LbService | undefined, merged = false): DriftRow {
   const frontend = entry && e.kind === 'NodePort' ? `${ipPort(entry.frontend.ip, e.port)}/${e.protocol}` : e.frontend;
+  const sh = merged ? e.shared : undefined;
+  const x = sh ?? e;
   if (!entry) {
     return {
       namespace: e.svc.namespace,
       name: e.svc.name,
       kind: e.kind,
       frontend,
-      status: e.expected.length === 0 ? 'NO_ENDPOINTS' : 'NOT_IN_MAP',
-      expected: e.expected,
-      missing: e.expected,
+      status: x.expected.length === 0 ? 'NO_ENDPOINTS' : 'NOT_IN_MAP',
+      expected: x.expected,
+      missing: x.expected,
       extra: [],
       agentBackends: [],
+      ...(sh ? { mergedProtocols: sh.protocols } : {}),
     };
   }
   // Fast path (the common case on a healthy node): count ready backends, note any extra; no allocation.
   let readySeen = 0;
   let extra: string[] | undefined;
   const gen = ++generation;
+  let notServing: string[] | undefined;
   const bs = entry.backends;
   for (let i = 0; i < bs.length; i++) {
     const b = bs[i]!;
-    if (!protoMatch(b.protocol, e.protocol)) continue;
-    const h = e.ready.hit(b.ip, b.port, gen);
+    if (!sh && !protoMatch(b.protocol, e.protocol)) continue;
+    if (NOT_SERVING.has(b.state)) (notServing ??= []).push(`${fmtBackend(b)} (${b.state})`);
+    const h = x.ready.hit(b.ip, b.port, gen);
     if (h === 1) readySeen++;
-    else if (h === 0 && !e.known.has(b.ip, b.port)) (extra ??= []).push(fmtBackend(b));
+    else if (h === 0 && !x.known.has(b.ip, b.port)) (extra ??= []).push(fmtBackend(b));
   }
   let missing: string[] = [];
-  if (readySeen !== e.ready.size) {
+  if (readySeen !== x.ready.size) {
     const seen = new Set<string>();
-    for (const b of bs) if (protoMatch(b.protocol, e.protocol)) seen.add(ipPort(b.ip, b.port));
-    missing = e.expected.filter((x) => !seen.has(x.slice(0, x.lastIndexOf('/'))));
+    for (const b of bs) if (sh || protoMatch(b.protocol, e.protocol)) seen.add(ipPort(b.ip, b.port));
+    missing = x.expected.filter((s) => !seen.has(s.slice(0, s.lastIndexOf('/'))));
   }
   const ex = extra ?? [];
   const status: DriftStatus =
-    e.expected.length === 0 ? 'NO_ENDPOINTS' : missing.length || ex.length ? 'BACKENDS_DIFFER' : 'OK';
+    x.expected.length === 0 ? 'NO_ENDPOINTS' : missing.length || ex.length ? 'BACKENDS_DIFFER' : 'OK';
   return {
     namespace: e.svc.namespace,
     name: e.svc.name,
     kind: e.kind,
     frontend,
     status,
-    expected: e.expected,
+    expected: x.expected,
     missing,
     extra: ex,
     agentBackends: bs,
@@ -276,7 +351,50 @@ function rowFor(e: Expectation, entry: LbService | undefined): DriftRow {
       entry.frontend.protocol === e.protocol && e.kind !== 'NodePort'
         ? frontend
         : `${ipPort(entry.frontend.ip, entry.frontend.port)}/${entry.frontend.protocol}`,
+    ...(sh ? { mergedProtocols: sh.protocols } : {}),
+    ...(notServing ? { notServing } : {}),
   };
+}
+
+/**
+ * Without a version: a frontend printed with its protocol, or two rows for one IP:port and type (which only
+ * a protocol-distinct agent lists), means protocol-distinct.
+ */
+export function inferProtocolDistinct(map: LbService[]): boolean {
+  const seen = new Set<string>();
+  for (const s of map) {
+    if (s.frontend.protocol.toUpperCase() !== 'ANY') return true;
+    const k = `${s.frontend.ip}|${s.frontend.port}|${s.type.toLowerCase()}`;
+    if (seen.has(k)) return true;
+    seen.add(k);
+  }
+  return false;
+}
+
+/**
+ * Which map row a (non-NodePort) expectation is joined to; -1 when none. Preference order: an unclaimed row
+ * of its own protocol, an unclaimed protocol-less row, a protocol-less row already claimed (one row kept for
+ * several protocols). When `merged`, any row of the IP:port will do (the agent keeps one for all).
+ */
+function pickRow(e: Expectation, map: LbService[], cand: number[], claimed: Uint8Array, merged: boolean): number {
+  let best = -1;
+  let bestRank = 9;
+  for (const i of cand) {
+    const c = map[i]!;
+    if (c.frontend.port !== e.port) continue;
+    const p = c.frontend.protocol.toUpperCase();
+    const any = p === 'ANY';
+    let rank: number;
+    if (merged) rank = (any ? 0 : 2) + (claimed[i] ? 1 : 0);
+    else if (p === e.protocol) rank = claimed[i] ? 9 : 0;
+    else if (any) rank = claimed[i] ? 2 : 1;
+    else rank = 9;
+    if (rank < bestRank) {
+      bestRank = rank;
+      best = i;
+    }
+  }
+  return best;
 }
 
 /**
@@ -290,6 +408,7 @@ export function compareServiceMap(
 ): NodeDrift {
   const idx = isIndex(services) ? services : indexServices(services);
   const expect = opts.expect ?? {};
+  const distinct = opts.protocolDistinct ?? inferProtocolDistinct(map);
   const targetKey = opts.target ? svcKeyOf(opts.target.namespace, opts.target.name) : undefined;
 
   // Map rows by frontend IP (the IP string as parsed: no per-node key building), as indices.
@@ -306,15 +425,13 @@ export function compareServiceMap(
   const expectations = targetKey ? (idx.byService.get(targetKey) ?? []).filter((e) => e.kind !== 'NodePort') : idx.all;
   for (const e of expectations) {
     let entry: LbService | undefined;
+    const merged = !distinct && e.shared !== undefined;
     const cand = byIp.get(e.ip);
     if (cand) {
-      for (const i of cand) {
-        const c = map[i]!;
-        if (c.frontend.port === e.port && protoMatch(c.frontend.protocol, e.protocol)) {
-          entry = c;
-          claimed[i] = 1;
-          break;
-        }
+      const i = pickRow(e, map, cand, claimed, merged);
+      if (i >= 0) {
+        entry = map[i];
+        claimed[i] = 1;
       }
     }
     if (!entry) {
@@ -324,7 +441,7 @@ export function compareServiceMap(
         (e.kind === 'ExternalIP' && expect.externalIPs);
       if (!required) continue;
     }
-    rows.push(rowFor(e, entry));
+    rows.push(rowFor(e, entry, merged));
   }
 
   // NodePort rows: the agent lists one per node address (and 0.0.0.0); join by port and protocol.
@@ -341,13 +458,13 @@ export function compareServiceMap(
       if (!protoMatch(entry.frontend.protocol, e.protocol)) continue;
       claimed[i] = 1;
       npSeen.add(e);
-      rows.push(rowFor(e, entry));
+      rows.push(rowFor(e, entry, !distinct && e.shared !== undefined));
     }
   }
   if (expect.nodePort) {
     const nps = targetKey ? (idx.byService.get(targetKey) ?? []).filter((e) => e.kind === 'NodePort') : undefined;
     const all = nps ?? [...idx.byNodePort.values()].flat();
-    for (const e of all) if (!npSeen.has(e)) rows.push(rowFor(e, undefined));
+    for (const e of all) if (!npSeen.has(e)) rows.push(rowFor(e, undefined, !distinct && e.shared !== undefined));
   }
 
   if (!targetKey) {

@@ -1,7 +1,7 @@
 // From a raw agent line to what `kdiag logs` shows: parsed with the shared Cilium log parser, judged by
 // the shared catalog, kept or dropped by --level / --grep / --errors.
 import { parseLogLine } from '../cilium/formats/log.js';
-import { classify } from '../cilium/log-catalog.js';
+import { classify, classifyOrUnrecognised } from '../cilium/log-catalog.js';
 import type { CatalogMatch, LogLevel, LogRecord } from '../cilium/types.js';
 import { KdiagError } from '../errors.js';
 import type { LogLine } from './fetch.js';
@@ -16,7 +16,7 @@ const FLAG_RANK: Record<LevelFlag, number> = { debug: 0, info: 1, warn: 2, error
 export interface LogFilter {
   minLevel?: LevelFlag;
   grep?: RegExp;
-  /** Only lines the catalog recognises. */
+  /** Only lines the catalog recognises, and fatal/panic lines it does not (as `unrecognised-error`). */
   errors?: boolean;
 }
 
@@ -43,7 +43,7 @@ export function judge(l: LogLine, f: LogFilter): AgentLogEntry | undefined {
   const rec = parseLogLine(l.line);
   // A line without a level (panic stack, shell output) only passes when no level is asked for.
   if (f.minLevel && RANK[rec.level] < FLAG_RANK[f.minLevel]) return undefined;
-  const catalog = classify(rec);
+  const catalog = f.errors ? classifyOrUnrecognised(rec) : classify(rec);
   if (f.errors && !catalog) return undefined;
   return catalog ? { ...l, rec, catalog } : { ...l, rec };
 }

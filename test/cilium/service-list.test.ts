@@ -65,6 +65,61 @@ describe('parseServiceListText on recorded samples', () => {
   });
 });
 
+describe('protocols, IPv6 and backend states on recorded samples', () => {
+  test('~1.11 dual-stack kube-dns: one protocol-less row per IP:53, bracketed IPv6 parsed like IPv4', () => {
+    const svcs = parseServiceListText(fixture('service-list.v1.11-dev.ipv6.kube-dns.text.txt'));
+    expect(svcs.map((s) => [s.id, s.frontend.ip, s.frontend.port, s.frontend.protocol])).toEqual([
+      [1, '172.20.0.1', 443, 'ANY'],
+      [2, '172.20.0.10', 53, 'ANY'],
+      [3, '172.20.0.10', 9153, 'ANY'],
+      [4, 'fd03::a', 9153, 'ANY'],
+      [5, 'fd03::a', 53, 'ANY'],
+    ]);
+    expect(svcs[4]!.backends).toEqual([{ ip: 'fd00::5452', port: 53, protocol: 'ANY', state: 'unknown' }]);
+  });
+  test('1.18.0: kube-dns as separate :53/TCP and :53/UDP rows with two backends each, states active', () => {
+    const svcs = parseServiceListText(fixture('service-list.v1.18.0.kube-dns-split.text.txt'));
+    const dns = svcs.filter((s) => s.frontend.ip === '10.96.0.10');
+    expect(dns.map((s) => `${s.frontend.port}/${s.frontend.protocol}`)).toEqual(['53/TCP', '53/UDP', '9153/TCP']);
+    for (const s of dns) {
+      expect(s.backends.map((b) => `${b.ip}:${b.port}/${b.protocol} ${b.state}`)).toEqual([
+        `172.20.0.56:${s.frontend.port}/${s.frontend.protocol} active`,
+        `172.20.0.244:${s.frontend.port}/${s.frontend.protocol} active`,
+      ]);
+    }
+    expect(svcs.filter((s) => s.type === 'LoadBalancer').map((s) => s.frontend.ip)).toEqual([
+      '192.168.10.211',
+      '192.168.10.212',
+    ]);
+  });
+  test('every backend state the agent prints (pkg/loadbalancer BackendState.String) is kept', () => {
+    const text =
+      'ID   Frontend               Service Type   Backend\n' +
+      '1    [fd00::10]:53/UDP      ClusterIP      1 => [fd00::a]:53/UDP (active)\n' +
+      '                                           2 => [fd00::b]:53/UDP (terminating)\n' +
+      '                                           3 => [fd00::c]:53/UDP (quarantined)\n' +
+      '                                           4 => [fd00::d]:53/UDP (maintenance)\n' +
+      '                                           5 => [fd00::e]:53/UDP (terminating-not-serving)\n';
+    const [s] = parseServiceListText(text);
+    expect(s!.frontend).toEqual({ ip: 'fd00::10', port: 53, protocol: 'UDP' });
+    expect(s!.backends.map((b) => b.state)).toEqual([
+      'active',
+      'terminating',
+      'quarantined',
+      'maintenance',
+      'terminating',
+    ]);
+  });
+  test('recorded -o json of a protocol-distinct agent: kube-dns TCP and UDP are separate entries', () => {
+    const svcs = parseServiceListJson(fixture('service-list.v1.14plus.json'));
+    const dns = svcs.filter((s) => s.name === 'kube-dns' && s.frontend.port === 53);
+    expect(dns.map((s) => [s.id, s.frontend.protocol, s.backends.map((b) => b.protocol)])).toEqual([
+      [5, 'TCP', ['TCP', 'TCP']],
+      [7, 'UDP', ['UDP', 'UDP']],
+    ]);
+  });
+});
+
 describe('parseServiceListText edge cases', () => {
   const header = 'ID   Frontend   Service Type   Backend   \n';
   test('header only = zero services', () => {
@@ -140,6 +195,7 @@ describe('renderServiceListText', () => {
     expect(serviceListTextFormatFor(12)).toBe('classic');
     expect(serviceListTextFormatFor(17)).toBe('classic');
     expect(serviceListTextFormatFor(18)).toBe('slash-proto');
+    expect(serviceListTextFormatFor(19)).toBe('slash-proto');
     expect(serviceListTextFormatFor(4)).toBe('v1.4');
   });
   test('reproduces the recorded outputs byte for byte (tabwriter layout)', () => {
@@ -191,7 +247,7 @@ describe('renderServiceListText', () => {
     expect(back).toEqual(expected);
   });
   test('every supported minor round-trips', () => {
-    for (let minor = 12; minor <= 18; minor++) {
+    for (let minor = 12; minor <= 19; minor++) {
       const back = parseServiceListText(renderServiceListText(sample, serviceListTextFormatFor(minor)));
       expect(back.map((s) => s.backends.length)).toEqual([0, 1, 2]);
     }

@@ -13,6 +13,15 @@ describe('parseCiliumStatus on recorded samples', () => {
     expect(s).toMatchObject({ kubeProxyReplacementRaw: 'Strict', kubeProxyReplacement: 'strict', errors: [] });
     expect(s.devices).toBeUndefined();
   });
+  test('1.8-dev Probe with feature details in parentheses: still not a device list', () => {
+    const s = parseCiliumStatus(fixture('status.v1.8-dev.probe.kpr-features.txt'));
+    expect(s).toMatchObject({ kubeProxyReplacementRaw: 'Probe', kubeProxyReplacement: 'probe', errors: [] });
+    expect(s.devices).toBeUndefined();
+  });
+  test('a device list whose items carry parentheses is still read as devices', () => {
+    const s = parseCiliumStatus('KubeProxyReplacement:   Strict   [enp1s0 (Direct Routing), eth1 10.0.0.2]\n');
+    expect(s.devices).toEqual(['enp1s0', 'eth1']);
+  });
   test('1.9 verbose Partial details', () => {
     expect(parseCiliumStatus(fixture('status-verbose.v1.9.partial.kpr-details.txt'))).toMatchObject({
       kubeProxyReplacement: 'partial',

@@ -1,4 +1,10 @@
-import { cliFor, logStyleFor, parseCiliumVersion, SUPPORTED_MINORS } from '../../src/cilium/versions.js';
+import {
+  cliFor,
+  logStyleFor,
+  parseCiliumVersion,
+  protocolDistinct,
+  SUPPORTED_MINORS,
+} from '../../src/cilium/versions.js';
 
 describe('versions', () => {
   test('parseCiliumVersion', () => {
@@ -23,6 +29,17 @@ describe('versions', () => {
     expect(cliFor(15)).toBe('cilium-dbg');
     expect(logStyleFor(17)).toBe('logrus');
     expect(logStyleFor(18)).toBe('slog');
-    expect(SUPPORTED_MINORS).toEqual([12, 13, 14, 15, 16, 17, 18]);
+    // 1.19, the current release line, is known too (issue #14)
+    expect(SUPPORTED_MINORS).toEqual([12, 13, 14, 15, 16, 17, 18, 19]);
+  });
+  test('protocolDistinct: one frontend per IP:port up to 1.16, bpf-lb-proto-diff (default on) in 1.17–1.18, always from 1.19', () => {
+    expect(protocolDistinct(12)).toBe(false);
+    expect(protocolDistinct(16, { 'bpf-lb-proto-diff': 'true' })).toBe(false);
+    expect(protocolDistinct(17)).toBe(true);
+    expect(protocolDistinct(17, { 'bpf-lb-proto-diff': 'false' })).toBe(false);
+    expect(protocolDistinct(18, { 'bpf-lb-proto-diff': 'true' })).toBe(true);
+    expect(protocolDistinct(18, { 'bpf-lb-proto-diff': ' False ' })).toBe(false);
+    // the flag is gone in 1.19: a stale key in the ConfigMap changes nothing
+    expect(protocolDistinct(19, { 'bpf-lb-proto-diff': 'false' })).toBe(true);
   });
 });

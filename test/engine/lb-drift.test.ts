@@ -6,6 +6,9 @@ import {
   type DriftRow,
 } from '../../src/engine/lb-drift.js';
 import { kindServices, serviceListJson, serviceListText } from '../checks/helpers.js';
+import { protocolDistinct } from '../../src/cilium/versions.js';
+import { parseServiceListText, renderServiceListText } from '../../src/cilium/formats/service-list.js';
+import type { LbService } from '../../src/cilium/types.js';
 import type { EndpointFact, ServiceFact } from '../../src/engine/facts.js';
 
 const ep = (ip: string, port: number, protocol = 'TCP', extra: Partial<EndpointFact> = {}): EndpointFact => ({
@@ -206,5 +209,180 @@ describe('worstDrift and NODE_UNKNOWN', () => {
   it('the caller marks a node whose map was not read as NODE_UNKNOWN, keeping the error', () => {
     const d = unknownNodeDrift('node-c', 'exec: container not running');
     expect(d).toMatchObject({ node: 'node-c', worst: 'NODE_UNKNOWN', rows: [], error: 'exec: container not running' });
+  });
+});
+
+describe('kube-dns (53/UDP, 53/TCP, 9153/TCP) on both sides of the protocol line', () => {
+  // kube-system/kube-dns as kubeadm creates it; two CoreDNS pods
+  const kubeDns = (clusterIPs: string[], coredns: string[]): ServiceFact => ({
+    ...svc('kube-system', 'kube-dns', clusterIPs[0]!, 53, []),
+    clusterIPs,
+    ports: [
+      { name: 'dns', port: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+      { name: 'metrics', port: 9153, protocol: 'TCP' },
+    ],
+    endpoints: coredns.flatMap((ip) => [
+      ep(ip, 53, 'UDP', { portName: 'dns' }),
+      ep(ip, 53, 'TCP', { portName: 'dns-tcp' }),
+      ep(ip, 9153, 'TCP', { portName: 'metrics' }),
+    ]),
+  });
+  const dnsRows = (rows: DriftRow[]) =>
+    rows.filter((r) => r.name === 'kube-dns').map((r) => [r.frontend, r.status, r.mapId]);
+
+  it('≤1.16 (one frontend for both protocols, backends the union): in sync, one map row serves 53/UDP and 53/TCP', () => {
+    // the shape of service-list.v1.10-dev.ci.text.txt with two CoreDNS backends, rendered as 1.16 prints it
+    const map: LbService[] = parseServiceListText(
+      renderServiceListText(
+        [
+          {
+            id: 4,
+            frontend: { ip: '10.96.0.10', port: 53, protocol: 'ANY' },
+            type: 'ClusterIP',
+            backends: ['10.0.1.21', '10.0.1.22'].map((ip) => ({
+              ip,
+              port: 53,
+              protocol: 'ANY',
+              state: 'active' as const,
+            })),
+          },
+          {
+            id: 5,
+            frontend: { ip: '10.96.0.10', port: 9153, protocol: 'ANY' },
+            type: 'ClusterIP',
+            backends: ['10.0.1.21', '10.0.1.22'].map((ip) => ({
+              ip,
+              port: 9153,
+              protocol: 'ANY',
+              state: 'active' as const,
+            })),
+          },
+        ],
+        'classic',
+      ),
+    );
+    const d = compareServiceMap([kubeDns(['10.96.0.10'], ['10.0.1.21', '10.0.1.22'])], map, {
+      protocolDistinct: protocolDistinct(16),
+    });
+    expect(dnsRows(d.rows)).toEqual([
+      ['10.96.0.10:53/UDP', 'OK', 4],
+      ['10.96.0.10:53/TCP', 'OK', 4],
+      ['10.96.0.10:9153/TCP', 'OK', 5],
+    ]);
+    expect(d.rows[0]!.mergedProtocols).toEqual(['TCP', 'UDP']);
+    expect(d.rows[0]!.expected).toEqual(['10.0.1.21:53/ANY', '10.0.1.22:53/ANY']);
+    expect(d.worst).toBe('OK');
+    // the same map without a version (read from the map itself) gives the same verdict
+    expect(dnsRows(compareServiceMap([kubeDns(['10.96.0.10'], ['10.0.1.21', '10.0.1.22'])], map).rows)).toEqual(
+      dnsRows(d.rows),
+    );
+  });
+
+  it('≤1.16: a CoreDNS pod missing from the shared row is missing for both protocols', () => {
+    const map = serviceListText('service-list.v1.10-dev.ci.text.txt');
+    const d = compareServiceMap([kubeDns(['10.96.0.10'], ['10.0.1.21', '10.0.1.99'])], map, {
+      protocolDistinct: false,
+      target: { namespace: 'kube-system', name: 'kube-dns' },
+    });
+    expect(d.rows.map((r) => [r.frontend, r.status, r.missing])).toEqual([
+      ['10.96.0.10:53/UDP', 'BACKENDS_DIFFER', ['10.0.1.99:53/ANY']],
+      ['10.96.0.10:53/TCP', 'BACKENDS_DIFFER', ['10.0.1.99:53/ANY']],
+      ['10.96.0.10:9153/TCP', 'BACKENDS_DIFFER', ['10.0.1.99:9153/TCP']],
+    ]);
+  });
+
+  it('~1.11 dual-stack kube-dns (recorded, bracketed IPv6): IPv4 and IPv6 frontends in sync', () => {
+    const map = serviceListText('service-list.v1.11-dev.ipv6.kube-dns.text.txt');
+    const dns = kubeDns(['172.20.0.10', 'fd03::a'], ['10.11.0.118', 'fd00::5452']);
+    const d = compareServiceMap([dns], map, { protocolDistinct: protocolDistinct(11) });
+    expect(dnsRows(d.rows)).toEqual([
+      ['172.20.0.10:53/UDP', 'OK', 2],
+      ['[fd03::a]:53/UDP', 'OK', 5],
+      ['172.20.0.10:53/TCP', 'OK', 2],
+      ['[fd03::a]:53/TCP', 'OK', 5],
+      ['172.20.0.10:9153/TCP', 'OK', 3],
+      ['[fd03::a]:9153/TCP', 'OK', 4],
+    ]);
+    // the kubernetes Service is not in this test: its row is the only STALE one
+    expect(d.rows.filter((r) => r.status === 'STALE').map((r) => r.frontend)).toEqual(['172.20.0.1:443/ANY']);
+  });
+
+  it('1.18.0 (recorded, one frontend per protocol): in sync, each protocol on its own row', () => {
+    const map = serviceListText('service-list.v1.18.0.kube-dns-split.text.txt');
+    const d = compareServiceMap([kubeDns(['10.96.0.10'], ['172.20.0.56', '172.20.0.244'])], map, {
+      protocolDistinct: protocolDistinct(18),
+      target: { namespace: 'kube-system', name: 'kube-dns' },
+    });
+    expect(dnsRows(d.rows)).toEqual([
+      ['10.96.0.10:53/UDP', 'OK', 17],
+      ['10.96.0.10:53/TCP', 'OK', 16],
+      ['10.96.0.10:9153/TCP', 'OK', 18],
+    ]);
+    expect(d.rows[0]!.mergedProtocols).toBeUndefined();
+  });
+
+  it('≥1.17 -o json (recorded): in sync, and a missing UDP frontend is NOT_IN_MAP, not hidden by the TCP row', () => {
+    const map = serviceListJson('service-list.v1.14plus.json');
+    const dns = kubeDns(['10.96.0.10'], ['10.0.0.220', '10.0.1.184']);
+    const target = { namespace: 'kube-system', name: 'kube-dns' };
+    const ok = compareServiceMap([dns], map, { protocolDistinct: protocolDistinct(19), target });
+    expect(ok.rows.map((r) => r.status)).toEqual(['OK', 'OK', 'OK']);
+    const noUdp = map.filter((s) => !(s.frontend.port === 53 && s.frontend.protocol === 'UDP'));
+    const d = compareServiceMap([dns], noUdp, { protocolDistinct: true, target });
+    expect(dnsRows(d.rows)).toEqual([
+      ['10.96.0.10:53/UDP', 'NOT_IN_MAP', undefined],
+      ['10.96.0.10:53/TCP', 'OK', 5],
+      ['10.96.0.10:9153/TCP', 'OK', 6],
+    ]);
+  });
+
+  it('protocol-distinct agent that kept its pre-upgrade protocol-less row (1.17 upgrade notes): that row serves both', () => {
+    const map = serviceListText('service-list.v1.10-dev.ci.text.txt');
+    const d = compareServiceMap([kubeDns(['10.96.0.10'], ['10.0.1.21'])], map, {
+      protocolDistinct: true,
+      target: { namespace: 'kube-system', name: 'kube-dns' },
+    });
+    expect(dnsRows(d.rows)).toEqual([
+      ['10.96.0.10:53/UDP', 'OK', 5],
+      ['10.96.0.10:53/TCP', 'OK', 5],
+      ['10.96.0.10:9153/TCP', 'OK', 4],
+    ]);
+  });
+
+  it('two protocol-less rows for one IP:port (each protocol its own row, printed without it) are both joined, none STALE', () => {
+    const base = serviceListText('service-list.v1.10-dev.ci.text.txt');
+    const row53 = base.find((s) => s.frontend.port === 53)!;
+    const map = [...base, { ...row53, id: 6 }];
+    const d = compareServiceMap([kubeDns(['10.96.0.10'], ['10.0.1.21'])], map);
+    expect(dnsRows(d.rows)).toEqual([
+      ['10.96.0.10:53/UDP', 'OK', 5],
+      ['10.96.0.10:53/TCP', 'OK', 6],
+      ['10.96.0.10:9153/TCP', 'OK', 4],
+    ]);
+    expect(d.rows.some((r) => r.frontend.startsWith('10.96.0.10') && r.status === 'STALE')).toBe(false);
+  });
+});
+
+describe('backend states', () => {
+  it('quarantined and maintenance backends are listed as not serving, not called missing', () => {
+    const map = serviceListText('service-list.v1.12-dev.quarantined.text.txt');
+    const s = svc('default', 'web', '10.96.95.246', 80, [
+      ep('10.244.0.58', 80),
+      ep('10.244.1.59', 80),
+      ep('10.244.1.8', 80),
+    ]);
+    const r = compareServiceMap([s], map).rows[0]!;
+    expect(r.status).toBe('OK');
+    expect(r.missing).toEqual([]);
+    expect(r.notServing).toEqual(['10.244.0.58:80/ANY (quarantined)']);
+    const maint = map.map((m) => ({
+      ...m,
+      backends: m.backends.map((b, i) => (i === 1 ? { ...b, state: 'maintenance' as const } : b)),
+    }));
+    expect(compareServiceMap([s], maint).rows[0]!.notServing).toEqual([
+      '10.244.0.58:80/ANY (quarantined)',
+      '10.244.1.59:80/ANY (maintenance)',
+    ]);
   });
 });

@@ -13,15 +13,39 @@ import { tabwrite } from './tabwriter.js';
 
 const SOURCE = 'cilium status';
 
-/** Pre-1.8 printed the enabled KPR features in the brackets, not devices (fixture status.v1.7-dev.strict.txt). */
+/**
+ * Before devices were listed (1.7–1.8), the brackets held the enabled KPR features: 1.7 `[NodePort, ExternalIPs,
+ * HostReachableServicesTCP, …]` (fixture status.v1.7-dev.strict.txt), from cilium/cilium#10083 with details
+ * `[NodePort (SNAT, 30000-32767), ExternalIPs, HostReachableServices (TCP, UDP)]` (fixture
+ * status.v1.8-dev.probe.kpr-features.txt).
+ */
 const KPR_FEATURES = new Set([
   'NodePort',
   'ExternalIPs',
   'HostPort',
+  'HostReachableServices',
   'HostReachableServicesTCP',
   'HostReachableServicesUDP',
   'SessionAffinity',
 ]);
+
+/** Splits on commas outside parentheses: `NodePort (SNAT, 30000-32767), ExternalIPs` -> two items. */
+function topLevelItems(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = s[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (i === s.length || (c === ',' && depth === 0)) {
+      const item = s.slice(start, i).trim();
+      if (item) out.push(item);
+      start = i + 1;
+    }
+  }
+  return out;
+}
 
 /** Top-level labels the agent prints; a text with none of them is not `cilium status` output. */
 const KNOWN_LABELS = new Set([
@@ -60,13 +84,11 @@ const KNOWN_LABELS = new Set([
 ]);
 
 function devicesOf(bracket: string): string[] | undefined {
-  const items = bracket
-    .split(/,\s*/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const items = topLevelItems(bracket);
   if (items.length === 0) return [];
-  if (items.every((i) => KPR_FEATURES.has(i))) return undefined;
-  return items.map((i) => i.split(/\s+/)[0]!);
+  const first = (i: string): string => i.split(/\s+/)[0]!;
+  if (items.every((i) => KPR_FEATURES.has(first(i)))) return undefined;
+  return items.map(first);
 }
 
 export function parseCiliumStatus(text: string): CiliumStatus {
