@@ -10,6 +10,7 @@ import {
   type ServiceIndex,
 } from '../engine/lb-drift.js';
 import { kprFull } from './kube-proxy-replacement.js';
+import { protocolDistinct } from '../cilium/versions.js';
 import type { Facts, Gathered, ServiceFact } from '../engine/facts.js';
 import type { Check, Finding } from '../engine/types.js';
 
@@ -28,9 +29,19 @@ export function servicesInScope(facts: Facts): ServiceFact[] {
     : facts.services.value;
 }
 
-/** NodePort frontends are mandatory only under full kube-proxy replacement. */
+/**
+ * NodePort frontends are mandatory only under full kube-proxy replacement. Whether TCP and UDP of one IP:port
+ * are separate frontends follows the agent version and config (protocolDistinct); unknown version: read from
+ * each node's map.
+ */
 export function compareOptionsFor(facts: Facts): CompareOptions {
-  return { target: facts.target, expect: { nodePort: kprFull(facts) } };
+  const minor = facts.cilium.ok ? facts.cilium.value.minor : undefined;
+  const config = facts.config.ok ? facts.config.value : undefined;
+  return {
+    target: facts.target,
+    expect: { nodePort: kprFull(facts) },
+    ...(minor !== undefined ? { protocolDistinct: protocolDistinct(minor, config) } : {}),
+  };
 }
 
 /** A node's drift: precomputed by the gatherer (large clusters), or computed here from its raw map. */

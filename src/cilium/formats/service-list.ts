@@ -27,9 +27,11 @@ const JSON_SOURCE = 'cilium service list -o json';
 const MAX_LINE = 64 * 1024;
 
 /**
- * Which text layout the `service list` of a Cilium minor prints. 1.12–1.17: classic. 1.18+: protocol
- * suffixes, since 1.18's load-balancer control plane prints frontends/backends with
- * L3n4Addr.StringWithProtocol() (pkg/loadbalancer/l3n4addr.go).
+ * Which text layout the `service list` of a Cilium minor prints. 1.12–1.16: classic, one protocol-less row
+ * per IP:port. 1.18+ (1.19 included): protocol suffixes, since 1.18's load-balancer control plane prints
+ * frontends/backends with L3n4Addr.StringWithProtocol() (pkg/loadbalancer; fixture
+ * service-list.v1.18.0.kube-dns-split.text.txt). 1.17 keeps TCP and UDP apart (bpf-lb-proto-diff) but no
+ * recorded 1.17 text output was found: classic is assumed (docs/formats.md).
  */
 export function serviceListTextFormatFor(minor: number): ServiceListTextFormat {
   if (minor < 5) return 'v1.4';
