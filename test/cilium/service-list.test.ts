@@ -110,6 +110,13 @@ describe('protocols, IPv6 and backend states on recorded samples', () => {
       'terminating',
     ]);
   });
+  test('NONE (a frontend kept for every protocol) reads as ANY', () => {
+    const [s] = parseServiceListText(
+      'ID   Frontend             Service Type   Backend\n1    10.96.0.10:53/NONE   ClusterIP      1 => 10.0.0.5:53/NONE (active)\n',
+    );
+    expect(s!.frontend.protocol).toBe('ANY');
+    expect(s!.backends[0]!.protocol).toBe('ANY');
+  });
   test('recorded -o json of a protocol-distinct agent: kube-dns TCP and UDP are separate entries', () => {
     const svcs = parseServiceListJson(fixture('service-list.v1.14plus.json'));
     const dns = svcs.filter((s) => s.name === 'kube-dns' && s.frontend.port === 53);

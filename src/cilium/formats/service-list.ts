@@ -57,6 +57,14 @@ const STATES: Record<string, BackendState> = {
   maintenance: 'maintenance',
 };
 
+/**
+ * Protocol as printed; none, or the agent's `NONE` (a frontend kept for every protocol: L4Type NONE in
+ * pkg/loadbalancer, used when bpf-lb-proto-diff is off or for rows kept from before it), is ANY.
+ */
+function protoOf(p: string | undefined): string {
+  return p === undefined || p === '' || p === 'NONE' ? 'ANY' : p;
+}
+
 /** a.b.c.d already matched \d{1,3} four times: each octet <= 255, no leading zeros (as net.isIP). */
 function octetsOk(ip: string): boolean {
   let start = 0;
@@ -79,7 +87,7 @@ function parseAddress(s: string, line: number): LbAddress {
     if (isIP(ip) !== 6) throw new ParseError(TEXT_SOURCE, `bracketed non-IPv6 address ${ip}`, line);
   } else if (!octetsOk(ip)) throw new ParseError(TEXT_SOURCE, `not an IP address: ${JSON.stringify(ip)}`, line);
   if (port > 65535) throw new ParseError(TEXT_SOURCE, `port out of range: ${port}`, line);
-  return { ip, port, protocol: m[4] ?? 'ANY' };
+  return { ip, port, protocol: protoOf(m[4]) };
 }
 
 /**
@@ -298,7 +306,7 @@ export function parseServiceListJson(text: string): LbService[] {
     const frontend: LbAddress = {
       ip: ipOf(fe.ip, 'frontend-address.ip', i),
       port: num(fe.port ?? 0, 'frontend-address.port', i, 65535),
-      protocol: typeof fe.protocol === 'string' && fe.protocol !== '' ? fe.protocol : 'ANY',
+      protocol: protoOf(typeof fe.protocol === 'string' ? fe.protocol.toUpperCase() : undefined),
     };
     const rawBes = src['backend-addresses'];
     if (rawBes !== undefined && rawBes !== null && !Array.isArray(rawBes))
@@ -308,7 +316,7 @@ export function parseServiceListJson(text: string): LbService[] {
       const out: LbBackend = {
         ip: ipOf(be.ip, 'backend ip', i),
         port: num(be.port ?? 0, 'backend port', i, 65535),
-        protocol: typeof be.protocol === 'string' && be.protocol !== '' ? be.protocol : 'ANY',
+        protocol: protoOf(typeof be.protocol === 'string' ? be.protocol.toUpperCase() : undefined),
         state: typeof be.state === 'string' ? (STATES[be.state] ?? 'unknown') : 'unknown',
       };
       if (typeof be.weight === 'number') out.weight = be.weight;
