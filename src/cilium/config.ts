@@ -1,4 +1,4 @@
-// The cilium-config ConfigMap keys kdiag reads, across 1.12–1.18. Key names are the agent flag names
+// The cilium-config ConfigMap keys kdiag reads, across 1.12–1.19. Key names are the agent flag names
 // defined as constants in pkg/option/config.go (e.g. `EnableSocketLB = "bpf-lb-sock"`,
 // `BPFSocketLBHostnsOnly = "bpf-lb-sock-hostns-only"`, `KubeProxyReplacement = "kube-proxy-replacement"`,
 // `EnableNodePort = "enable-node-port"`, `RoutingMode = "routing-mode"`, `TunnelProtocol = "tunnel-protocol"`,
@@ -24,6 +24,8 @@ export const CONFIG_KEYS = {
   hostLegacyRouting: 'enable-host-legacy-routing',
   nodePortAcceleration: 'node-port-acceleration',
   bpfLbAcceleration: 'bpf-lb-acceleration',
+  /** 1.17–1.18 only (`LoadBalancerProtocolDifferentiation`); removed in 1.19, see protocolDistinct. */
+  protoDiff: 'bpf-lb-proto-diff',
 } as const;
 
 /** Accepts every spelling 1.7–1.18 print or take: Strict/strict/True/true/Partial/Probe/Disabled/false. */

@@ -43,7 +43,7 @@ export interface BpfProgram {
   mapIds?: number[];
 }
 
-/** kube-proxy replacement as configured, normalised across 1.12–1.18 spellings. */
+/** kube-proxy replacement as configured, normalised across 1.12–1.19 spellings. */
 export type KprMode = 'true' | 'false' | 'strict' | 'partial' | 'probe' | 'disabled';
 /** What the mode means for Service load balancing. */
 export type KprEffect = 'full' | 'partial' | 'none';

@@ -1,5 +1,6 @@
 // Cilium versions: image tags, which CLI binary the agent image ships, which log format it writes.
 
+import { CONFIG_KEYS } from './config.js';
 import type { CiliumCli } from './types.js';
 
 export interface CiliumVersion {
@@ -45,9 +46,6 @@ export function logStyleFor(minor: number): 'logrus' | 'slog' {
   return minor >= 18 ? 'slog' : 'logrus';
 }
 
-/** cilium-config key of the 1.17–1.18 switch (pkg/option/config.go `LoadBalancerProtocolDifferentiation`). */
-export const PROTO_DIFF_KEY = 'bpf-lb-proto-diff';
-
 /**
  * Whether the agent keeps TCP and UDP frontends of the same IP:port apart (one map row per protocol), as
  * data. Sources (docs/formats.md): up to 1.16 the service key ignores the protocol (pkg/loadbalancer
@@ -59,5 +57,5 @@ export const PROTO_DIFF_KEY = 'bpf-lb-proto-diff';
 export function protocolDistinct(minor: number, config?: Record<string, string | undefined>): boolean {
   if (minor <= 16) return false;
   if (minor >= 19) return true;
-  return config?.[PROTO_DIFF_KEY]?.trim().toLowerCase() !== 'false';
+  return config?.[CONFIG_KEYS.protoDiff]?.trim().toLowerCase() !== 'false';
 }
