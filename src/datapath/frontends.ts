@@ -1,6 +1,7 @@
 // The one shape every non-Cilium Service datapath parser returns (kube-proxy iptables/IPVS/nftables, Calico eBPF):
 // what the node's datapath would translate a Service address to, plus what the parser could not read.
 // Pure data: later checks join it with Services and EndpointSlices; the parsers never judge health.
+import { isIP } from 'node:net';
 
 export type L4Protocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -41,12 +42,8 @@ export function numberedLines(text: string): { n: number; text: string }[] {
   return text.split('\n').map((t, i) => ({ n: i + 1, text: t.replace(/\r$/, '') }));
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
 export function isIp(s: string): boolean {
-  if (IPV4.test(s)) return true;
-  // IPv6: hex groups and colons, at most one `::`; good enough to reject hostnames and redactions.
-  return /^[0-9a-fA-F:]+$/.test(s) && s.includes(':') && s.split('::').length <= 2;
+  return isIP(s) !== 0;
 }
 
 export function isPort(n: number): boolean {
