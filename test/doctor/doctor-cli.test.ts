@@ -1,6 +1,5 @@
 // `kdiag doctor clusterip` end to end: the built CLI against the simulator, as a user runs it.
-import type { SimHandle } from '../../src/sim/index.js';
-import { withSim } from '../helpers/sim.js';
+import { withSim, type SimHandle } from '../helpers/sim.js';
 import { json, kdiag } from '../helpers/cli.js';
 
 /** Every kube-system pod's uid: unchanged means nothing was restarted. */
@@ -21,7 +20,7 @@ const agents = (sim: SimHandle) =>
 describe('doctor clusterip CLI', () => {
   test('healthy: exit 0, empty rootCauses in JSON', async () => {
     await withSim('healthy', async (sim) => {
-      const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim });
       expect(r.exitCode).toBe(0);
       const d = json(r);
       expect(d.kind).toBe('Diagnosis');
@@ -32,7 +31,7 @@ describe('doctor clusterip CLI', () => {
   test('bpf-programs-not-loaded: table shows verdict, evidence and exact fix commands; exit 1', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
       const before = agents(sim);
-      const r = await kdiag(['doctor', 'clusterip'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['doctor', 'clusterip'], { sim });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toMatch(/VERDICT: .*\[bpf-programs-not-loaded\]/);
       expect(r.stdout).toContain('affected: node-2, node-4');
@@ -45,7 +44,7 @@ describe('doctor clusterip CLI', () => {
   test('--fix --dry-run prints the exact commands and changes nothing', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
       const before = podUids(sim);
-      const r = await kdiag(['doctor', 'clusterip', '--fix', '--dry-run'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['doctor', 'clusterip', '--fix', '--dry-run'], { sim });
       expect(r.stdout).toContain('DRY RUN');
       expect(r.stdout).toMatch(/kubectl -n kube-system delete pod cilium-\w+/);
       expect(podUids(sim)).toEqual(before);
@@ -55,9 +54,7 @@ describe('doctor clusterip CLI', () => {
   test('--fix --yes restarts only the affected agents, then reports healthy', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
       const before = agents(sim);
-      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], {
-        kubeconfig: sim.kubeconfigPath,
-      });
+      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], { sim });
       const d = json(r);
       expect(d.fix.applied).toBe(true);
       expect(d.fix.steps.map((s: any) => [s.node, s.outcome])).toEqual([
@@ -76,7 +73,7 @@ describe('doctor clusterip CLI', () => {
   test('kernel-too-old: --fix --yes restarts nothing and says what must change', async () => {
     await withSim('kernel-too-old', async (sim) => {
       const before = podUids(sim);
-      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes'], { sim });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toMatch(/VERDICT: .*\[kernel-too-old\]/);
       expect(r.stdout).toMatch(/a restart will not fix this/);
@@ -87,7 +84,7 @@ describe('doctor clusterip CLI', () => {
 
   test('--fix without --yes refuses to prompt when stdin is not a terminal', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
-      const r = await kdiag(['doctor', 'clusterip', '--fix'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['doctor', 'clusterip', '--fix'], { sim });
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toMatch(/refusing to prompt.*not a terminal/);
       expect(r.stderr).toMatch(/--yes/);
@@ -111,9 +108,7 @@ describe('doctor clusterip --from', () => {
         .find((p: any) => p.spec.nodeName === 'node-2' && p.metadata.name.startsWith('api-'));
       const r = await kdiag(
         ['doctor', 'clusterip', 'default/web', '--from', `default/${client!.metadata.name}`, '-o', 'json'],
-        {
-          kubeconfig: sim.kubeconfigPath,
-        },
+        { sim },
       );
       const d = json(r);
       expect(r.exitCode).toBe(1);

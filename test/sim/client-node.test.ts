@@ -1,20 +1,19 @@
 // client-node 1.4 against the simulator: lists, pagination, errors, logs, exec and watch.
 import { ApiException, CoreV1Api, Log, Watch, type V1Pod } from '@kubernetes/client-node';
-import { startSim, type SimHandle } from '../../src/sim/index.js';
+import { scenario, simulator, type SimHandle } from '../helpers/sim.js';
 import { execIn, kubeConfig, Sink, until } from './helpers.js';
 
 let sim: SimHandle;
 
 beforeAll(async () => {
-  sim = await startSim({
-    scenario: {
+  sim = await simulator(
+    scenario({
       description: 'client-node test',
-      nodes: { count: 4 },
+      count: 4,
       services: { generated: { count: 30, namespaces: ['shop'] } },
       rbac: { deny: [{ verb: 'list', resource: 'secrets' }] },
-      expect: { rootCause: null },
-    },
-  });
+    }),
+  );
 });
 afterAll(async () => {
   await sim?.stop();

@@ -1,12 +1,12 @@
 // The DaemonSet recreates a deleted agent on the same node; a fixedByRestart fault is gone afterwards.
 import { CoreV1Api } from '@kubernetes/client-node';
 import { parseBpftoolProgJson } from '../../src/cilium/formats/bpftool.js';
-import { startSim, type SimHandle } from '../../src/sim/index.js';
+import { simulator, type SimHandle } from '../helpers/sim.js';
 import { execIn, kubeConfig, until } from './helpers.js';
 
 let sim: SimHandle;
 beforeAll(async () => {
-  sim = await startSim({ scenario: 'bpf-programs-not-loaded' });
+  sim = await simulator('bpf-programs-not-loaded');
 });
 afterAll(async () => {
   await sim?.stop();
