@@ -1,21 +1,6 @@
 // `kdiag doctor clusterip` end to end: the built CLI against the simulator, as a user runs it.
-import { withSim, type SimHandle } from '../helpers/sim.js';
 import { json, kdiag } from '../helpers/cli.js';
-
-/** Every kube-system pod's uid: unchanged means nothing was restarted. */
-const podUids = (sim: SimHandle) =>
-  sim
-    .pods('kube-system')
-    .map((p: any) => p.metadata.uid)
-    .sort();
-
-const agents = (sim: SimHandle) =>
-  new Map(
-    sim
-      .pods('kube-system')
-      .filter((p: any) => p.metadata.labels?.['k8s-app'] === 'cilium')
-      .map((p: any) => [p.spec.nodeName, p.metadata.name]),
-  );
+import { agentNames, podUids, withSim } from '../helpers/sim.js';
 
 describe('doctor clusterip CLI', () => {
   test('healthy: exit 0, empty rootCauses in JSON', async () => {
@@ -30,7 +15,7 @@ describe('doctor clusterip CLI', () => {
 
   test('bpf-programs-not-loaded: table shows verdict, evidence and exact fix commands; exit 1', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
-      const before = agents(sim);
+      const before = agentNames(sim);
       const r = await kdiag(['doctor', 'clusterip'], { sim });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toMatch(/VERDICT: .*\[bpf-programs-not-loaded\]/);
@@ -53,7 +38,7 @@ describe('doctor clusterip CLI', () => {
 
   test('--fix --yes restarts only the affected agents, then reports healthy', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
-      const before = agents(sim);
+      const before = agentNames(sim);
       const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], { sim });
       const d = json(r);
       expect(d.fix.applied).toBe(true);
@@ -64,7 +49,7 @@ describe('doctor clusterip CLI', () => {
       expect(d.fix.before.map((c: any) => c.id)).toContain('bpf-programs-not-loaded');
       expect(d.rootCauses).toEqual([]);
       expect(r.exitCode).toBe(0);
-      const after = agents(sim);
+      const after = agentNames(sim);
       for (const n of ['node-1', 'node-3', 'node-5']) expect(after.get(n)).toBe(before.get(n));
       for (const n of ['node-2', 'node-4']) expect(after.get(n)).not.toBe(before.get(n));
     });

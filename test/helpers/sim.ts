@@ -51,3 +51,32 @@ export async function withSim<T>(s: string | ScenarioInput, fn: (sim: SimHandle)
     await sim.stop();
   }
 }
+
+// ---- what a test reads back from the simulated cluster ---------------------------------------------
+
+export type SimPod = ReturnType<SimHandle['pods']>[number];
+const nodeOf = (p: SimPod) => (p.spec as { nodeName?: string }).nodeName;
+
+/** The Cilium agent pods, in the simulator's order. */
+export const agentPods = (sim: SimHandle): SimPod[] =>
+  sim.pods('kube-system').filter((p) => p.metadata.labels?.['k8s-app'] === 'cilium');
+
+/** The agent pod on a node (undefined while there is none). */
+export const agentOn = (sim: SimHandle, node: string): SimPod | undefined =>
+  agentPods(sim).find((p) => nodeOf(p) === node);
+
+/** Each agent's node, name and uid, by node: a changed uid means that agent was restarted. */
+export const agents = (sim: SimHandle) =>
+  agentPods(sim)
+    .map((p) => ({ node: nodeOf(p)!, name: p.metadata.name, uid: p.metadata.uid as string }))
+    .sort((a, b) => a.node.localeCompare(b.node));
+
+/** Agent pod name per node. */
+export const agentNames = (sim: SimHandle) => new Map(agents(sim).map((a) => [a.node, a.name]));
+
+/** Every kube-system pod's uid, sorted: unchanged means nothing was restarted. */
+export const podUids = (sim: SimHandle): string[] =>
+  sim
+    .pods('kube-system')
+    .map((p) => p.metadata.uid as string)
+    .sort();

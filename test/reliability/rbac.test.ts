@@ -2,7 +2,7 @@
 // body). Every cell: no stack; the exact permission (`cannot VERB RESOURCE in NS`) is printed; the checks
 // that needed the denied facts are `unknown` with that reason, never `pass`; documented exit code.
 import { kdiag, type Run } from '../helpers/cli.js';
-import { scenario, shipped, simulator, type SimHandle } from '../helpers/sim.js';
+import { podUids, scenario, shipped, simulator, type SimHandle } from '../helpers/sim.js';
 import {
   command,
   errorLine,
@@ -131,10 +131,7 @@ beforeAll(async () => {
     ...shipped('bpf-programs-not-loaded'),
     rbac: { deny: [{ verb: 'delete', resource: 'pods', namespace: 'kube-system' }] },
   } as never);
-  podsBefore = fixSim
-    .pods('kube-system')
-    .map((p) => p.metadata.uid as string)
-    .sort();
+  podsBefore = podUids(fixSim);
   jobs.push(
     limit(() =>
       kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json', '--ready-timeout', '20s'], { sim: fixSim }).then(
@@ -235,12 +232,7 @@ describe('403 delete pods in kube-system → doctor clusterip --fix --yes', () =
     expect(steps.length).toBeGreaterThan(0);
     expect(steps.filter((s) => s.outcome === 'recovered')).toEqual([]);
     expect(JSON.stringify(steps)).toContain('cannot delete pods in kube-system');
-    expect(
-      fixSim
-        .pods('kube-system')
-        .map((p) => p.metadata.uid as string)
-        .sort(),
-    ).toEqual(podsBefore);
+    expect(podUids(fixSim)).toEqual(podsBefore);
     record({
       group: '403 Forbidden',
       command: 'doctor clusterip --fix --yes',

@@ -8,7 +8,7 @@ import { KubeClient } from '../../src/cluster/client.js';
 import { applyFixes } from '../../src/engine/apply-fix.js';
 import type { FixPlan, RestartAction } from '../../src/engine/fix-plan.js';
 import { ended, kdiag, type Run, spawnKdiag } from '../helpers/cli.js';
-import { scenario, shipped, simulator, type SimHandle } from '../helpers/sim.js';
+import { agents, scenario, shipped, simulator, type SimHandle } from '../helpers/sim.js';
 import {
   errorLine,
   expectNoStack,
@@ -24,21 +24,10 @@ const record = recorder('safety');
 const tmp = mkdtempSync(join(tmpdir(), 'kdiag-rel-safety-'));
 const PWNED = join(tmp, 'pwned');
 
-type Pod = ReturnType<SimHandle['pods']>[number];
-const agents = (s: SimHandle) =>
-  s
-    .pods('kube-system')
-    .filter((p) => p.metadata.labels?.['k8s-app'] === 'cilium')
-    .map((p) => ({
-      node: (p.spec as { nodeName: string }).nodeName,
-      name: p.metadata.name,
-      uid: p.metadata.uid as string,
-    }))
-    .sort((a, b) => a.node.localeCompare(b.node));
 const podIds = (s: SimHandle) =>
   s
     .pods('kube-system')
-    .map((p: Pod) => `${p.metadata.name}/${p.metadata.uid}`)
+    .map((p) => `${p.metadata.name}/${p.metadata.uid}`)
     .sort();
 
 let healthy: SimHandle;
