@@ -4,7 +4,7 @@ import { json, kdiag } from '../helpers/cli.js';
 
 test('bpf progs shows the missing programs on the affected nodes only', async () => {
   await withSim('bpf-programs-not-loaded', async (sim) => {
-    const r = await kdiag(['bpf', 'progs', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+    const r = await kdiag(['bpf', 'progs', '-o', 'json'], { sim });
     expect(r.exitCode).toBe(1);
     const nodes: any[] = json(r);
     const missingBy = Object.fromEntries(
@@ -24,7 +24,7 @@ test('bpf progs shows the missing programs on the affected nodes only', async ()
 
 test('bpf progs: a crash-looping agent is unknown with the reason; the other nodes are judged', async () => {
   await withSim('agent-crashloop', async (sim) => {
-    const r = await kdiag(['bpf', 'progs', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+    const r = await kdiag(['bpf', 'progs', '-o', 'json'], { sim });
     const nodes: any[] = json(r);
     const n1 = nodes.find((n) => n.node === 'node-1');
     expect(n1.judged).toBe(false);

@@ -1,6 +1,6 @@
 import { agentPods } from '../../src/checks/agent-pods.js';
 import { runChecks } from '../../src/engine/run-checks.js';
-import { agent, failed, got, healthyFacts, node, statusOf } from './helpers.js';
+import { agent, failed, got, healthyFacts, node, statusOf } from '../helpers/facts.js';
 
 describe('agent-pods', () => {
   it('passes for a Ready agent on every node', () => {

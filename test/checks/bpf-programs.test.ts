@@ -12,15 +12,8 @@ import {
   programsText,
   statusOf,
   KPR_TRUE_CONFIG,
-} from './helpers.js';
-import type { BpfProgram } from '../../src/cilium/types.js';
-import type { Gathered } from '../../src/engine/facts.js';
-
-const progs = (a: Gathered<BpfProgram[]>, b: Gathered<BpfProgram[]>) =>
-  new Map([
-    ['node-a', a],
-    ['node-b', b],
-  ]);
+  onNodes,
+} from '../helpers/facts.js';
 
 describe('bpf-programs', () => {
   it('passes when every required program is loaded (kernel-truncated names included)', () => {
@@ -34,7 +27,7 @@ describe('bpf-programs', () => {
   it('fails on the recorded 4-program listing: truncated names match, the rest are missing', () => {
     const text = programsText('bpftool-prog-show.kernel-6.18.no-btf.truncated-names.text.txt');
     const json = programsJson('bpftool-prog-show.kernel-6.18.no-btf.truncated-names.json');
-    const f = bpfPrograms.run(healthyFacts({ bpfPrograms: progs(got(text), got(json)) }));
+    const f = bpfPrograms.run(healthyFacts({ bpfPrograms: onNodes(got(text), got(json)) }));
     for (const n of ['node-a', 'node-b']) {
       const x = f.find((y) => y.node === n)!;
       expect(x).toMatchObject({ id: 'bpf-programs/missing', status: 'fail', cause: 'bpf-programs-not-loaded' });
@@ -56,14 +49,14 @@ describe('bpf-programs', () => {
   });
 
   it('none-loaded when no Cilium program is on the node', () => {
-    const f = bpfPrograms.run(healthyFacts({ bpfPrograms: progs(got([]), got([])) }));
+    const f = bpfPrograms.run(healthyFacts({ bpfPrograms: onNodes(got([]), got([])) }));
     expect(statusOf(f, 'bpf-programs/none-loaded', 'node-a')).toBe('fail');
   });
 
   it('unknown per node when bpftool failed there; unknown overall without config', () => {
     const f = bpfPrograms.run(
       healthyFacts({
-        bpfPrograms: progs(failed('exec: bpftool: not found'), got(healthyPrograms(KPR_TRUE_CONFIG, 16))),
+        bpfPrograms: onNodes(failed('exec: bpftool: not found'), got(healthyPrograms(KPR_TRUE_CONFIG, 16))),
       }),
     );
     expect(statusOf(f, 'bpf-programs/unknown', 'node-a')).toBe('unknown');

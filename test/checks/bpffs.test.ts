@@ -1,5 +1,5 @@
 import { bpffs } from '../../src/checks/bpffs.js';
-import { failed, got, healthyFacts, statusOf } from './helpers.js';
+import { failed, got, healthyFacts, statusOf } from '../helpers/facts.js';
 
 describe('bpffs', () => {
   it('passes where bpffs is mounted', () => {

@@ -1,6 +1,6 @@
 import { capabilities, missingCapabilities } from '../../src/checks/capabilities.js';
 import { runChecks } from '../../src/engine/run-checks.js';
-import { failed, got, healthyFacts, logsFrom, statusOf } from './helpers.js';
+import { failed, got, healthyFacts, logsFrom, statusOf } from '../helpers/facts.js';
 import type { CiliumInstallFact, LogFact } from '../../src/engine/facts.js';
 
 const withCaps = (caps: string[] | undefined, privileged?: boolean, logs?: LogFact) => {

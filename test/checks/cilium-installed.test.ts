@@ -1,5 +1,5 @@
 import { ciliumInstalled } from '../../src/checks/cilium-installed.js';
-import { failed, healthyFacts, ids } from './helpers.js';
+import { failed, healthyFacts, ids } from '../helpers/facts.js';
 
 describe('cilium-installed', () => {
   it('passes when the agent DaemonSet was found', () => {

@@ -1,6 +1,6 @@
 import { compareKernel, kernelVersion, parseKernelVersion } from '../../src/checks/kernel-version.js';
 import { runChecks } from '../../src/engine/run-checks.js';
-import { failed, got, healthyFacts, node } from './helpers.js';
+import { failed, got, healthyFacts, node } from '../helpers/facts.js';
 import type { CiliumInstallFact } from '../../src/engine/facts.js';
 
 const withKernels = (kernels: string[], minor = 16, config?: Record<string, string>) => {

@@ -1,6 +1,6 @@
 import { kubeProxyConflict } from '../../src/checks/kube-proxy-conflict.js';
 import { runChecks } from '../../src/engine/run-checks.js';
-import { configFrom, failed, got, healthyFacts } from './helpers.js';
+import { configFrom, failed, got, healthyFacts } from '../helpers/facts.js';
 
 const kubeProxy = got({
   daemonSet: { namespace: 'kube-system', name: 'kube-proxy', desired: 2, ready: 2 },

@@ -1,14 +1,6 @@
 import { kubeProxyReplacement } from '../../src/checks/kube-proxy-replacement.js';
 import { runChecks } from '../../src/engine/run-checks.js';
-import { failed, got, healthyFacts, statusFrom, statusOf } from './helpers.js';
-import type { CiliumStatus } from '../../src/cilium/types.js';
-import type { Gathered } from '../../src/engine/facts.js';
-
-const statuses = (a: Gathered<CiliumStatus>, b: Gathered<CiliumStatus>) =>
-  new Map([
-    ['node-a', a],
-    ['node-b', b],
-  ]);
+import { failed, got, healthyFacts, statusFrom, statusOf, onNodes } from '../helpers/facts.js';
 
 describe('kube-proxy-replacement', () => {
   it('reports the mode as info and passes when every agent runs it', () => {
@@ -23,13 +15,13 @@ describe('kube-proxy-replacement', () => {
 
   it('accepts the old spellings: Strict in status matches true in config', () => {
     const strict = statusFrom('status.v1.14.0.kind.strict.txt');
-    const f = kubeProxyReplacement.run(healthyFacts({ status: statuses(got(strict), got(strict)) }));
+    const f = kubeProxyReplacement.run(healthyFacts({ status: onNodes(got(strict), got(strict)) }));
     expect(statusOf(f, 'kube-proxy-replacement/status-matches', 'node-a')).toBe('pass');
   });
 
   it('warns when an agent runs a different mode than configured; unknown where status failed', () => {
     const disabled = statusFrom('status.v1.11.4.grep-kpr-disabled.txt');
-    const f = kubeProxyReplacement.run(healthyFacts({ status: statuses(got(disabled), failed('exec timeout')) }));
+    const f = kubeProxyReplacement.run(healthyFacts({ status: onNodes(got(disabled), failed('exec timeout')) }));
     expect(statusOf(f, 'kube-proxy-replacement/status-mismatch', 'node-a')).toBe('warn');
     expect(statusOf(f, 'kube-proxy-replacement/unknown', 'node-b')).toBe('unknown');
   });

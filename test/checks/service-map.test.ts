@@ -1,14 +1,6 @@
 import { serviceMap } from '../../src/checks/service-map.js';
 import { runChecks } from '../../src/engine/run-checks.js';
-import { failed, got, healthyFacts, kindServices, serviceListText, statusOf } from './helpers.js';
-import type { LbService } from '../../src/cilium/types.js';
-import type { Gathered } from '../../src/engine/facts.js';
-
-const maps = (a: Gathered<LbService[]>, b: Gathered<LbService[]>) =>
-  new Map([
-    ['node-a', a],
-    ['node-b', b],
-  ]);
+import { failed, got, healthyFacts, kindServices, serviceListText, statusOf, onNodes } from '../helpers/facts.js';
 const full = serviceListText('service-list.v1.20-dev.cilium-dbg.text.txt');
 const kind = full.filter((s) => ['10.96.0.1', '10.96.0.10'].includes(s.frontend.ip));
 
@@ -24,7 +16,7 @@ describe('service-map', () => {
     const f = serviceMap.run(
       healthyFacts({
         target: { namespace: 'default', name: 'kubernetes' },
-        serviceMap: maps(got(kind.filter((s) => s.frontend.ip !== '10.96.0.1')), got(kind)),
+        serviceMap: onNodes(got(kind.filter((s) => s.frontend.ip !== '10.96.0.1')), got(kind)),
       }),
     );
     const a = f.find((x) => x.node === 'node-a')!;
@@ -37,7 +29,7 @@ describe('service-map', () => {
   it('backends-differ and stale-frontend on the full recorded map with a changed endpoint', () => {
     const svcs = kindServices();
     svcs[0]!.endpoints[0]!.ip = '172.19.0.3';
-    const f = serviceMap.run(healthyFacts({ services: got(svcs), serviceMap: maps(got(full), got(kind)) }));
+    const f = serviceMap.run(healthyFacts({ services: got(svcs), serviceMap: onNodes(got(full), got(kind)) }));
     expect(statusOf(f, 'service-map/backends-differ', 'node-a')).toBe('fail');
     expect(statusOf(f, 'service-map/stale-frontend', 'node-a')).toBe('warn');
     expect(statusOf(f, 'service-map/backends-differ', 'node-b')).toBe('fail');
@@ -57,7 +49,7 @@ describe('service-map', () => {
 
   it('unknown for a node whose map was not read; unknown overall without Services; target-not-found', () => {
     const f = serviceMap.run(
-      healthyFacts({ serviceMap: maps(failed('exec: cilium-dbg: command terminated with exit code 1'), got(kind)) }),
+      healthyFacts({ serviceMap: onNodes(failed('exec: cilium-dbg: command terminated with exit code 1'), got(kind)) }),
     );
     expect(statusOf(f, 'service-map/unknown', 'node-a')).toBe('unknown');
     expect(statusOf(f, 'service-map/in-sync', 'node-b')).toBe('pass');

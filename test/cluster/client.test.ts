@@ -1,16 +1,28 @@
 // The cluster layer against the simulated API server over real HTTP/WebSocket.
-import { startSim, type SimHandle } from '../../src/sim/index.js';
 import { KubeClient } from '../../src/cluster/client.js';
 import { ForbiddenError, KdiagError } from '../../src/errors.js';
+import { EXEC_DENIED, scenario, simulator, withSim, type SimHandle } from '../helpers/sim.js';
 
-const connect = (sim: SimHandle, extra: Partial<{ requestTimeoutMs: number; retries: number }> = {}) =>
+type Tuning = Partial<{ requestTimeoutMs: number; retries: number }>;
+const connect = (sim: SimHandle, extra: Tuning = {}) =>
   KubeClient.connect({ kubeconfig: sim.kubeconfigPath, requestTimeoutMs: 10_000, concurrency: 4, ...extra });
+
+/** A client on a simulator for one callback; both closed after it. */
+const withClient = (s: Parameters<typeof withSim>[0], extra: Tuning, fn: (c: KubeClient) => Promise<void>) =>
+  withSim(s, async (sim) => {
+    const c = await connect(sim, extra);
+    try {
+      await fn(c);
+    } finally {
+      c.close();
+    }
+  });
 
 describe('cluster layer on the healthy simulator', () => {
   let sim: SimHandle;
   let client: KubeClient;
   beforeAll(async () => {
-    sim = await startSim({ scenario: 'healthy', port: 0 });
+    sim = await simulator('healthy');
     client = await connect(sim);
   });
   afterAll(async () => {
@@ -75,52 +87,29 @@ describe('cluster layer on the healthy simulator', () => {
 
 describe('cluster layer failure modes', () => {
   test('a wrong token is a one-line unauthorized error', async () => {
-    const sim = await startSim({ scenario: 'healthy', port: 0 });
-    try {
+    await withSim('healthy', async (sim) => {
       const { readFileSync, writeFileSync } = await import('node:fs');
       const bad = sim.kubeconfigPath + '.bad';
       writeFileSync(bad, readFileSync(sim.kubeconfigPath, 'utf8').replace(sim.token, 'wrong-token'));
       const c = await KubeClient.connect({ kubeconfig: bad, requestTimeoutMs: 5000, concurrency: 1 });
       await expect(c.listAll('/api/v1/nodes')).rejects.toMatchObject({ kind: 'unauthorized', status: 401 });
       c.close();
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   test('403 names the verb, resource and namespace that were denied; SSAR agrees', async () => {
-    const sim = await startSim({
-      scenario: {
-        description: 'exec denied',
-        expect: { rootCause: null },
-        rbac: { deny: [{ verb: 'create', resource: 'pods/exec', namespace: 'kube-system' }] },
-      },
-      port: 0,
-    });
-    const c = await connect(sim);
-    try {
+    await withClient(EXEC_DENIED, {}, async (c) => {
       const [agent] = await c.listAll('/api/v1/namespaces/kube-system/pods', { labelSelector: 'k8s-app=cilium' });
       const err = await c.exec('kube-system', agent.metadata!.name!, 'cilium-agent', ['uname', '-r']).catch((e) => e);
       expect(err).toBeInstanceOf(ForbiddenError);
       expect(err.message).toContain('cannot create pods/exec in kube-system');
       await expect(c.canI('create', 'pods/exec', 'kube-system')).resolves.toBe(false);
-    } finally {
-      c.close();
-      await sim.stop();
-    }
+    });
   });
 
   test('a hung exec ends at its timeout', async () => {
-    const sim = await startSim({
-      scenario: {
-        description: 'hang',
-        expect: { rootCause: null },
-        nodes: { count: 2, faults: [{ kind: 'exec-hangs', nodes: [1] }] },
-      },
-      port: 0,
-    });
-    const c = await connect(sim);
-    try {
+    const hang = scenario({ description: 'hang', count: 2, faults: [{ kind: 'exec-hangs', nodes: [1] }] });
+    await withClient(hang, {}, async (c) => {
       const pods = await c.listAll('/api/v1/namespaces/kube-system/pods', {
         labelSelector: 'k8s-app=cilium',
         fieldSelector: 'spec.nodeName=node-1',
@@ -128,66 +117,40 @@ describe('cluster layer failure modes', () => {
       await expect(
         c.exec('kube-system', pods[0].metadata!.name!, 'cilium-agent', ['cilium-dbg', 'status'], { timeoutMs: 300 }),
       ).rejects.toMatchObject({ kind: 'timeout' });
-    } finally {
-      c.close();
-      await sim.stop();
-    }
+    });
   });
 
   test('429 with Retry-After is retried, then succeeds', async () => {
-    const sim = await startSim({
-      scenario: {
-        description: 'throttled',
-        expect: { rootCause: null },
-        api: { faults: [{ path: '/api/v1/nodes', status: 429, times: 2, retryAfterSeconds: 0 }] },
-      },
-      port: 0,
+    const throttled = scenario({
+      description: 'throttled',
+      api: { faults: [{ path: '/api/v1/nodes', status: 429, times: 2, retryAfterSeconds: 0 }] },
     });
-    const c = await connect(sim);
-    try {
+    await withClient(throttled, {}, async (c) => {
       const nodes = await c.listAll('/api/v1/nodes');
       expect(nodes).toHaveLength(3);
       expect(c.requests).toBe(3);
-    } finally {
-      c.close();
-      await sim.stop();
-    }
+    });
   });
 
   test('503 beyond the retries is reported as a server error', async () => {
-    const sim = await startSim({
-      scenario: {
-        description: 'down',
-        expect: { rootCause: null },
-        api: { faults: [{ path: '/api/v1/nodes', status: 503, retryAfterSeconds: 0 }] },
-      },
-      port: 0,
+    const down = scenario({
+      description: 'down',
+      api: { faults: [{ path: '/api/v1/nodes', status: 503, retryAfterSeconds: 0 }] },
     });
-    const c = await connect(sim, { retries: 1 });
-    try {
+    await withClient(down, { retries: 1 }, async (c) => {
       await expect(c.listAll('/api/v1/nodes')).rejects.toMatchObject({ kind: 'server', status: 503 });
-    } finally {
-      c.close();
-      await sim.stop();
-    }
+    });
   });
 
   test('a slow API hits the request timeout', async () => {
-    const sim = await startSim({
-      scenario: { description: 'slow', expect: { rootCause: null }, api: { latencyMs: 2000 } },
-      port: 0,
-    });
-    const c = await connect(sim, { requestTimeoutMs: 200 });
-    try {
+    const slow = scenario({ description: 'slow', api: { latencyMs: 2000 } });
+    await withClient(slow, { requestTimeoutMs: 200 }, async (c) => {
       await expect(c.listAll('/api/v1/nodes')).rejects.toMatchObject({ kind: 'timeout' });
-    } finally {
-      c.close();
-      await sim.stop();
-    }
+    });
   });
 
   test('connection refused is a one-line unreachable error', async () => {
-    const sim = await startSim({ scenario: 'healthy', port: 0 });
+    const sim = await simulator('healthy');
     const c = await connect(sim);
     await sim.stop();
     const err = await c.listAll('/api/v1/nodes').catch((e) => e);

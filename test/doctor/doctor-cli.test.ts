@@ -1,27 +1,11 @@
 // `kdiag doctor clusterip` end to end: the built CLI against the simulator, as a user runs it.
-import type { SimHandle } from '../../src/sim/index.js';
-import { withSim } from '../helpers/sim.js';
 import { json, kdiag } from '../helpers/cli.js';
-
-/** Every kube-system pod's uid: unchanged means nothing was restarted. */
-const podUids = (sim: SimHandle) =>
-  sim
-    .pods('kube-system')
-    .map((p: any) => p.metadata.uid)
-    .sort();
-
-const agents = (sim: SimHandle) =>
-  new Map(
-    sim
-      .pods('kube-system')
-      .filter((p: any) => p.metadata.labels?.['k8s-app'] === 'cilium')
-      .map((p: any) => [p.spec.nodeName, p.metadata.name]),
-  );
+import { agentNames, podUids, withSim } from '../helpers/sim.js';
 
 describe('doctor clusterip CLI', () => {
   test('healthy: exit 0, empty rootCauses in JSON', async () => {
     await withSim('healthy', async (sim) => {
-      const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim });
       expect(r.exitCode).toBe(0);
       const d = json(r);
       expect(d.kind).toBe('Diagnosis');
@@ -31,8 +15,8 @@ describe('doctor clusterip CLI', () => {
 
   test('bpf-programs-not-loaded: table shows verdict, evidence and exact fix commands; exit 1', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
-      const before = agents(sim);
-      const r = await kdiag(['doctor', 'clusterip'], { kubeconfig: sim.kubeconfigPath });
+      const before = agentNames(sim);
+      const r = await kdiag(['doctor', 'clusterip'], { sim });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toMatch(/VERDICT: .*\[bpf-programs-not-loaded\]/);
       expect(r.stdout).toContain('affected: node-2, node-4');
@@ -45,7 +29,7 @@ describe('doctor clusterip CLI', () => {
   test('--fix --dry-run prints the exact commands and changes nothing', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
       const before = podUids(sim);
-      const r = await kdiag(['doctor', 'clusterip', '--fix', '--dry-run'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['doctor', 'clusterip', '--fix', '--dry-run'], { sim });
       expect(r.stdout).toContain('DRY RUN');
       expect(r.stdout).toMatch(/kubectl -n kube-system delete pod cilium-\w+/);
       expect(podUids(sim)).toEqual(before);
@@ -54,10 +38,8 @@ describe('doctor clusterip CLI', () => {
 
   test('--fix --yes restarts only the affected agents, then reports healthy', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
-      const before = agents(sim);
-      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], {
-        kubeconfig: sim.kubeconfigPath,
-      });
+      const before = agentNames(sim);
+      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], { sim });
       const d = json(r);
       expect(d.fix.applied).toBe(true);
       expect(d.fix.steps.map((s: any) => [s.node, s.outcome])).toEqual([
@@ -67,7 +49,7 @@ describe('doctor clusterip CLI', () => {
       expect(d.fix.before.map((c: any) => c.id)).toContain('bpf-programs-not-loaded');
       expect(d.rootCauses).toEqual([]);
       expect(r.exitCode).toBe(0);
-      const after = agents(sim);
+      const after = agentNames(sim);
       for (const n of ['node-1', 'node-3', 'node-5']) expect(after.get(n)).toBe(before.get(n));
       for (const n of ['node-2', 'node-4']) expect(after.get(n)).not.toBe(before.get(n));
     });
@@ -76,7 +58,7 @@ describe('doctor clusterip CLI', () => {
   test('kernel-too-old: --fix --yes restarts nothing and says what must change', async () => {
     await withSim('kernel-too-old', async (sim) => {
       const before = podUids(sim);
-      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes'], { sim });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toMatch(/VERDICT: .*\[kernel-too-old\]/);
       expect(r.stdout).toMatch(/a restart will not fix this/);
@@ -87,7 +69,7 @@ describe('doctor clusterip CLI', () => {
 
   test('--fix without --yes refuses to prompt when stdin is not a terminal', async () => {
     await withSim('bpf-programs-not-loaded', async (sim) => {
-      const r = await kdiag(['doctor', 'clusterip', '--fix'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['doctor', 'clusterip', '--fix'], { sim });
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toMatch(/refusing to prompt.*not a terminal/);
       expect(r.stderr).toMatch(/--yes/);
@@ -111,9 +93,7 @@ describe('doctor clusterip --from', () => {
         .find((p: any) => p.spec.nodeName === 'node-2' && p.metadata.name.startsWith('api-'));
       const r = await kdiag(
         ['doctor', 'clusterip', 'default/web', '--from', `default/${client!.metadata.name}`, '-o', 'json'],
-        {
-          kubeconfig: sim.kubeconfigPath,
-        },
+        { sim },
       );
       const d = json(r);
       expect(r.exitCode).toBe(1);

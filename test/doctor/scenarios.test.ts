@@ -1,15 +1,16 @@
 // Every shipped scenario: the diagnosis names the scenario's root cause first, on the right nodes.
 // Runs the engine in-process over real HTTP/WebSocket to the simulator (the CLI itself is covered by
 // doctor-cli.test.ts).
-import { listScenarios, startSim } from '../../src/sim/index.js';
+import { listScenarios } from '../../src/sim/index.js';
 import { KubeClient } from '../../src/cluster/client.js';
 import { diagnose } from '../../src/engine/doctor.js';
+import { simulator } from '../helpers/sim.js';
 
 const scenarios = listScenarios().filter((s) => s.name !== 'large');
 
 describe.each(scenarios.map((s) => [s.name]))('doctor clusterip on scenario %s', (name) => {
   test('names the expected root cause first, on the expected nodes', async () => {
-    const sim = await startSim({ scenario: name, port: 0 });
+    const sim = await simulator(name);
     const client = await KubeClient.connect({
       kubeconfig: sim.kubeconfigPath,
       requestTimeoutMs: 15_000,

@@ -1,8 +1,7 @@
 import { planFixes } from '../../src/engine/fix-plan.js';
 import { rankRootCauses, type RootCause } from '../../src/engine/rank.js';
 import { runChecks } from '../../src/engine/run-checks.js';
-import { agent, failed, got, healthyFacts } from '../checks/helpers.js';
-import { oldKernelAndMissingPrograms } from './scenarios.js';
+import { agent, failed, got, healthyFacts, oldKernelAndMissingPrograms } from '../helpers/facts.js';
 
 const cause = (id: string, nodes: string[], fixableByRestart: boolean, extra: Partial<RootCause> = {}): RootCause => ({
   id,

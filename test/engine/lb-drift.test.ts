@@ -5,7 +5,7 @@ import {
   worstDrift,
   type DriftRow,
 } from '../../src/engine/lb-drift.js';
-import { kindServices, serviceListJson, serviceListText } from '../checks/helpers.js';
+import { kindServices, serviceListJson, serviceListText } from '../helpers/facts.js';
 import { protocolDistinct } from '../../src/cilium/versions.js';
 import { parseServiceListText, renderServiceListText } from '../../src/cilium/formats/service-list.js';
 import type { LbService } from '../../src/cilium/types.js';

@@ -1,6 +1,6 @@
 import { runChecks } from '../../src/engine/run-checks.js';
 import { CHECKS } from '../../src/checks/index.js';
-import { failed, healthyFacts } from '../checks/helpers.js';
+import { failed, healthyFacts } from '../helpers/facts.js';
 import type { Check } from '../../src/engine/types.js';
 
 describe('runChecks', () => {

@@ -1,17 +1,17 @@
 // `kdiag logs` on real interleaved agent streams: time order, --grep, --level, --tail, --node, --since,
 // groups beyond --concurrency, per-pod failures and the exit codes.
-import { startSim } from '../../src/sim/index.js';
-import { kdiag, lines, scenario, type Sim } from './sim.js';
+import { kdiag, lines } from '../helpers/cli.js';
+import { scenario, simulator, type SimHandle } from '../helpers/sim.js';
 
 const stamp = (l: string) => l.split(' ')[0]!;
 const nodeOf = (l: string) => /^(?:\S+Z )?(node-\d+)\//.exec(l)?.[1];
 
 describe('kdiag logs', () => {
-  let sim: Sim;
+  let sim: SimHandle;
   beforeAll(async () => {
     // node-2's extra lines shift its later lines: real interleaving, not three identical logs
-    sim = await startSim({
-      scenario: scenario({
+    sim = await simulator(
+      scenario({
         count: 3,
         faults: [
           { kind: 'bpf-programs-not-loaded', nodes: [2] },
@@ -22,12 +22,12 @@ describe('kdiag logs', () => {
           },
         ],
       }),
-    });
+    );
   });
   afterAll(async () => sim?.stop());
 
   test('merges all agents by the kubelet timestamps', async () => {
-    const r = await kdiag(sim, ['--timestamps']);
+    const r = await kdiag(['logs', '--timestamps'], { sim });
     expect(r.exitCode).toBe(0);
     const out = lines(r.stdout);
     const stamps = out.map(stamp);
@@ -43,7 +43,7 @@ describe('kdiag logs', () => {
   });
 
   test('--grep keeps matching lines of every agent', async () => {
-    const r = await kdiag(sim, ['--grep', 'Connected to (api|k8s)server']);
+    const r = await kdiag(['logs', '--grep', 'Connected to (api|k8s)server'], { sim });
     expect(r.exitCode).toBe(0);
     const out = lines(r.stdout);
     expect(out.map(nodeOf)).toEqual(['node-1', 'node-2', 'node-3']);
@@ -51,34 +51,36 @@ describe('kdiag logs', () => {
   });
 
   test('--level warn keeps warnings and worse', async () => {
-    const r = await kdiag(sim, ['--level', 'warn']);
+    const r = await kdiag(['logs', '--level', 'warn'], { sim });
     expect(r.exitCode).toBe(0);
     const out = lines(r.stdout);
     expect(out.map((l) => /level=(\w+)/.exec(l)?.[1])).toEqual(['error', 'warning']);
     expect(out.every((l) => nodeOf(l) === 'node-2')).toBe(true);
-    const e = lines((await kdiag(sim, ['--level', 'error'])).stdout);
+    const e = lines((await kdiag(['logs', '--level', 'error'], { sim })).stdout);
     expect(e).toHaveLength(1);
   });
 
   test('--tail N per agent, --node repeatable', async () => {
-    const r = await kdiag(sim, ['--tail', '2', '--node', 'node-1', '--node', 'node-3']);
+    const r = await kdiag(['logs', '--tail', '2', '--node', 'node-1', '--node', 'node-3'], { sim });
     expect(r.exitCode).toBe(0);
     const out = lines(r.stdout);
     expect(out.map(nodeOf).sort()).toEqual(['node-1', 'node-1', 'node-3', 'node-3']);
     expect(out.filter((l) => nodeOf(l) === 'node-3').at(-1)).toMatch(/goroutine 1 \[running\]:$/);
-    const unknown = await kdiag(sim, ['--node', 'node-9']);
+    const unknown = await kdiag(['logs', '--node', 'node-9'], { sim });
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr.split('\n')[0]).toBe('Error: no Cilium agent on node "node-9"');
   });
 
   test('--since bounds by age', async () => {
     // the simulated agents started ~50 minutes ago
-    expect(lines((await kdiag(sim, ['--since', '10m'])).stdout)).toEqual([]);
-    expect(lines((await kdiag(sim, ['--since', '2h', '--node', 'node-1'])).stdout).length).toBeGreaterThan(5);
+    expect(lines((await kdiag(['logs', '--since', '10m'], { sim })).stdout)).toEqual([]);
+    expect(lines((await kdiag(['logs', '--since', '2h', '--node', 'node-1'], { sim })).stdout).length).toBeGreaterThan(
+      5,
+    );
   });
 
   test('bad --grep: one usage line, exit 2', async () => {
-    const r = await kdiag(sim, ['--grep', '(unclosed']);
+    const r = await kdiag(['logs', '--grep', '(unclosed'], { sim });
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     expect(lines(r.stderr)).toHaveLength(1);
@@ -86,8 +88,8 @@ describe('kdiag logs', () => {
   });
 
   test('more agents than --concurrency: read in groups, said on stderr, nothing lost', async () => {
-    const all = lines((await kdiag(sim, [])).stdout);
-    const r = await kdiag(sim, ['--concurrency', '2']);
+    const all = lines((await kdiag(['logs'], { sim })).stdout);
+    const r = await kdiag(['logs', '--concurrency', '2'], { sim });
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toMatch(/3 agents > --concurrency 2: reading them in 2 groups/);
     const out = lines(r.stdout);
@@ -99,12 +101,12 @@ describe('kdiag logs', () => {
 });
 
 describe('kdiag logs failures', () => {
-  let sim: Sim;
+  let sim: SimHandle;
   afterEach(async () => sim?.stop());
 
   test('--previous where only one agent crashed: the others are reported one line each, exit 1', async () => {
-    sim = await startSim({ scenario: scenario({ count: 3, faults: [{ kind: 'agent-crashloop', nodes: [2] }] }) });
-    const r = await kdiag(sim, ['--previous']);
+    sim = await simulator(scenario({ count: 3, faults: [{ kind: 'agent-crashloop', nodes: [2] }] }));
+    const r = await kdiag(['logs', '--previous'], { sim });
     expect(r.exitCode).toBe(1);
     expect(lines(r.stdout).every((l) => nodeOf(l) === 'node-2')).toBe(true);
     expect(r.stdout).toMatch(/level=fatal/);
@@ -117,8 +119,8 @@ describe('kdiag logs failures', () => {
   });
 
   test('no permission on pods/log: every pod says so, exit 2', async () => {
-    sim = await startSim({ scenario: scenario({ count: 2, rbac: { deny: [{ verb: 'get', resource: 'pods/log' }] } }) });
-    const r = await kdiag(sim, []);
+    sim = await simulator(scenario({ count: 2, rbac: { deny: [{ verb: 'get', resource: 'pods/log' }] } }));
+    const r = await kdiag(['logs'], { sim });
     expect(r.exitCode).toBe(2);
     const err = lines(r.stderr);
     expect(
@@ -128,16 +130,16 @@ describe('kdiag logs failures', () => {
   });
 
   test('Cilium not installed: one clear line, exit 2', async () => {
-    sim = await startSim({ scenario: scenario({ cilium: { installed: false } }) });
-    const r = await kdiag(sim, []);
+    sim = await simulator(scenario({ cilium: { installed: false } }));
+    const r = await kdiag(['logs'], { sim });
     expect(r.exitCode).toBe(2);
     expect(r.stderr.split('\n')[0]).toMatch(/^Error: Cilium is not installed: /);
   });
 
   test('API unreachable: one line, exit 2', async () => {
-    sim = await startSim({ scenario: scenario({}) });
+    sim = await simulator(scenario({}));
     await sim.stop();
-    const r = await kdiag(sim, ['--request-timeout', '5s']).catch((e) => e);
+    const r = await kdiag(['logs', '--request-timeout', '5s'], { sim }).catch((e) => e);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
   });

@@ -1,19 +1,19 @@
 // `kdiag logs -o json`: one parsed record per line, same shape for logrus (≤1.17) and slog (1.18+) agents.
-import { startSim } from '../../src/sim/index.js';
-import { kdiag, lines, scenario, type Sim } from './sim.js';
+import { kdiag, lines } from '../helpers/cli.js';
+import { scenario, simulator, type SimHandle } from '../helpers/sim.js';
 
 describe('kdiag logs -o json', () => {
-  let sim: Sim;
+  let sim: SimHandle;
   afterEach(async () => sim?.stop());
 
   test.each([
     ['1.16.5', 'logrus'],
     ['1.18.2', 'slog'],
   ])('Cilium %s agents: %s records with levels', async (version, format) => {
-    sim = await startSim({
-      scenario: scenario({ version, count: 2, faults: [{ kind: 'kernel-too-old', nodes: [2], crashloop: false }] }),
-    });
-    const r = await kdiag(sim, ['-o', 'json']);
+    sim = await simulator(
+      scenario({ version, count: 2, faults: [{ kind: 'kernel-too-old', nodes: [2], crashloop: false }] }),
+    );
+    const r = await kdiag(['logs', '-o', 'json'], { sim });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     const recs = lines(r.stdout).map((l) => JSON.parse(l));

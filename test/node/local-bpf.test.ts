@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, kdiag } from '../preflight/helpers.js';
+import { kdiag, ROOT } from '../helpers/cli.js';
 
 const CI = process.env.CI === 'true';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { CHECKS } from '../../src/checks/index.js';
 import { parseRbacNeed, RESOURCE_GROUPS, type Permission } from '../../src/gate/rbac.js';
-import { ROOT } from './helpers.js';
+import { ROOT } from '../helpers/cli.js';
 
 interface Rule {
   apiGroups: string[];

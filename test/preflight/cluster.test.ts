@@ -2,24 +2,20 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSim, type SimHandle } from '../../src/sim/index.js';
-import { kdiag, parseJunit } from './helpers.js';
+import { kdiag } from '../helpers/cli.js';
+import { scenario, simulator, type SimHandle } from '../helpers/sim.js';
+import { parseJunit } from './junit.js';
 
 let healthy: SimHandle;
 let broken: SimHandle;
 const tmp = mkdtempSync(join(tmpdir(), 'kdiag-preflight-'));
 
 beforeAll(async () => {
-  [healthy, broken] = await Promise.all([
-    startSim({ scenario: 'healthy', port: 0 }),
-    startSim({ scenario: 'bpf-programs-not-loaded', port: 0 }),
-  ]);
+  [healthy, broken] = await Promise.all([simulator('healthy'), simulator('bpf-programs-not-loaded')]);
 });
 afterAll(async () => {
   await Promise.all([healthy?.stop(), broken?.stop()]);
 });
-
-const kc = (s: SimHandle) => ['--kubeconfig', s.kubeconfigPath];
 
 interface Report {
   summary: { status: string; failed: number; unknown: number; suppressed: number };
@@ -29,7 +25,7 @@ interface Report {
 
 describe('healthy cluster', () => {
   test('exit 0 and every test case passes (json)', async () => {
-    const r = await kdiag(['preflight', ...kc(healthy), '-o', 'json']);
+    const r = await kdiag(['preflight', '-o', 'json'], { sim: healthy });
     const rep = JSON.parse(r.stdout) as Report;
     expect(rep.testcases.filter((t) => t.outcome !== 'passed')).toEqual([]);
     expect(rep.summary.status).toBe('passed');
@@ -42,7 +38,7 @@ describe('healthy cluster', () => {
 
   test('JUnit: no failures or errors, and --junit-file holds the same report', async () => {
     const file = join(tmp, 'reports', 'healthy.xml');
-    const r = await kdiag(['preflight', ...kc(healthy), '-o', 'junit', '--junit-file', file]);
+    const r = await kdiag(['preflight', '-o', 'junit', '--junit-file', file], { sim: healthy });
     const { suite, cases } = parseJunit(r.stdout);
     expect(suite.name).toBe('kdiag preflight');
     expect(suite.failures).toBe('0');
@@ -54,7 +50,7 @@ describe('healthy cluster', () => {
   });
 
   test('GitHub: only the summary line', async () => {
-    const r = await kdiag(['preflight', ...kc(healthy), '-o', 'github']);
+    const r = await kdiag(['preflight', '-o', 'github'], { sim: healthy });
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.filter((l) => l.startsWith('::error') || l.startsWith('::warning'))).toEqual([]);
     expect(lines[lines.length - 1]).toMatch(
@@ -65,7 +61,7 @@ describe('healthy cluster', () => {
 
 describe('bpf-programs-not-loaded (node-2, node-4)', () => {
   test('exit 1; bpf-programs fails on exactly the affected nodes (json)', async () => {
-    const r = await kdiag(['preflight', ...kc(broken), '-o', 'json']);
+    const r = await kdiag(['preflight', '-o', 'json'], { sim: broken });
     expect(r.exitCode).toBe(1);
     const rep = JSON.parse(r.stdout) as Report;
     const failing = rep.findings.filter((f) => f.check === 'bpf-programs' && f.status === 'fail').map((f) => f.node);
@@ -80,7 +76,7 @@ describe('bpf-programs-not-loaded (node-2, node-4)', () => {
   });
 
   test('JUnit: failures carry the message and the evidence', async () => {
-    const r = await kdiag(['preflight', ...kc(broken), '-o', 'junit', '--check', 'bpf-programs']);
+    const r = await kdiag(['preflight', '-o', 'junit', '--check', 'bpf-programs'], { sim: broken });
     expect(r.exitCode).toBe(1);
     const { suite, cases } = parseJunit(r.stdout);
     expect(cases.map((c) => c.name)).toEqual([
@@ -100,7 +96,7 @@ describe('bpf-programs-not-loaded (node-2, node-4)', () => {
   });
 
   test('GitHub: exact annotation lines and summary', async () => {
-    const r = await kdiag(['preflight', ...kc(broken), '-o', 'github', '--check', 'bpf-programs']);
+    const r = await kdiag(['preflight', '-o', 'github', '--check', 'bpf-programs'], { sim: broken });
     expect(r.stdout).toBe(
       [
         '::error title=bpf-programs/none-loaded::node-2: no Cilium eBPF programs are loaded on node-2: ClusterIP traffic is not load-balanced there',
@@ -111,16 +107,9 @@ describe('bpf-programs-not-loaded (node-2, node-4)', () => {
   });
 
   test('--ignore id@node keeps the finding as suppressed; exit 0 only once nothing else fails', async () => {
-    const one = await kdiag([
-      'preflight',
-      ...kc(broken),
-      '-o',
-      'json',
-      '--check',
-      'bpf-programs',
-      '--ignore',
-      'bpf-programs@node-2',
-    ]);
+    const one = await kdiag(['preflight', '-o', 'json', '--check', 'bpf-programs', '--ignore', 'bpf-programs@node-2'], {
+      sim: broken,
+    });
     expect(one.exitCode).toBe(1);
     const rep1 = JSON.parse(one.stdout) as Report;
     expect(rep1.findings.find((f) => f.node === 'node-2' && f.check === 'bpf-programs')).toMatchObject({
@@ -129,18 +118,20 @@ describe('bpf-programs-not-loaded (node-2, node-4)', () => {
     });
     expect(rep1.summary).toMatchObject({ failed: 1, suppressed: 1 });
 
-    const both = await kdiag([
-      'preflight',
-      ...kc(broken),
-      '-o',
-      'junit',
-      '--check',
-      'bpf-programs',
-      '--ignore',
-      'bpf-programs@node-2',
-      '--ignore',
-      'bpf-programs/none-loaded@node-4',
-    ]);
+    const both = await kdiag(
+      [
+        'preflight',
+        '-o',
+        'junit',
+        '--check',
+        'bpf-programs',
+        '--ignore',
+        'bpf-programs@node-2',
+        '--ignore',
+        'bpf-programs/none-loaded@node-4',
+      ],
+      { sim: broken },
+    );
     expect(both.exitCode).toBe(0);
     const { suite, cases } = parseJunit(both.stdout);
     expect(suite.failures).toBe('0');
@@ -155,7 +146,7 @@ describe('bpf-programs-not-loaded (node-2, node-4)', () => {
   test('ignore rules from --config .kdiag.yaml work like --ignore', async () => {
     const cfg = join(tmp, 'kdiag.yaml');
     writeFileSync(cfg, 'ignore:\n  - bpf-programs@node-2\n  - bpf-programs@node-4\n');
-    const r = await kdiag(['preflight', ...kc(broken), '-o', 'github', '--check', 'bpf-programs', '--config', cfg]);
+    const r = await kdiag(['preflight', '-o', 'github', '--check', 'bpf-programs', '--config', cfg], { sim: broken });
     expect(r.exitCode).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('::notice title=bpf-programs/none-loaded::'))).toHaveLength(
       2,
@@ -167,7 +158,7 @@ describe('could not run', () => {
   test('a --config file with a bad key: exit 2 and one line', async () => {
     const cfg = join(tmp, 'bad.yaml');
     writeFileSync(cfg, 'ignores:\n  - bpf-programs\n');
-    const r = await kdiag(['preflight', ...kc(healthy), '--config', cfg]);
+    const r = await kdiag(['preflight', '--config', cfg], { sim: healthy });
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');
@@ -176,18 +167,16 @@ describe('could not run', () => {
   });
 
   test('missing RBAC is reported as unknown with the permission, not as a cluster failure', async () => {
-    const sim = await startSim({
-      port: 0,
-      scenario: {
+    const sim = await simulator(
+      scenario({
         description: 'healthy, but kdiag may not exec into pods',
-        cilium: { version: '1.16.5' },
-        nodes: { count: 2 },
+        version: '1.16.5',
+        count: 2,
         rbac: { deny: [{ verb: 'create', resource: 'pods/exec', namespace: 'kube-system' }] },
-        expect: { rootCause: null },
-      },
-    });
+      }),
+    );
     try {
-      const r = await kdiag(['preflight', ...kc(sim), '-o', 'json']);
+      const r = await kdiag(['preflight', '-o', 'json'], { sim });
       const rep = JSON.parse(r.stdout) as Report;
       const perm = rep.findings.filter((f) => f.id.endsWith('/missing-permission'));
       expect(perm.map((f) => f.check).sort()).toEqual([

@@ -1,18 +1,14 @@
 // `kdiag preflight --wait`: re-runs until the gate is green. The agents on the broken nodes are
 // restarted while it waits (the simulator clears a fixedByRestart fault), so the gate turns green.
-import { execa } from 'execa';
-import { startSim } from '../../src/sim/index.js';
 import { KubeClient } from '../../src/cluster/client.js';
-import { BIN } from '../helpers/cli.js';
+import { ended, kdiag, spawnKdiag } from '../helpers/cli.js';
+import { simulator, withSim } from '../helpers/sim.js';
 
 test('--wait re-runs until green after the affected agents are restarted', async () => {
-  const sim = await startSim({ scenario: 'bpf-programs-not-loaded', port: 0 });
+  const sim = await simulator('bpf-programs-not-loaded');
   const client = await KubeClient.connect({ kubeconfig: sim.kubeconfigPath, requestTimeoutMs: 10_000, concurrency: 4 });
   try {
-    const run = execa('node', [BIN, 'preflight', '--wait', '60s', '-o', 'json', '--kubeconfig', sim.kubeconfigPath], {
-      reject: false,
-      env: { ...process.env, NO_COLOR: '1', CI: 'true' },
-    });
+    const run = spawnKdiag(['preflight', '--wait', '60s', '-o', 'json'], { sim });
     // Wait until the first attempt has reported red, then fix the two nodes the seed's way.
     await new Promise<void>((resolve) => {
       run.stderr!.on('data', (d: Buffer) => {
@@ -26,10 +22,10 @@ test('--wait re-runs until green after the affected agents are restarted', async
       });
       await client.deletePod('kube-system', pod.metadata!.name!);
     }
-    const r = await run;
+    const r = await ended(run);
     expect(r.exitCode).toBe(0);
-    expect(JSON.parse(String(r.stdout)).summary.status).toBe('passed');
-    expect(String(r.stderr)).toMatch(/failed \(\d+ failed/);
+    expect(JSON.parse(r.stdout).summary.status).toBe('passed');
+    expect(r.stderr).toMatch(/failed \(\d+ failed/);
   } finally {
     client.close();
     await sim.stop();
@@ -37,20 +33,14 @@ test('--wait re-runs until green after the affected agents are restarted', async
 });
 
 test('the gate includes the service map: service-map-stale fails on exactly the drifted nodes', async () => {
-  const sim = await startSim({ scenario: 'service-map-stale', port: 0 });
-  try {
-    const r = await execa('node', [BIN, 'preflight', '-o', 'json', '--kubeconfig', sim.kubeconfigPath], {
-      reject: false,
-      env: { ...process.env, NO_COLOR: '1', CI: 'true' },
-    });
+  await withSim('service-map-stale', async (sim) => {
+    const r = await kdiag(['preflight', '-o', 'json'], { sim });
     expect(r.exitCode).toBe(1);
-    const report = JSON.parse(String(r.stdout));
+    const report = JSON.parse(r.stdout);
     const failed = report.findings
       .filter((f: any) => f.check === 'service-map' && f.status === 'fail')
       .map((f: any) => `${f.id}@${f.node}`)
       .sort();
     expect(failed).toEqual(['service-map/backends-differ@node-3', 'service-map/not-in-map@node-2']);
-  } finally {
-    await sim.stop();
-  }
+  });
 });

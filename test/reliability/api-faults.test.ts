@@ -1,20 +1,17 @@
 // API-level faults: 404 (no Cilium, a namespace that is gone), 429 with Retry-After and 500/503
 // (retried with backoff, then reported), a slow API against --request-timeout.
-import type { SimHandle } from '../../src/sim/index.js';
+import { kdiag, type Run } from '../helpers/cli.js';
+import { scenario, simulator, type SimHandle } from '../helpers/sim.js';
 import {
   COMMANDS,
   command,
   errorLine,
   expectNoStack,
   hintLine,
-  kdiag,
   limit,
   parseJson,
   recorder,
-  scenario,
-  sim,
   type DoctorJson,
-  type Run,
   type ServiceListJson,
 } from './helpers.js';
 
@@ -189,10 +186,10 @@ const runs: Run[] = [];
 
 beforeAll(async () => {
   const keys = [...new Set(CELLS.map((c) => c.sim))];
-  await Promise.all(keys.map(async (k) => sims.set(k, await sim(SIMS[k] as never))));
+  await Promise.all(keys.map(async (k) => sims.set(k, await simulator(SIMS[k] as never))));
   await Promise.all(
     CELLS.map((c, i) =>
-      limit(() => kdiag(c.args ?? command(c.cmd)!.args, sims.get(c.sim)!.kubeconfigPath).then((r) => (runs[i] = r))),
+      limit(() => kdiag(c.args ?? command(c.cmd)!.args, { sim: sims.get(c.sim) }).then((r) => (runs[i] = r))),
     ),
   );
 }, 300_000);

@@ -5,19 +5,17 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SimHandle } from '../../src/sim/index.js';
+import { kdiag, type Run } from '../helpers/cli.js';
+import { simulator, type SimHandle } from '../helpers/sim.js';
 import {
   COMMANDS,
   errorLine,
   expectNoStack,
   hintLine,
-  kdiag,
   kubeconfigText,
   limit,
   recorder,
-  sim,
   writeKubeconfig,
-  type Run,
 } from './helpers.js';
 
 const record = recorder('connectivity');
@@ -50,8 +48,8 @@ const LABEL: Record<Fault, string> = {
 };
 
 beforeAll(async () => {
-  const dead = await sim('healthy');
-  [live, other] = await Promise.all([sim('healthy'), sim('healthy')]);
+  const dead = await simulator('healthy');
+  [live, other] = await Promise.all([simulator('healthy'), simulator('healthy')]);
   kc.refused = writeKubeconfig(tmp, 'refused', kubeconfigText(dead));
   await dead.stop();
   const base = kubeconfigText(live);
@@ -81,7 +79,7 @@ beforeAll(async () => {
   const jobs: Promise<unknown>[] = [];
   for (const c of COMMANDS)
     for (const f of Object.keys(FAULTS) as Fault[])
-      jobs.push(limit(() => kdiag(c.args, kc[f]).then((r) => runs.set(`${c.name}|${f}`, r))));
+      jobs.push(limit(() => kdiag(c.args, { kubeconfig: kc[f] }).then((r) => runs.set(`${c.name}|${f}`, r))));
   // -v on a working cluster, on 401 and on a bad client key: the token and keys must never be echoed.
   for (const [args, path] of [
     [['doctor', 'clusterip', '-v'], live.kubeconfigPath],
@@ -90,7 +88,9 @@ beforeAll(async () => {
     [['service-list', '-v'], kc.clientKey],
     [['doctor', 'clusterip', 'default/web', '-v'], kc.tls],
   ] as const)
-    jobs.push(limit(() => kdiag([...args], path, { env: { DEBUG: '1' } }).then((r) => verboseRuns.push(r))));
+    jobs.push(
+      limit(() => kdiag([...args], { kubeconfig: path, env: { DEBUG: '1' } }).then((r) => verboseRuns.push(r))),
+    );
   await Promise.all(jobs);
 }, 240_000);
 

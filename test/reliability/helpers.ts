@@ -1,41 +1,14 @@
-// Shared by the reliability tests: the built CLI run as a user would, simulators, fault kubeconfigs,
-// and the recorder whose JSON lines `node scripts/reliability-doc.js` renders into docs/reliability.md.
+// Shared by the reliability tests: the command matrix, what a report says about a node it could not
+// read, fault kubeconfigs, and the recorder whose JSON lines `node scripts/reliability-doc.js` renders
+// into docs/reliability.md. The CLI runner and the simulator come from test/helpers/.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa, type Options } from 'execa';
 import pLimit from 'p-limit';
-import { parse as parseYaml } from 'yaml';
-import { startSim, type ScenarioInput, type SimHandle } from '../../src/sim/index.js';
+import type { SimHandle } from '../../src/sim/index.js';
+import { ROOT, type Run } from '../helpers/cli.js';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES = join(ROOT, 'test/reliability/fixtures');
 export const RESULTS = join(ROOT, 'test/reliability/.results');
-/**
- * Where bin/run.js and dist/ are taken from: the checkout, or (KDIAG_RELIABILITY_APP) a built copy, so a
- * concurrent `npm run build` (which empties dist/) cannot turn cells into "command not found".
- */
-export const APP = process.env.KDIAG_RELIABILITY_APP ?? ROOT;
-
-export interface Run {
-  args: string[];
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `node bin/run.js ARGS --kubeconfig PATH`, argument array, never rejects. */
-export async function kdiag(args: string[], kubeconfig?: string, opts: Options = {}): Promise<Run> {
-  const full = kubeconfig ? [...args, '--kubeconfig', kubeconfig] : args;
-  const r = await execa('node', ['bin/run.js', ...full], {
-    cwd: APP,
-    reject: false,
-    timeout: 90_000,
-    ...opts,
-    env: { ...process.env, NO_COLOR: '1', DEBUG: '', ...(opts.env ?? {}) },
-  });
-  return { args: full, exitCode: r.exitCode ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
-}
 
 /** Runs jobs a few at a time (the CI box has 2 cores; each CLI run is a node process). */
 export const limit = pLimit(Number(process.env.KDIAG_RELIABILITY_CONCURRENCY ?? 3));
@@ -53,29 +26,6 @@ export const COMMANDS = [
 ].filter((c) => existsSync(join(ROOT, 'src/commands', c.file)));
 export type CommandName = (typeof COMMANDS)[number]['name'];
 export const command = (name: string) => COMMANDS.find((c) => c.name === name);
-
-export function scenario(over: Partial<ScenarioInput> = {}): ScenarioInput {
-  return { description: 'kdiag reliability test', expect: { rootCause: null }, ...over } as ScenarioInput;
-}
-
-/** A shipped scenario's data, to extend inline (e.g. with rbac or api faults). */
-export function shipped(name: string): ScenarioInput {
-  return parseYaml(readFileSync(join(ROOT, 'scenarios', `${name}.yaml`), 'utf8')) as ScenarioInput;
-}
-
-/**
- * startSim, retried once when the simulator's self-signed certificate is rejected by OpenSSL
- * (bug: src/sim/tls.ts encodes a random serial with a leading 0x00 byte ~1 in 512 starts; see
- * sim-cert.test.ts).
- */
-export async function sim(s: string | ScenarioInput): Promise<SimHandle> {
-  try {
-    return await startSim({ scenario: s, port: 0 });
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'ERR_OSSL_ASN1_ILLEGAL_PADDING') throw e;
-    return startSim({ scenario: s, port: 0 });
-  }
-}
 
 /** Stack frames look like `    at fn (file:line)`. */
 export function stackLines(s: string): string[] {

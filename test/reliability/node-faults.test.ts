@@ -2,7 +2,8 @@
 // running, malformed/truncated/empty command output (recorded-output fixtures), enormous logs.
 // The affected node is `unknown` with its reason, never `pass`; the nodes that answered are kept.
 import { join } from 'node:path';
-import type { SimHandle } from '../../src/sim/index.js';
+import { kdiag, type Run } from '../helpers/cli.js';
+import { scenario, shipped, simulator, type SimHandle } from '../helpers/sim.js';
 import {
   COMMANDS,
   answeredNodes,
@@ -10,16 +11,11 @@ import {
   errorLine,
   expectNoStack,
   FIXTURES,
-  kdiag,
   limit,
   parseJson,
   recorder,
-  scenario,
-  shipped,
-  sim,
   unknownFor,
   type DoctorJson,
-  type Run,
 } from './helpers.js';
 
 const record = recorder('node-faults');
@@ -137,15 +133,21 @@ let bigDoctor: Run;
 let bigLogs: Run;
 
 beforeAll(async () => {
-  await Promise.all((Object.keys(SIMS) as SimKey[]).map(async (k) => sims.set(k, await sim(SIMS[k] as never))));
+  await Promise.all((Object.keys(SIMS) as SimKey[]).map(async (k) => sims.set(k, await simulator(SIMS[k] as never))));
   const jobs = CELLS.map((c, i) =>
-    limit(() => kdiag(c.args ?? command(c.cmd)!.args, sims.get(c.sim)!.kubeconfigPath).then((r) => (runs[i] = r))),
+    limit(() => kdiag(c.args ?? command(c.cmd)!.args, { sim: sims.get(c.sim) }).then((r) => (runs[i] = r))),
   );
   const big = sims.get('bigLogs')!.kubeconfigPath;
-  jobs.push(limit(() => kdiag(['doctor', 'clusterip', '-o', 'json'], big).then((r) => (bigDoctor = r))));
+  jobs.push(
+    limit(() => kdiag(['doctor', 'clusterip', '-o', 'json'], { kubeconfig: big }).then((r) => (bigDoctor = r))),
+  );
   if (command('logs'))
     jobs.push(
-      limit(() => kdiag(['logs', '--node', 'node-2', '--tail', '-1', '-o', 'json'], big).then((r) => (bigLogs = r))),
+      limit(() =>
+        kdiag(['logs', '--node', 'node-2', '--tail', '-1', '-o', 'json'], { kubeconfig: big }).then(
+          (r) => (bigLogs = r),
+        ),
+      ),
     );
   await Promise.all(jobs);
 }, 300_000);

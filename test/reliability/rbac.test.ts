@@ -1,21 +1,17 @@
 // 403 for each resource and verb the commands use (simulator rbac.deny → the apiserver's real Status
 // body). Every cell: no stack; the exact permission (`cannot VERB RESOURCE in NS`) is printed; the checks
 // that needed the denied facts are `unknown` with that reason, never `pass`; documented exit code.
-import type { SimHandle } from '../../src/sim/index.js';
+import { kdiag, type Run } from '../helpers/cli.js';
+import { podUids, scenario, shipped, simulator, type SimHandle } from '../helpers/sim.js';
 import {
   command,
   errorLine,
   expectNoStack,
   hintLine,
-  kdiag,
   limit,
   parseJson,
   recorder,
-  scenario,
-  shipped,
-  sim,
   type DoctorJson,
-  type Run,
   type ServiceListJson,
 } from './helpers.js';
 
@@ -111,7 +107,7 @@ beforeAll(async () => {
   const jobs: Promise<unknown>[] = [];
   await Promise.all(
     DENIES.map(async (d) => {
-      const s = await sim(
+      const s = await simulator(
         scenario({
           rbac: { deny: [{ verb: d.verb, resource: d.resource, ...(d.namespace ? { namespace: d.namespace } : {}) }] },
         } as never),
@@ -125,26 +121,22 @@ beforeAll(async () => {
       if (!c) continue;
       jobs.push(
         limit(() =>
-          kdiag(c.args, sims.get(`${d.verb} ${d.resource}`)!.kubeconfigPath).then((r) =>
+          kdiag(c.args, { sim: sims.get(`${d.verb} ${d.resource}`) }).then((r) =>
             runs.set(`${d.verb} ${d.resource}|${name}`, r),
           ),
         ),
       );
     }
-  fixSim = await sim({
+  fixSim = await simulator({
     ...shipped('bpf-programs-not-loaded'),
     rbac: { deny: [{ verb: 'delete', resource: 'pods', namespace: 'kube-system' }] },
   } as never);
-  podsBefore = fixSim
-    .pods('kube-system')
-    .map((p) => p.metadata.uid as string)
-    .sort();
+  podsBefore = podUids(fixSim);
   jobs.push(
     limit(() =>
-      kdiag(
-        ['doctor', 'clusterip', '--fix', '--yes', '-o', 'json', '--ready-timeout', '20s'],
-        fixSim.kubeconfigPath,
-      ).then((r) => (fixRun = r)),
+      kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json', '--ready-timeout', '20s'], { sim: fixSim }).then(
+        (r) => (fixRun = r),
+      ),
     ),
   );
   await Promise.all(jobs);
@@ -240,12 +232,7 @@ describe('403 delete pods in kube-system → doctor clusterip --fix --yes', () =
     expect(steps.length).toBeGreaterThan(0);
     expect(steps.filter((s) => s.outcome === 'recovered')).toEqual([]);
     expect(JSON.stringify(steps)).toContain('cannot delete pods in kube-system');
-    expect(
-      fixSim
-        .pods('kube-system')
-        .map((p) => p.metadata.uid as string)
-        .sort(),
-    ).toEqual(podsBefore);
+    expect(podUids(fixSim)).toEqual(podsBefore);
     record({
       group: '403 Forbidden',
       command: 'doctor clusterip --fix --yes',

@@ -4,55 +4,38 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { KubeClient } from '../../src/cluster/client.js';
 import { applyFixes } from '../../src/engine/apply-fix.js';
 import type { FixPlan, RestartAction } from '../../src/engine/fix-plan.js';
-import type { SimHandle } from '../../src/sim/index.js';
+import { ended, kdiag, type Run, spawnKdiag } from '../helpers/cli.js';
+import { agents, scenario, shipped, simulator, type SimHandle } from '../helpers/sim.js';
 import {
-  APP,
   errorLine,
   expectNoStack,
   hintLine,
-  kdiag,
   limit,
   parseJson,
   recorder,
-  scenario,
-  shipped,
-  sim,
   stackLines,
   type DoctorJson,
-  type Run,
 } from './helpers.js';
 
 const record = recorder('safety');
 const tmp = mkdtempSync(join(tmpdir(), 'kdiag-rel-safety-'));
 const PWNED = join(tmp, 'pwned');
 
-type Pod = ReturnType<SimHandle['pods']>[number];
-const agents = (s: SimHandle) =>
-  s
-    .pods('kube-system')
-    .filter((p) => p.metadata.labels?.['k8s-app'] === 'cilium')
-    .map((p) => ({
-      node: (p.spec as { nodeName: string }).nodeName,
-      name: p.metadata.name,
-      uid: p.metadata.uid as string,
-    }))
-    .sort((a, b) => a.node.localeCompare(b.node));
 const podIds = (s: SimHandle) =>
   s
     .pods('kube-system')
-    .map((p: Pod) => `${p.metadata.name}/${p.metadata.uid}`)
+    .map((p) => `${p.metadata.name}/${p.metadata.uid}`)
     .sort();
 
 let healthy: SimHandle;
 let hostile: SimHandle;
 beforeAll(async () => {
   [healthy, hostile] = await Promise.all([
-    sim('healthy'),
-    sim(
+    simulator('healthy'),
+    simulator(
       scenario({
         nodes: {
           count: 2,
@@ -92,7 +75,7 @@ describe('hostile input is a usage error (exit 2) before any API call', () => {
   const requests = { before: 0, after: 0 };
   beforeAll(async () => {
     requests.before = healthy.stats().requests;
-    results = await Promise.all(CASES.map(([, a]) => limit(() => kdiag(a, healthy.kubeconfigPath))));
+    results = await Promise.all(CASES.map(([, a]) => limit(() => kdiag(a, { sim: healthy }))));
     requests.after = healthy.stats().requests;
   }, 120_000);
   test.each(CASES.map(([n], i) => [n, i] as const))('%s', (name, i) => {
@@ -121,8 +104,8 @@ describe('cluster data is printed as data, never executed', () => {
   let doctor: Run;
   beforeAll(async () => {
     [logs, doctor] = await Promise.all([
-      kdiag(['logs', '--level', 'error'], hostile.kubeconfigPath),
-      kdiag(['doctor', 'clusterip', '-v'], hostile.kubeconfigPath),
+      kdiag(['logs', '--level', 'error'], { sim: hostile }),
+      kdiag(['doctor', 'clusterip', '-v'], { sim: hostile }),
     ]);
   }, 120_000);
   test('log lines with $(...), backticks, ANSI escapes and \\n are shown, nothing runs', () => {
@@ -159,7 +142,7 @@ describe('--fix', () => {
   let broken: SimHandle;
   let kernel: SimHandle;
   beforeAll(async () => {
-    [broken, kernel] = await Promise.all([sim('bpf-programs-not-loaded'), sim('kernel-too-old')]);
+    [broken, kernel] = await Promise.all([simulator('bpf-programs-not-loaded'), simulator('kernel-too-old')]);
   });
   afterAll(async () => {
     await Promise.all([broken?.stop(), kernel?.stop()]);
@@ -167,7 +150,7 @@ describe('--fix', () => {
 
   test('without a terminal and without --yes: refuses to prompt (exit 2, says --yes), changes nothing', async () => {
     const before = podIds(broken);
-    const r = await kdiag(['doctor', 'clusterip', '--fix'], broken.kubeconfigPath, { stdin: 'pipe', input: 'y\n' });
+    const r = await kdiag(['doctor', 'clusterip', '--fix'], { sim: broken, input: 'y\n' });
     record({
       group: 'Safety',
       command: 'doctor clusterip --fix',
@@ -186,7 +169,7 @@ describe('--fix', () => {
   test('--dry-run prints the exact deletes of the affected agents and changes nothing', async () => {
     const before = podIds(broken);
     const affected = agents(broken).filter((a) => a.node === 'node-2' || a.node === 'node-4');
-    const r = await kdiag(['doctor', 'clusterip', '--fix', '--dry-run', '-o', 'json'], broken.kubeconfigPath);
+    const r = await kdiag(['doctor', 'clusterip', '--fix', '--dry-run', '-o', 'json'], { sim: broken });
     const j = parseJson<DoctorJson & { fix: { commands: string[] } }>(r)!;
     const cmds = j.fix.commands.join('\n');
     for (const a of agents(broken)) expect(cmds.includes(a.name)).toBe(affected.some((x) => x.name === a.name));
@@ -205,10 +188,9 @@ describe('--fix', () => {
 
   test('--fix --yes on bpf-programs-not-loaded restarts exactly node-2 and node-4; the other agents keep their names', async () => {
     const before = agents(broken);
-    const r = await kdiag(
-      ['doctor', 'clusterip', '--fix', '--yes', '-o', 'json', '--ready-timeout', '30s'],
-      broken.kubeconfigPath,
-    );
+    const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json', '--ready-timeout', '30s'], {
+      sim: broken,
+    });
     expectNoStack(r);
     const after = agents(broken);
     const changed = before.filter((b) => !after.some((a) => a.uid === b.uid)).map((b) => b.node);
@@ -232,7 +214,7 @@ describe('--fix', () => {
 
   test('--fix --yes on kernel-too-old restarts nothing and explains (exit 1)', async () => {
     const before = podIds(kernel);
-    const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], kernel.kubeconfigPath);
+    const r = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '-o', 'json'], { sim: kernel });
     expectNoStack(r);
     const j = parseJson<DoctorJson & { fix: { applied: boolean; reason?: string } }>(r)!;
     expect(j.rootCauses[0]!.id).toBe('kernel-too-old');
@@ -323,45 +305,28 @@ describe('Ctrl-C', () => {
   let fixing: SimHandle;
   beforeAll(async () => {
     [slow, fixing] = await Promise.all([
-      sim(scenario({ api: { latencyMs: 1500 } } as never)),
-      sim({ ...shipped('bpf-programs-not-loaded'), timing: { agentStartMs: 4000 } } as never),
+      simulator(scenario({ api: { latencyMs: 1500 } } as never)),
+      simulator({ ...shipped('bpf-programs-not-loaded'), timing: { agentStartMs: 4000 } } as never),
     ]);
   });
   afterAll(async () => {
     await Promise.all([slow?.stop(), fixing?.stop()]);
   });
 
-  /** Spawns the CLI, sends SIGINT once `ready` matches stderr (or after `afterMs`), returns the result. */
-  async function interrupt(
-    args: string[],
-    kubeconfig: string,
-    ready: RegExp | number,
-  ): Promise<Run & { signal?: string }> {
-    const child = execa('node', ['bin/run.js', ...args, '--kubeconfig', kubeconfig], {
-      cwd: APP,
-      reject: false,
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 60_000,
-    });
+  /** Starts the CLI, sends SIGINT once `ready` matches stderr (or after `afterMs`), returns the result. */
+  async function interrupt(args: string[], sim: SimHandle, ready: RegExp | number): Promise<Run> {
+    const child = spawnKdiag(args, { sim, timeout: 60_000 });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       if (typeof ready !== 'number' && ready.test(err) && !child.killed) child.kill('SIGINT');
     });
     if (typeof ready === 'number') setTimeout(() => child.kill('SIGINT'), ready);
-    const r = await child;
-    return {
-      args,
-      // Ended by the signal itself: report it as a shell would (128 + SIGINT).
-      exitCode: r.exitCode ?? (r.signal === 'SIGINT' ? 130 : -1),
-      stdout: String(r.stdout),
-      stderr: String(r.stderr),
-      signal: r.signal ?? undefined,
-    };
+    return ended(child);
   }
 
   test('during gathering: stops without a stack trace and without a report', async () => {
-    const r = await interrupt(['doctor', 'clusterip', '-o', 'json'], slow.kubeconfigPath, 2500);
+    const r = await interrupt(['doctor', 'clusterip', '-o', 'json'], slow, 2500);
     record({
       group: 'Ctrl-C',
       command: 'doctor clusterip',
@@ -379,7 +344,7 @@ describe('Ctrl-C', () => {
     const before = agents(fixing);
     const r = await interrupt(
       ['doctor', 'clusterip', '--fix', '--yes', '--ready-timeout', '30s'],
-      fixing.kubeconfigPath,
+      fixing,
       /deleting kube-system\//,
     );
     const changed = before.filter((b) => !agents(fixing).some((a) => a.uid === b.uid)).map((b) => b.node);

@@ -1,5 +1,5 @@
 // `kdiag service-list` end to end against the simulator.
-import { EXEC_DENIED, withSim } from '../helpers/sim.js';
+import { EXEC_DENIED, scenario, withSim } from '../helpers/sim.js';
 import { json, kdiag } from '../helpers/cli.js';
 
 const rowsOf = (r: { stdout: string }) => JSON.parse(r.stdout).rows as any[];
@@ -7,16 +7,14 @@ const rowsOf = (r: { stdout: string }) => JSON.parse(r.stdout).rows as any[];
 describe('service-list', () => {
   test('healthy: every row OK; --fail-on-drift exits 0', async () => {
     await withSim('healthy', async (sim) => {
-      const r = await kdiag(['service-list', '-A', '--fail-on-drift', '-o', 'json'], {
-        kubeconfig: sim.kubeconfigPath,
-      });
+      const r = await kdiag(['service-list', '-A', '--fail-on-drift', '-o', 'json'], { sim });
       expect(r.exitCode).toBe(0);
       const rep = json(r);
       expect(rep.summary.nodes).toBe(3);
       expect(rep.rows.length).toBeGreaterThan(5);
       expect(rep.rows.filter((x: any) => x.status !== 'OK')).toEqual([]);
       for (const row of rep.rows) expect(row.nodesOk).toBe(3);
-      const table = await kdiag(['service-list'], { kubeconfig: sim.kubeconfigPath });
+      const table = await kdiag(['service-list'], { sim });
       expect(table.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+FRONTEND\s+TYPE\s+ENDPOINTS\s+STATUS\s+NODES$/);
       expect(table.stdout).toMatch(/default\s+web\s+10\.96\.10\.10:80\/TCP\s+ClusterIP\s+2\s+OK\s+3\/3 agree/);
     });
@@ -24,9 +22,7 @@ describe('service-list', () => {
 
   test('service-map-stale: exactly the drifted Services and nodes are flagged', async () => {
     await withSim('service-map-stale', async (sim) => {
-      const r = await kdiag(['service-list', '--problems', '--fail-on-drift', '-o', 'json'], {
-        kubeconfig: sim.kubeconfigPath,
-      });
+      const r = await kdiag(['service-list', '--problems', '--fail-on-drift', '-o', 'json'], { sim });
       expect(r.exitCode).toBe(1);
       const flagged = rowsOf(r).map((x) => ({
         svc: x.name ? `${x.namespace}/${x.name}` : '-',
@@ -53,7 +49,7 @@ describe('service-list', () => {
 
   test('agents whose exec is denied are NODE_UNKNOWN with the exact permission; exit 2 when no node answered', async () => {
     await withSim(EXEC_DENIED, async (sim) => {
-      const r = await kdiag(['service-list', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+      const r = await kdiag(['service-list', '-o', 'json'], { sim });
       // Nothing could be compared: "could not run" (2), with the reason on stderr and the rows still shown.
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toContain('cannot create pods/exec in kube-system');
@@ -66,15 +62,9 @@ describe('service-list', () => {
 
   test('an agent whose exec hangs is NODE_UNKNOWN within the timeout; the other nodes report OK', async () => {
     await withSim(
-      {
-        description: 'hang on node-2',
-        expect: { rootCause: null },
-        nodes: { count: 3, faults: [{ kind: 'exec-hangs', nodes: [2] }] },
-      },
+      scenario({ description: 'hang on node-2', count: 3, faults: [{ kind: 'exec-hangs', nodes: [2] }] }),
       async (sim) => {
-        const r = await kdiag(['service-list', '-o', 'json', '--request-timeout', '1s'], {
-          kubeconfig: sim.kubeconfigPath,
-        });
+        const r = await kdiag(['service-list', '-o', 'json', '--request-timeout', '1s'], { sim });
         const rep = json(r);
         const byNode = Object.fromEntries(rep.nodes.map((n: any) => [n.node, n]));
         expect(byNode['node-2'].status).toBe('unknown');
@@ -91,9 +81,7 @@ describe('service-list', () => {
 
   test('filters: --service and --node', async () => {
     await withSim('service-map-stale', async (sim) => {
-      const r = await kdiag(['service-list', '--service', 'default/web', '--node', 'node-2', '-o', 'json'], {
-        kubeconfig: sim.kubeconfigPath,
-      });
+      const r = await kdiag(['service-list', '--service', 'default/web', '--node', 'node-2', '-o', 'json'], { sim });
       const rep = json(r);
       expect(rep.summary.nodes).toBe(1);
       expect(rep.rows.map((x: any) => [x.name, x.status])).toEqual([['web', 'NOT_IN_MAP']]);
@@ -104,7 +92,7 @@ describe('service-list', () => {
 // 1.12–1.14 ship `cilium`, 1.15+ `cilium-dbg`; 1.18 prints `/TCP` suffixes: every healthy version agrees.
 test.each(['healthy-v1.12', 'healthy-v1.14', 'healthy-v1.18'])('%s: every row OK on every node', async (name) => {
   await withSim(name, async (sim) => {
-    const r = await kdiag(['service-list', '--fail-on-drift', '-o', 'json'], { kubeconfig: sim.kubeconfigPath });
+    const r = await kdiag(['service-list', '--fail-on-drift', '-o', 'json'], { sim });
     expect(r.exitCode).toBe(0);
     const rep = json(r);
     expect(rep.summary.nodesUnknown).toBe(0);

@@ -1,20 +1,19 @@
 // client-node 1.4 against the simulator: lists, pagination, errors, logs, exec and watch.
 import { ApiException, CoreV1Api, Log, Watch, type V1Pod } from '@kubernetes/client-node';
-import { startSim, type SimHandle } from '../../src/sim/index.js';
+import { agentPods, scenario, simulator, type SimHandle } from '../helpers/sim.js';
 import { execIn, kubeConfig, Sink, until } from './helpers.js';
 
 let sim: SimHandle;
 
 beforeAll(async () => {
-  sim = await startSim({
-    scenario: {
+  sim = await simulator(
+    scenario({
       description: 'client-node test',
-      nodes: { count: 4 },
+      count: 4,
       services: { generated: { count: 30, namespaces: ['shop'] } },
       rbac: { deny: [{ verb: 'list', resource: 'secrets' }] },
-      expect: { rootCause: null },
-    },
-  });
+    }),
+  );
 });
 afterAll(async () => {
   await sim?.stop();
@@ -126,7 +125,7 @@ test('401 with a wrong token, 403 for a denied resource', async () => {
 
 test('logs with tailLines', async () => {
   const kc = kubeConfig(sim.kubeconfigPath);
-  const pod = sim.pods('kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'cilium')!;
+  const pod = agentPods(sim)[0]!;
   const sink = new Sink();
   const finished = new Promise<void>((resolve) => sink.on('finish', () => resolve()));
   await new Log(kc).log('kube-system', pod.metadata.name, 'cilium-agent', sink, { tailLines: 2 });
@@ -138,7 +137,7 @@ test('logs with tailLines', async () => {
 
 test('exec: stdout, stderr and the exit code from the status channel', async () => {
   const kc = kubeConfig(sim.kubeconfigPath);
-  const pod = sim.pods('kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'cilium')!;
+  const pod = agentPods(sim)[0]!;
   const ok = await execIn(kc, 'kube-system', pod.metadata.name, 'cilium-agent', ['cilium-dbg', 'service', 'list']);
   expect(ok.exitCode).toBe(0);
   expect(ok.status.status).toBe('Success');
@@ -163,7 +162,7 @@ test('exec: stdout, stderr and the exit code from the status channel', async () 
 
 test('watch: ADDED for current state, then MODIFIED and DELETED live', async () => {
   const kc = kubeConfig(sim.kubeconfigPath);
-  const pod = sim.pods('kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'cilium')!;
+  const pod = agentPods(sim)[0]!;
   const events: { type: string; name: string; deleting: boolean }[] = [];
   const ctl = await new Watch(kc).watch(
     '/api/v1/namespaces/kube-system/pods',

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { startSim, type SimHandle } from '../../src/sim/index.js';
+import { agentPods, scenario, simulator, type SimHandle } from '../helpers/sim.js';
 
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 const haveKubectl = existsSync(KUBECTL);
@@ -21,7 +21,7 @@ maybe('kubectl against the simulator', () => {
 
   beforeAll(async () => {
     cacheDir = mkdtempSync(join(tmpdir(), 'kdiag-kcache-'));
-    sim = await startSim({ scenario: 'bpf-programs-not-loaded' });
+    sim = await simulator('bpf-programs-not-loaded');
   });
   afterAll(async () => {
     await sim?.stop();
@@ -64,7 +64,7 @@ maybe('kubectl against the simulator', () => {
   });
 
   test('exec cilium-dbg service list prints the real table; non-zero exit propagates', async () => {
-    const pod = sim.pods('kube-system').find((p) => p.metadata.labels?.['k8s-app'] === 'cilium')!;
+    const pod = agentPods(sim)[0]!;
     const r = await kubectl([
       '-n',
       'kube-system',
@@ -122,7 +122,7 @@ maybe('kubectl against the simulator', () => {
         .every((l) => l.endsWith('condition met')),
     ).toBe(true);
     expect(sim.nodesWithFault('bpf-programs-not-loaded')).toEqual([]);
-    const pods = sim.pods('kube-system').filter((p) => p.metadata.labels?.['k8s-app'] === 'cilium');
+    const pods = agentPods(sim);
     expect(pods).toHaveLength(5);
   });
 
@@ -138,14 +138,13 @@ maybe('kubectl auth can-i with an RBAC denial', () => {
   let cacheDir: string;
   beforeAll(async () => {
     cacheDir = mkdtempSync(join(tmpdir(), 'kdiag-kcache-'));
-    sim = await startSim({
-      scenario: {
+    sim = await simulator(
+      scenario({
         description: 'rbac',
-        nodes: { count: 1 },
+        count: 1,
         rbac: { deny: [{ verb: 'create', resource: 'pods/exec', namespace: 'kube-system' }] },
-        expect: { rootCause: null },
-      },
-    });
+      }),
+    );
   });
   afterAll(async () => {
     await sim?.stop();

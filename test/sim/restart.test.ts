@@ -1,22 +1,18 @@
 // The DaemonSet recreates a deleted agent on the same node; a fixedByRestart fault is gone afterwards.
 import { CoreV1Api } from '@kubernetes/client-node';
 import { parseBpftoolProgJson } from '../../src/cilium/formats/bpftool.js';
-import { startSim, type SimHandle } from '../../src/sim/index.js';
+import { agentOn, simulator, type SimHandle, type SimPod } from '../helpers/sim.js';
 import { execIn, kubeConfig, until } from './helpers.js';
 
 let sim: SimHandle;
 beforeAll(async () => {
-  sim = await startSim({ scenario: 'bpf-programs-not-loaded' });
+  sim = await simulator('bpf-programs-not-loaded');
 });
 afterAll(async () => {
   await sim?.stop();
 });
 
-const agentOn = (node: string) =>
-  sim
-    .pods('kube-system')
-    .find((p) => p.metadata.labels?.['k8s-app'] === 'cilium' && (p.spec as { nodeName?: string }).nodeName === node);
-const ready = (p: ReturnType<typeof agentOn>) =>
+const ready = (p: SimPod | undefined) =>
   !!p &&
   ((p.status as { conditions?: { type: string; status: string }[] }).conditions ?? []).some(
     (c) => c.type === 'Ready' && c.status === 'True',
@@ -24,10 +20,10 @@ const ready = (p: ReturnType<typeof agentOn>) =>
 
 test('restart of the agent on node-2 loads its programs again; node-1 untouched', async () => {
   const kc = kubeConfig(sim.kubeconfigPath);
-  const old = agentOn('node-2')!;
+  const old = agentOn(sim, 'node-2')!;
   const before = await execIn(kc, 'kube-system', old.metadata.name, 'cilium-agent', ['bpftool', '-j', 'prog', 'show']);
   expect(parseBpftoolProgJson(before.stdout)).toEqual([]);
-  const healthy = await execIn(kc, 'kube-system', agentOn('node-1')!.metadata.name, 'cilium-agent', [
+  const healthy = await execIn(kc, 'kube-system', agentOn(sim, 'node-1')!.metadata.name, 'cilium-agent', [
     'bpftool',
     'prog',
     'show',
@@ -42,7 +38,7 @@ test('restart of the agent on node-2 loads its programs again; node-1 untouched'
   });
   const fresh = await until(
     () => {
-      const p = agentOn('node-2');
+      const p = agentOn(sim, 'node-2');
       return p && p.metadata.name !== old.metadata.name && ready(p) ? p : undefined;
     },
     20000,

@@ -1,18 +1,5 @@
-// Runs the built CLI (bin/run.js) as a child process, as CI would.
-import { execa } from 'execa';
+// Reads a JUnit report the way CI tools do: one testsuite, its attributes and its test cases.
 import { XMLParser } from 'fast-xml-parser';
-import { fileURLToPath } from 'node:url';
-
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-export async function kdiag(args: string[], opts: { cwd?: string } = {}) {
-  const r = await execa('node', [`${ROOT}bin/run.js`, ...args], {
-    cwd: opts.cwd ?? ROOT,
-    reject: false,
-    env: { NO_COLOR: '1' },
-  });
-  return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
 
 export interface JunitCase {
   name: string;

@@ -1,4 +1,4 @@
-// Facts for check/engine tests: Cilium-side facts parsed from real recorded outputs
+// Facts for check/engine tests, the in-process counterpart of a simulator scenario: Cilium-side facts parsed from real recorded outputs
 // (/work/shared/fixtures/cilium, override with KDIAG_FIXTURES) with the src/cilium parsers,
 // plus small hand-written Kubernetes-side facts.
 import {
@@ -6,6 +6,7 @@ import {
   got,
   type AgentPodFact,
   type Facts,
+  type Gathered,
   type NodeFact,
   type ServiceFact,
   type LogFact,
@@ -189,7 +190,42 @@ export function healthyFacts(over: Partial<Facts> = {}): Facts {
 
 export { failed, got };
 
+/** A per-node fact for the two nodes of healthyFacts(): node-a's, then node-b's. */
+export const onNodes = <T>(a: Gathered<T>, b: Gathered<T>): Map<string, Gathered<T>> =>
+  new Map([
+    ['node-a', a],
+    ['node-b', b],
+  ]);
+
 export const ids = (fs: Finding[]): string[] => fs.map((f) => f.id);
 export const byNode = (fs: Finding[], n: string): Finding[] => fs.filter((f) => f.node === n);
 export const statusOf = (fs: Finding[], id: string, n?: string): string | undefined =>
   fs.find((f) => f.id === id && (n === undefined || f.node === n))?.status;
+
+// ---- broken clusters shared by the ranking and fix-planning tests ---------------------------------
+
+/** node-a: kernel 4.19 under Cilium 1.16 and the recorded 4-program listing; node-b: same listing, good kernel; node-c healthy. */
+export function oldKernelAndMissingPrograms(): Facts {
+  const partial = programsText('bpftool-prog-show.kernel-6.18.no-btf.truncated-names.text.txt');
+  const base = healthyFacts();
+  const agents = (base.agents as { value: Map<string, AgentPodFact> }).value;
+  agents.set('node-c', { ...agents.get('node-a')!, name: 'cilium-klmno', node: 'node-c' });
+  const n = ['node-a', 'node-b', 'node-c'];
+  return healthyFacts({
+    agents: got(agents),
+    nodes: got([node('node-a', '4.19.0-27-amd64'), node('node-b'), node('node-c')]),
+    bpfPrograms: new Map([
+      ['node-a', got(partial)],
+      ['node-b', got(partial)],
+      ['node-c', got(healthyPrograms(KPR_TRUE_CONFIG, 16))],
+    ]),
+    agentLogs: new Map([
+      ['node-a', got(logsFrom('agent-log.v1.10-dev.kernel-4.9.endpoint-map.fatal.txt'))],
+      ['node-b', got({ records: [], lines: 3, previous: false })],
+      ['node-c', got({ records: [], lines: 3, previous: false })],
+    ]),
+    bpffs: new Map(n.map((x) => [x, got({ mounted: true, evidence: 'bpffs /sys/fs/bpf bpf rw 0 0' })])),
+    status: new Map(n.map((x) => [x, base.status.get('node-a')!])),
+    serviceMap: new Map(n.map((x) => [x, base.serviceMap.get('node-a')!])),
+  });
+}
