@@ -120,7 +120,7 @@ export function renderServiceTable(report: ServiceListReport, wide: boolean): st
   const s = report.summary;
   const unknown = report.nodes.filter((n) => n.status === 'unknown');
   const empty = report.summary.rows > 0 ? 'No rows that are not OK.' : 'No Services found.';
-  const lines = [rows.length ? renderTable(headers, rows) : empty];
+  const lines = [rows.length ? renderTable(headers, rows, { fit: !wide, drop: ['Type', 'Endpoints'] }) : empty];
   lines.push('');
   lines.push(
     `${s.rows} frontends of ${s.services} Services on ${s.nodes} nodes: ${s.notOk === 0 ? chalk.green('all OK') : chalk.red(`${s.notOk} not OK`)}` +
