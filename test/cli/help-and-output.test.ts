@@ -29,7 +29,7 @@ describe('help, suggestions, completion', () => {
     const help = await kdiag(['help', 'doctor']);
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('doctor clusterip');
-  });
+  }, 300_000); // eleven CLI runs
 
   test('`kdiag docter` suggests doctor and exits 127 without prompting (no TTY, no stdin)', async () => {
     const r = await kdiag(['docter']);
@@ -80,5 +80,5 @@ describe('text and data output', () => {
         .map((l) => l.split(/\s+/)[1]);
       expect(nodes.slice(0, 2)).toEqual(['node-2', 'node-10']);
     });
-  });
+  }, 180_000);
 });

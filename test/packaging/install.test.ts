@@ -13,9 +13,11 @@ const prefix = path.join(tmp, 'prefix');
 const outside = mkdtempSync(path.join(tmpdir(), 'kdiag-cwd-')); // cwd for everything the user runs
 const kubeconfig = path.join(outside, 'kubeconfig');
 const bin = path.join(prefix, 'bin');
-const env = { ...process.env, NO_COLOR: '1', CI: 'true', PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+// As a user runs it: without jest's NODE_ENV=test, which puts oclif into development mode (looks for tsconfig).
+const { NODE_ENV: _jestEnv, ...userEnv } = process.env;
+const env = { ...userEnv, NO_COLOR: '1', CI: 'true', PATH: `${bin}${path.delimiter}${process.env.PATH}` };
 const run = (file: string, args: string[]) =>
-  execa(file, args, { cwd: outside, env, reject: false, input: '', timeout: 180_000 });
+  execa(file, args, { cwd: outside, env, extendEnv: false, reject: false, input: '', timeout: 180_000 });
 
 let sim: ResultPromise | undefined;
 
@@ -74,14 +76,14 @@ describe('npm pack → npm install -g → run from anywhere', () => {
       expect(existsSync(path.join(root, f))).toBe(true);
     expect(readFileSync(path.join(root, 'LICENSE'), 'utf8')).toContain('Apache License');
     expect(existsSync(path.join(root, 'src'))).toBe(false);
-  });
+  }, 300_000);
 
   test('kdiag doctor clusterip finds the seeded fault (exit 1)', async () => {
     const r = await run(path.join(bin, 'kdiag'), ['doctor', 'clusterip', '--kubeconfig', kubeconfig, '-o', 'json']);
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(1);
     expect(JSON.parse(r.stdout).rootCauses[0].id).toBe('bpf-programs-not-loaded');
-  });
+  }, 300_000);
 
   test('kubectl kdiag doctor clusterip works through the kubectl-kdiag bin, and its help says kubectl kdiag', async () => {
     const r = await run('kubectl', ['kdiag', 'doctor', 'clusterip', '--kubeconfig', kubeconfig]);
@@ -90,7 +92,7 @@ describe('npm pack → npm install -g → run from anywhere', () => {
     const help = await run('kubectl', ['kdiag', 'doctor', 'clusterip', '-h']);
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('$ kubectl kdiag doctor clusterip');
-  });
+  }, 300_000);
 
   test('every command runs from the installed copy', async () => {
     const k = path.join(bin, 'kdiag');
@@ -113,11 +115,11 @@ describe('npm pack → npm install -g → run from anywhere', () => {
         stderr: '',
       });
     }
-  });
+  }, 300_000);
 
   test('the demo runs from the installed copy', async () => {
     const r = await run('node', [path.join(prefix, 'lib', 'node_modules', 'kdiag', 'scripts', 'demo.js')]);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('$ kdiag doctor clusterip');
-  });
+  }, 300_000);
 });
