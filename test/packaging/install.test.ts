@@ -42,6 +42,7 @@ beforeAll(async () => {
     {
       cwd: outside,
       env,
+      extendEnv: false,
       reject: false,
     },
   );
