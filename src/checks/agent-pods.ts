@@ -2,6 +2,7 @@
 import { ciliumNamespace, finding, inScope, restartRemediation } from './util.js';
 import type { AgentPodFact, Facts } from '../engine/facts.js';
 import type { Check, Evidence, Finding } from '../engine/types.js';
+import { naturalCompare } from '../util/natural-sort.js';
 
 const ID = 'agent-pods';
 /** Restarts at or above this on a Ready agent are worth a warning (one after a node reboot is normal). */
@@ -32,7 +33,7 @@ export const agentPods: Check = {
     const agents = facts.agents.value;
     const ns = ciliumNamespace(facts);
     const out: Finding[] = [];
-    for (const node of [...facts.nodes.value].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const node of [...facts.nodes.value].sort((a, b) => naturalCompare(a.name, b.name))) {
       if (!inScope(facts, node.name)) continue;
       const pod = agents.get(node.name);
       if (!pod) {

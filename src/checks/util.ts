@@ -1,6 +1,7 @@
 // Small helpers shared by the checks (not a check itself; not in the registry).
 import type { Facts, Gathered } from '../engine/facts.js';
 import type { Evidence, Finding, Remediation, Status } from '../engine/types.js';
+import { naturalCompare } from '../util/natural-sort.js';
 
 export interface FindingInit {
   status: Status;
@@ -40,7 +41,7 @@ export function agentNodes(facts: Facts, ...maps: Map<string, unknown>[]): strin
   const s = new Set<string>();
   if (facts.agents.ok) for (const n of facts.agents.value.keys()) s.add(n);
   for (const m of maps) for (const n of m.keys()) s.add(n);
-  return [...s].filter((n) => inScope(facts, n)).sort();
+  return [...s].filter((n) => inScope(facts, n)).sort(naturalCompare);
 }
 
 /** Is the node part of this run (all nodes unless --node or --from narrowed it)? */

@@ -5,6 +5,7 @@ import { EXIT, KdiagError } from '../errors.js';
 import { renderData } from '../render/data.js';
 import { startProgress } from '../render/progress.js';
 import { renderTable } from '../render/table.js';
+import { terminalWidth, wrapLine } from '../render/width.js';
 import { parseRef } from '../util/ref.js';
 import type { ServiceListReport, ServiceRow } from '../engine/service-list.js';
 
@@ -120,13 +121,20 @@ export function renderServiceTable(report: ServiceListReport, wide: boolean): st
   const s = report.summary;
   const unknown = report.nodes.filter((n) => n.status === 'unknown');
   const empty = report.summary.rows > 0 ? 'No rows that are not OK.' : 'No Services found.';
-  const lines = [rows.length ? renderTable(headers, rows) : empty];
+  const lines = [rows.length ? renderTable(headers, rows, { fit: !wide, drop: ['Type', 'Endpoints'] }) : empty];
   lines.push('');
   lines.push(
-    `${s.rows} frontends of ${s.services} Services on ${s.nodes} nodes: ${s.notOk === 0 ? chalk.green('all OK') : chalk.red(`${s.notOk} not OK`)}` +
-      (unknown.length ? chalk.yellow(`; ${unknown.length} node(s) could not be asked`) : ''),
+    ...wrapLine(
+      `${s.rows} frontends of ${s.services} Services on ${s.nodes} nodes: ${s.notOk === 0 ? chalk.green('all OK') : chalk.red(`${s.notOk} not OK`)}` +
+        (unknown.length ? chalk.yellow(`; ${unknown.length} node(s) could not be asked`) : ''),
+      terminalWidth(),
+      '',
+      '  ',
+    ),
   );
-  for (const n of unknown.slice(0, 10)) lines.push(chalk.yellow(`  ${n.node}: ${n.reason}`));
+  const width = terminalWidth();
+  for (const n of unknown.slice(0, 10))
+    lines.push(...wrapLine(`${n.node}: ${n.reason}`, width, '  ', '    ').map((l) => chalk.yellow(l)));
   if (unknown.length > 10) lines.push(chalk.yellow(`  … and ${unknown.length - 10} more (see -o json)`));
   return lines.join('\n') + '\n';
 }

@@ -3,6 +3,7 @@
 // ranked after it with low confidence: fixing it alone would not help.
 import { causeById, type CauseDef } from './causes.js';
 import type { Evidence, Finding } from './types.js';
+import { naturalCompare } from '../util/natural-sort.js';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
@@ -64,7 +65,7 @@ export function rankRootCauses(findings: Finding[]): RootCause[] {
       const hit = other.clusterWide ? [...g.nodes] : [...g.nodes].filter((n) => other.nodes.has(n));
       if (other.clusterWide && g.clusterWide) explainedClusterWide = true;
       if (hit.length) {
-        explainedBy[other.def.id] = hit.sort();
+        explainedBy[other.def.id] = hit.sort(naturalCompare);
         explainedNodes = new Set([...explainedNodes, ...hit]);
       }
     }
@@ -75,7 +76,7 @@ export function rankRootCauses(findings: Finding[]): RootCause[] {
     const rc: RootCause = {
       id: g.def.id,
       title: g.def.title,
-      nodes: [...g.nodes].sort(),
+      nodes: [...g.nodes].sort(naturalCompare),
       confidence,
       fixableByRestart: g.def.fixableByRestart,
       findings: [...g.findings],

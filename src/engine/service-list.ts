@@ -13,6 +13,7 @@ import {
   type DriftStatus,
   type FrontendKind,
 } from './lb-drift.js';
+import { naturalCompare } from '../util/natural-sort.js';
 
 export interface NodeResult {
   node: string;
@@ -141,7 +142,7 @@ export async function buildServiceList(
     byStatus[row.status]++;
   }
   out.sort((a, b) => `${a.namespace}/${a.name}|${a.frontend}`.localeCompare(`${b.namespace}/${b.name}|${b.frontend}`));
-  nodes.sort((a, b) => a.node.localeCompare(b.node, undefined, { numeric: true }));
+  nodes.sort((a, b) => naturalCompare(a.node, b.node));
   return {
     facts,
     report: {

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { EXIT, KdiagError, oneLine } from '../errors.js';
 import { STATUS_ORDER, type Finding } from '../engine/types.js';
+import { naturalCompare } from '../util/natural-sort.js';
 
 export type FailOn = 'warn' | 'fail';
 export const FAIL_ON: readonly FailOn[] = ['warn', 'fail'];
@@ -140,7 +141,7 @@ export function isGateFailure(f: GateFinding, failOn: FailOn): boolean {
   return STATUS_ORDER[f.status] >= STATUS_ORDER[failOn];
 }
 
-const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+const byName = (a: { name: string }, b: { name: string }) => naturalCompare(a.name, b.name);
 
 export function testCases(checks: GateCheck[], findings: GateFinding[], failOn: FailOn): TestCase[] {
   const out: TestCase[] = [];

@@ -7,7 +7,9 @@ import { renderData } from '../render/data.js';
 import { renderGithub } from '../render/github.js';
 import { renderJunit } from '../render/junit.js';
 import { renderTable } from '../render/table.js';
+import { terminalWidth, wrapLine } from '../render/width.js';
 import { summaryLine, type GateFinding, type GateReport } from './gate.js';
+import { STATUS_ORDER } from '../engine/types.js';
 
 export const GATE_FORMATS = ['table', 'json', 'yaml', 'junit', 'github'] as const;
 export type GateFormat = (typeof GATE_FORMATS)[number];
@@ -25,18 +27,27 @@ function statusCell(f: GateFinding): string {
 }
 
 export function renderGateTable(report: GateReport): string {
-  const rows: string[][] = [];
+  // worst first (FAIL, WARN, UNKNOWN, INFO, then passes and suppressed findings), the gate's order within
+  const rows: { rank: number; cells: string[] }[] = [];
   for (const t of report.testcases) {
-    if (!t.findings.length) rows.push([t.check, t.node ?? '', chalk.green('pass'), 'no findings']);
+    if (!t.findings.length) rows.push({ rank: 0, cells: [t.check, t.node ?? '', chalk.green('pass'), 'no findings'] });
     for (const f of t.findings)
-      rows.push([
-        f.id,
-        f.node ?? '',
-        statusCell(f),
-        f.suppressed ? `${f.message} [ignored: ${f.suppressed}]` : f.message,
-      ]);
+      rows.push({
+        rank: f.suppressed ? 0 : STATUS_ORDER[f.status],
+        cells: [
+          f.id,
+          f.node ?? '',
+          statusCell(f),
+          f.suppressed ? `${f.message} [ignored: ${f.suppressed}]` : f.message,
+        ],
+      });
   }
-  return `${renderTable(['check', 'node', 'status', 'message'], rows)}\n\n${summaryLine(report)}\n`;
+  rows.sort((a, b) => b.rank - a.rank);
+  const table = renderTable(
+    ['check', 'node', 'status', 'message'],
+    rows.map((r) => r.cells),
+  );
+  return `${table}\n\n${wrapLine(summaryLine(report), terminalWidth(), '', '  ').join('\n')}\n`;
 }
 
 /** The machine-readable view: test cases name their findings by id instead of repeating them. */

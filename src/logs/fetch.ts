@@ -9,6 +9,7 @@ import { KdiagError, oneLine } from '../errors.js';
 import { readLines } from './lines.js';
 import { mergeByArrival, mergeByKey } from './merge.js';
 import { splitTimestamp } from './time.js';
+import { naturalCompare } from '../util/natural-sort.js';
 
 export interface AgentTarget {
   node: string;
@@ -53,7 +54,7 @@ export async function findTargets(client: KubeClient, q: TargetQuery): Promise<A
   const byNode = await listAgentPods(client, install);
   let targets = [...byNode.values()]
     .map((p) => ({ node: p.node, namespace: p.namespace, pod: p.name }))
-    .sort((a, b) => a.node.localeCompare(b.node, 'en', { numeric: true }));
+    .sort((a, b) => naturalCompare(a.node, b.node));
   const known = (list: string[]) => (list.length > 8 ? `${list.slice(0, 8).join(', ')}, …` : list.join(', '));
   if (q.nodes?.length) {
     const missing = q.nodes.filter((n) => !byNode.has(n));

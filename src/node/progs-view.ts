@@ -49,5 +49,5 @@ export function renderProgramsTable(views: NodeProgramsView[], wide: boolean): s
   }
   const unknown = views.filter((v) => v.error).map((v) => `${v.node}: ${v.error}`);
   const notes = unknown.length && !wide ? `\n\nunknown: ${unknown.join('; ')}` : '';
-  return renderTable(head, rows) + notes + '\n';
+  return renderTable(head, rows, { fit: !wide }) + notes + '\n';
 }

@@ -2,7 +2,10 @@
 import { stringify } from 'yaml';
 
 export function renderData(data: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? JSON.stringify(data, replacer, 2) : stringify(data, replacer as never);
+  // No anchors/aliases: evidence objects repeat, and a reader or `yq` must see each one in full.
+  return format === 'json'
+    ? JSON.stringify(data, replacer, 2)
+    : stringify(data, replacer as never, { aliasDuplicateObjects: false });
 }
 
 /** Maps and Sets become plain objects and arrays. */

@@ -1,9 +1,10 @@
 // Human rendering of a Diagnosis: the verdict first, then the evidence, then numbered fix steps.
 import chalk from 'chalk';
 import { safeText } from './safe-text.js';
+import { terminalWidth, wrapCommand, wrapLine } from './width.js';
 import type { Diagnosis } from '../engine/doctor.js';
 import type { FixResult } from '../engine/apply-fix.js';
-import type { Status } from '../engine/types.js';
+import { STATUS_ORDER, type Status } from '../engine/types.js';
 
 const MARK: Record<Status, string> = { pass: '✔', info: 'ℹ', unknown: '?', warn: '!', fail: '✖' };
 const PAINT: Record<Status, (s: string) => string> = {
@@ -19,68 +20,85 @@ function nodeList(nodes: string[]): string {
   return nodes.length <= 6 ? nodes.join(', ') : `${nodes.slice(0, 6).join(', ')} and ${nodes.length - 6} more`;
 }
 
+/** Worst first: FAIL, WARN, UNKNOWN, INFO, then PASS; the engine's order within one severity. */
+export function bySeverity<T extends { status: Status }>(items: T[]): T[] {
+  return [...items].sort((a, b) => STATUS_ORDER[b.status] - STATUS_ORDER[a.status]);
+}
+
 export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}): string {
   const out: string[] = [];
+  const width = terminalWidth();
+  /** One logical line, wrapped to the terminal at spaces; `paint` applies per physical line. */
+  const add = (text: string, first = '', next = first, paint: (s: string) => string = (x) => x) =>
+    out.push(...wrapLine(text, width, first, next).map((l) => paint(l)));
   const where = d.scope ? `on ${d.scope.join(', ')}` : 'on every node';
   const scope = d.target
     ? `Service ${d.target.namespace}/${d.target.name} ${where}`
     : `ClusterIP load balancing ${where}`;
-  out.push(chalk.bold(`kdiag doctor clusterip — ${scope}`));
+  add(`kdiag doctor clusterip — ${scope}`, '', '  ', chalk.bold);
   if (d.cilium)
-    out.push(chalk.dim(`Cilium ${d.cilium.version} in ${d.cilium.namespace} (${d.cilium.cli}), ${d.nodes} nodes`));
+    add(`Cilium ${d.cilium.version} in ${d.cilium.namespace} (${d.cilium.cli}), ${d.nodes} nodes`, '', '  ', chalk.dim);
   if (d.from) {
     const where = d.from.hostNetwork
       ? 'hostNetwork (socket LB in the host namespace applies)'
       : 'a pod network namespace';
-    out.push(chalk.dim(`Client ${d.from.namespace}/${d.from.name} on ${d.from.node ?? '?'} in ${where}`));
+    add(`Client ${d.from.namespace}/${d.from.name} on ${d.from.node ?? '?'} in ${where}`, '', '  ', chalk.dim);
   }
   out.push('');
 
   // 1. Verdict
   if (d.rootCauses.length === 0) {
     const unknown = d.findings.filter((f) => f.status === 'unknown').length;
-    out.push(
-      unknown
-        ? chalk.yellow(
-            `VERDICT: no root cause found, but ${unknown} check(s) could not run (see below) — not a clean bill of health`,
-          )
-        : chalk.green('VERDICT: healthy — no finding above info'),
-    );
+    if (unknown)
+      add(
+        `VERDICT: no root cause found, but ${unknown} check(s) could not run (see below) — not a clean bill of health`,
+        '',
+        '  ',
+        chalk.yellow,
+      );
+    else add('VERDICT: healthy — no finding above info', '', '  ', chalk.green);
   } else {
     const top = d.rootCauses[0];
-    out.push(chalk.red.bold(`VERDICT: ${top.title} [${top.id}]`));
-    out.push(
-      `  affected: ${nodeList(top.nodes)}   confidence: ${top.confidence}   fixable by restart: ${top.fixableByRestart ? 'yes' : 'no'}`,
+    add(`VERDICT: ${top.title} [${top.id}]`, '', '  ', chalk.red.bold);
+    add(
+      `affected: ${nodeList(top.nodes)}   confidence: ${top.confidence}   fixable by restart: ${top.fixableByRestart ? 'yes' : 'no'}`,
+      '  ',
+      '    ',
     );
     for (const c of d.rootCauses.slice(1))
-      out.push(chalk.dim(`  also: ${c.title} [${c.id}] on ${nodeList(c.nodes)} (${c.confidence})`));
+      add(`also: ${c.title} [${c.id}] on ${nodeList(c.nodes)} (${c.confidence})`, '  ', '    ', chalk.dim);
   }
   out.push('');
 
   // 2. Evidence
-  const shown = d.findings.filter((f) => opts.verbose || f.status !== 'pass');
+  const shown = bySeverity(d.findings.filter((f) => opts.verbose || f.status !== 'pass'));
   if (shown.length) {
     out.push(chalk.bold('EVIDENCE'));
     for (const f of shown) {
-      out.push(
-        `${PAINT[f.status](`${MARK[f.status]} ${f.status.toUpperCase().padEnd(7)}`)} ${f.id}  ${chalk.dim(f.subject)}`,
+      add(
+        `${f.id}  ${chalk.dim(f.subject)}`,
+        `${PAINT[f.status](`${MARK[f.status]} ${f.status.toUpperCase().padEnd(7)}`)} `,
+        '          ',
       );
-      out.push(`    ${safeText(f.message)}`);
+      add(safeText(f.message), '    ');
       for (const e of f.evidence.slice(0, opts.verbose ? 50 : 4)) {
         const where = [e.node, e.pod].filter(Boolean).join('/');
         const lines = e.excerpt.split('\n').slice(0, opts.verbose ? 40 : 6);
-        out.push(chalk.dim(`    ┆ ${e.source}${where ? ` (${where})` : ''}:`));
-        for (const l of lines) out.push(chalk.dim(`    ┆   ${safeText(l)}`));
+        add(`${e.source}${where ? ` (${where})` : ''}:`, '    ┆ ', '    ┆   ', chalk.dim);
+        for (const l of lines) add(safeText(l), '    ┆   ', '    ┆     ', chalk.dim);
         const hidden = e.excerpt.split('\n').length - lines.length;
-        if (hidden > 0) out.push(chalk.dim(`    ┆   … ${hidden} more line(s) (-v or -o json)`));
+        if (hidden > 0) add(`… ${hidden} more line(s) (-v or -o json)`, '    ┆   ', '    ┆     ', chalk.dim);
       }
       if (!opts.verbose && f.evidence.length > 4)
-        out.push(chalk.dim(`    ┆ … ${f.evidence.length - 4} more (-v or -o json)`));
+        add(`… ${f.evidence.length - 4} more (-v or -o json)`, '    ┆ ', '    ┆   ', chalk.dim);
     }
     out.push('');
   }
   const passed = d.findings.filter((f) => f.status === 'pass').length;
-  if (passed && !opts.verbose) out.push(chalk.dim(`${passed} check result(s) passed (-v to show them)`), '');
+  if (passed && !opts.verbose) {
+    add(`${passed} check result(s) passed (-v to show them)`, '', '  ', chalk.dim);
+    out.push('');
+  }
 
   // 3. Fix steps
   const steps: string[] = [];
@@ -97,14 +115,19 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
     steps.push(`${n.title} on ${nodeList(n.nodes)} — a restart will not fix this: ${n.whatToChange}`);
   if (steps.length) {
     out.push(chalk.bold('FIX'));
-    steps.forEach((s, i) => out.push(s.startsWith('   ') ? s : `${i + 1}. ${s}`));
+    let n = 0;
+    for (const s of steps) {
+      // indented steps are commands: wrapped with ` \` so they still paste as one line
+      if (s.startsWith('   ')) out.push(...wrapCommand(s.slice(3), width, '   '));
+      else add(s, `${++n}. `, '   ');
+    }
     out.push('');
   }
   if (d.unknowns.length) {
     out.push(chalk.yellow(`Could not check ${d.unknowns.length} thing(s):`));
     for (const u of d.unknowns.slice(0, 10))
-      out.push(chalk.yellow(`  ${u.fact}${u.node ? ` on ${u.node}` : ''}: ${u.reason}`));
-    if (d.unknowns.length > 10) out.push(chalk.yellow(`  … and ${d.unknowns.length - 10} more (-o json)`));
+      add(`${u.fact}${u.node ? ` on ${u.node}` : ''}: ${u.reason}`, '  ', '    ', chalk.yellow);
+    if (d.unknowns.length > 10) add(`… and ${d.unknowns.length - 10} more (-o json)`, '  ', '    ', chalk.yellow);
   }
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }

@@ -9,6 +9,7 @@ import { parseDuration } from '../../util/duration.js';
 import { localCiliumSettings } from '../../node/local-config.js';
 import { comparePrograms, expectationFor, localPrograms, type Expectation } from '../../node/programs.js';
 import { renderProgramsTable, summarize, type NodeProgramsView } from '../../node/progs-view.js';
+import { naturalCompare } from '../../util/natural-sort.js';
 
 export default class BpfProgs extends BaseCommand {
   static override summary = "Cilium's eBPF programs per node: loaded, missing, unexpected (bpftool prog show)";
@@ -113,7 +114,7 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
     if (facts.nodes.ok) for (const n of facts.nodes.value) names.add(n.name);
     const wanted = flags.node?.length ? [...names].filter((n) => flags.node!.includes(n)) : [...names];
     for (const n of flags.node ?? []) if (!names.has(n)) wanted.push(n);
-    return wanted.sort().map((node): NodeProgramsView => {
+    return wanted.sort(naturalCompare).map((node): NodeProgramsView => {
       const g = facts.bpfPrograms.get(node);
       if (!g) {
         const why =

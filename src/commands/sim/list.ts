@@ -3,6 +3,8 @@ import { Command } from '@oclif/core';
 export default class SimList extends Command {
   static override description = 'List the shipped simulator scenarios';
 
+  static override examples = ['<%= config.bin %> sim list', '<%= config.bin %> sim list --json'];
+
   static override enableJsonFlag = true;
 
   async run(): Promise<{ name: string; description: string }[]> {
