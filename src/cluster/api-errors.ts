@@ -54,7 +54,10 @@ export function transportError(e: unknown, server: string, what: string, hasCA =
       },
     );
   if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(oneLine(e)))
-    return new KdiagError('tls', `TLS error talking to ${server}: ${oneLine(e)}`, { hint: tlsHint(code, hasCA), cause: e });
+    return new KdiagError('tls', `TLS error talking to ${server}: ${oneLine(e)}`, {
+      hint: tlsHint(code, hasCA),
+      cause: e,
+    });
   return new KdiagError('unreachable', `request to the Kubernetes API failed (${what}): ${oneLine(e)}`, { cause: e });
 }
 

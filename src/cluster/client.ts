@@ -231,7 +231,9 @@ export class KubeClient {
           const err = new KdiagError(
             'timeout',
             `request timed out after ${timeoutMs / 1000}s: ${method} ${u.pathname} (the API at ${this.server} did not answer)`,
-            { hint: 'the API server accepted the connection but is not answering; check it, or raise --request-timeout' },
+            {
+              hint: 'the API server accepted the connection but is not answering; check it, or raise --request-timeout',
+            },
           );
           if (apiServer) this.giveUp(err);
           req.destroy(err);

@@ -38,16 +38,26 @@ export async function runExecPlugin(exec: ExecPluginConfig, timeoutMs: number): 
     throw new KdiagError(
       'timeout',
       `the kubeconfig exec credential plugin "${name}" did not finish within ${timeoutMs / 1000}s`,
-      { hint: 'run the plugin by hand to see what it waits for (a login prompt, a network call); raise --request-timeout' },
+      {
+        hint: 'run the plugin by hand to see what it waits for (a login prompt, a network call); raise --request-timeout',
+      },
     );
   if (r.failed && r.exitCode === undefined)
-    throw new KdiagError('config', `cannot run the kubeconfig exec credential plugin "${exec.command}" (${r.code ?? 'failed'})`, {
-      hint: 'is it installed and on PATH?',
-    });
+    throw new KdiagError(
+      'config',
+      `cannot run the kubeconfig exec credential plugin "${exec.command}" (${r.code ?? 'failed'})`,
+      {
+        hint: 'is it installed and on PATH?',
+      },
+    );
   if (r.exitCode !== 0)
-    throw new KdiagError('unauthorized', `the kubeconfig exec credential plugin "${name}" exited with code ${r.exitCode}`, {
-      hint: 'run the plugin by hand to see its message',
-    });
+    throw new KdiagError(
+      'unauthorized',
+      `the kubeconfig exec credential plugin "${name}" exited with code ${r.exitCode}`,
+      {
+        hint: 'run the plugin by hand to see its message',
+      },
+    );
   let status: ExecPluginCredential | undefined;
   try {
     status = (JSON.parse(String(r.stdout)) as { status?: ExecPluginCredential }).status;
@@ -55,6 +65,9 @@ export async function runExecPlugin(exec: ExecPluginConfig, timeoutMs: number): 
     // fall through: the output is never quoted, it may hold half a token
   }
   if (!status || (!status.token && !(status.clientCertificateData && status.clientKeyData)))
-    throw new KdiagError('unauthorized', `the kubeconfig exec credential plugin "${name}" printed no ExecCredential with a token or client certificate`);
+    throw new KdiagError(
+      'unauthorized',
+      `the kubeconfig exec credential plugin "${name}" printed no ExecCredential with a token or client certificate`,
+    );
   return status;
 }

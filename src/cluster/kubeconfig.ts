@@ -92,7 +92,14 @@ export async function loadKubeConfig(opts: KubeconfigOptions): Promise<KubeConfi
  * --kubeconfig or ~/.kube/config) turns an empty file into an error, as kubectl reports no configuration.
  */
 export function mergeKubeconfigs(files: string[], explicit = false): RawKubeconfig {
-  const out: RawKubeconfig = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [], preferences: {} };
+  const out: RawKubeconfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [],
+    users: [],
+    contexts: [],
+    preferences: {},
+  };
   for (const file of files) {
     const doc = readKubeconfigFile(file);
     if (doc === undefined) {
@@ -129,7 +136,10 @@ function readKubeconfigFile(file: string): Record<string, unknown> | undefined {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    throw new KdiagError('config', `cannot read kubeconfig ${file}: ${(e as NodeJS.ErrnoException).code ?? oneLine(e)}`);
+    throw new KdiagError(
+      'config',
+      `cannot read kubeconfig ${file}: ${(e as NodeJS.ErrnoException).code ?? oneLine(e)}`,
+    );
   }
   let text: string;
   try {
@@ -142,7 +152,8 @@ function readKubeconfigFile(file: string): Record<string, unknown> | undefined {
   }
   if (text.trim() === '') return undefined;
   // YAML 1.1 as kubectl reads it (sigs.k8s.io/yaml over go-yaml: `yes` is true).
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
+  // prettyErrors adds the line number; its message quotes the text, so only linePos is used.
+  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: true });
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;

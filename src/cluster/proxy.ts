@@ -70,14 +70,22 @@ function parseProxy(text: string, source: string): URL {
     throw new KdiagError('config', `${source} is not a valid proxy URL`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    throw new KdiagError('config', `${source} uses a ${u.protocol.replace(/:$/, '')} proxy, which kdiag does not support`, {
-      hint: 'use an HTTP CONNECT proxy (http:// or https://), or unset it to connect directly',
-    });
+    throw new KdiagError(
+      'config',
+      `${source} uses a ${u.protocol.replace(/:$/, '')} proxy, which kdiag does not support`,
+      {
+        hint: 'use an HTTP CONNECT proxy (http:// or https://), or unset it to connect directly',
+      },
+    );
   return u;
 }
 
 /** An agent that reaches the API server through an HTTP CONNECT proxy (hpagent, as client-node uses). */
-export async function proxyAgent(url: URL, tls: boolean, opts: http.AgentOptions & Record<string, unknown>): Promise<http.Agent> {
+export async function proxyAgent(
+  url: URL,
+  tls: boolean,
+  opts: http.AgentOptions & Record<string, unknown>,
+): Promise<http.Agent> {
   const { HttpsProxyAgent, HttpProxyAgent } = await import('hpagent');
   return tls ? new HttpsProxyAgent({ ...opts, proxy: url }) : new HttpProxyAgent({ ...opts, proxy: url });
 }
