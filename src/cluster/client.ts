@@ -221,13 +221,15 @@ export class KubeClient {
           },
         },
         (res) => {
+          clearTimeout(headTimer);
           this.inflight.delete(req);
           resolve(res);
         },
       );
       if (apiServer) this.inflight.add(req);
+      let headTimer: NodeJS.Timeout | undefined;
       if (timeoutMs > 0) {
-        req.setTimeout(timeoutMs, () => {
+        const timedOut = () => {
           const err = new KdiagError(
             'timeout',
             `request timed out after ${timeoutMs / 1000}s: ${method} ${u.pathname} (the API at ${this.server} did not answer)`,
@@ -237,9 +239,14 @@ export class KubeClient {
           );
           if (apiServer) this.giveUp(err);
           req.destroy(err);
-        });
+        };
+        // A wall-clock bound until the response head (a socket idle timeout only starts once the TLS
+        // handshake is under way, so a silent server doubled it), then an idle bound while the body streams.
+        headTimer = setTimeout(timedOut, timeoutMs);
+        req.setTimeout(timeoutMs, timedOut);
       }
       req.on('error', (e) => {
+        clearTimeout(headTimer);
         this.inflight.delete(req);
         reject(transportError(e, this.server, `${method} ${u.pathname}`, this.hasCA));
       });
