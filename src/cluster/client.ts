@@ -136,21 +136,18 @@ export class KubeClient {
     const o: https.RequestOptions = {};
     const user = this.kc.getCurrentUser();
     const plugin = user?.exec ?? user?.authProvider?.config?.exec;
+    // kdiag runs an exec credential plugin itself (bounded; see exec-credential.ts); client-node the rest.
+    const cred = plugin ? await runExecPlugin(plugin, this.opts.requestTimeoutMs || 30_000) : undefined;
     try {
-      if (plugin) {
-        // kdiag runs the exec plugin itself (bounded; see exec-credential.ts); client-node applies the rest.
-        const cred = await runExecPlugin(plugin, this.opts.requestTimeoutMs || 30_000);
-        await (await withoutExecAuth(this.kc)).applyToHTTPSOptions(o);
-        if (cred.token) o.headers = { ...o.headers, Authorization: `Bearer ${cred.token}` };
-        if (cred.clientCertificateData) o.cert = cred.clientCertificateData;
-        if (cred.clientKeyData) o.key = cred.clientKeyData;
-      } else await this.kc.applyToHTTPSOptions(o);
+      await (plugin ? await withoutExecAuth(this.kc) : this.kc).applyToHTTPSOptions(o);
     } catch (e) {
-      if (e instanceof KdiagError) throw e;
       // client-node refuses plain http unless insecure-skip-tls-verify is set; kubectl allows it.
       if (!/HTTP protocol is not allowed/.test(oneLine(e)))
         throw new KdiagError('config', `cannot use the credentials of context "${this.contextName}": ${oneLine(e)}`);
     }
+    if (cred?.token) o.headers = { ...o.headers, Authorization: `Bearer ${cred.token}` };
+    if (cred?.clientCertificateData) o.cert = cred.clientCertificateData;
+    if (cred?.clientKeyData) o.key = cred.clientKeyData;
     for (const [k, v] of Object.entries(o.headers ?? {})) if (typeof v === 'string') this.headers[k] = v;
     if (o.auth) this.headers.Authorization = 'Basic ' + Buffer.from(o.auth).toString('base64');
     this.tls = { servername: o.servername };
