@@ -87,6 +87,14 @@ beforeAll(async () => {
         `exec: {apiVersion: client.authentication.k8s.io/v1, command: ${join(tmp, 'hang-plugin.sh')}, interactionMode: Never}`,
       ),
     ),
+    pluginOk: writeKubeconfig(
+      tmp,
+      'plugin-ok',
+      base.replace(
+        /token: .*/,
+        `exec: {apiVersion: client.authentication.k8s.io/v1, command: ${join(tmp, 'ok-plugin.sh')}, interactionMode: Never}`,
+      ),
+    ),
     yamlError: writeKubeconfig(
       tmp,
       'yaml-error',
@@ -108,6 +116,8 @@ beforeAll(async () => {
     ),
   };
   writeFileSync(join(tmp, 'hang-plugin.sh'), '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
+  const cred = { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: live.token } };
+  writeFileSync(join(tmp, 'ok-plugin.sh'), `#!/bin/sh\necho '${JSON.stringify(cred)}'\n`, { mode: 0o755 });
   writeFileSync(kc.binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff, 0xfe, 0x74, 0x6f, 0x6b, 0x65, 0x6e]));
   // Split KUBECONFIG: users and contexts in one file, clusters in the other (item 12).
   const [head, users] = base.split(/^users:\n/m) as [string, string];
@@ -128,6 +138,7 @@ beforeAll(async () => {
   const jobs: Record<string, () => Promise<Run>> = {
     silent: () => kdiag(['bpf', 'progs', '--request-timeout', '5s'], kc.silent),
     plugin: () => kdiag([...DOCTOR, '--request-timeout', '3s'], kc.plugin),
+    pluginOk: () => kdiag([...DOCTOR, '-v'], kc.pluginOk),
     yamlError: () => kdiag([...DOCTOR, '-v'], kc.yamlError, { env: { DEBUG: '1' } }),
     empty: () => kdiag(DOCTOR, kc.empty),
     binary: () => kdiag(DOCTOR, kc.binary),
@@ -162,7 +173,10 @@ afterAll(async () => {
 
 function cell(key: string, command: string, fault: string, extra: { unknown?: string; bug?: string } = {}) {
   const r = R[key]!;
-  record({ group: GROUP, command, fault, exitCode: r.exitCode, line: errorLine(r), hint: hintLine(r), ...extra });
+  // Temp paths and ports change per run; the doc keeps the shape of the line.
+  const scrub = (s: string) => s.replaceAll(tmp, 'TMP').replace(/(kdiag-sim\.invalid):\d+/g, '$1:PORT');
+  const line = r.exitCode === 0 ? '' : scrub(errorLine(r));
+  record({ group: GROUP, command, fault, exitCode: r.exitCode, line, hint: scrub(hintLine(r)), ...extra });
   if (!r.args.includes('-v')) expectNoStack(r); // -v prints the stack on purpose
   return r;
 }
@@ -182,6 +196,14 @@ test('9: a hanging exec credential plugin is bounded by the request timeout and 
   expect(r.exitCode).toBe(2);
   expect(errorLine(r)).toMatch(/exec credential plugin ".*hang-plugin\.sh" did not finish within 3s/);
   expect(errorLines(r)).toHaveLength(1);
+});
+
+test('9: a working exec credential plugin still authenticates, and its token is not printed', () => {
+  const r = cell('pluginOk', 'doctor clusterip -v', 'kubeconfig exec credential plugin prints a token', {
+    unknown: 'token absent from stdout/stderr',
+  });
+  expect(r.exitCode).toBe(0);
+  expect(r.stderr + r.stdout).not.toContain(live.token);
 });
 
 test('11: a kubeconfig with a YAML error names file, line and key, never its content', () => {
