@@ -29,6 +29,7 @@ if (rows.length === 0) {
 
 const ORDER = [
   'Transport and credentials',
+  'Kubeconfig, proxies and config files',
   '403 Forbidden',
   'API errors',
   'Node and agent faults',

@@ -32,7 +32,7 @@ const TLS_CODES = new Set([
 ]);
 
 /** A request that never got an HTTP answer. */
-export function transportError(e: unknown, server: string, what: string): KdiagError {
+export function transportError(e: unknown, server: string, what: string, hasCA = true): KdiagError {
   if (e instanceof KdiagError) return e;
   const code = (e as { code?: string })?.code ?? '';
   if (code === 'ECONNREFUSED')
@@ -55,10 +55,20 @@ export function transportError(e: unknown, server: string, what: string): KdiagE
     );
   if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(oneLine(e)))
     return new KdiagError('tls', `TLS error talking to ${server}: ${oneLine(e)}`, {
-      hint: 'the cluster CA in the kubeconfig does not match the server certificate',
+      hint: tlsHint(code, hasCA),
       cause: e,
     });
   return new KdiagError('unreachable', `request to the Kubernetes API failed (${what}): ${oneLine(e)}`, { cause: e });
+}
+
+/** What to do about a TLS failure: a missing CA is not a CA that does not match. */
+function tlsHint(code: string, hasCA: boolean): string {
+  if (code === 'CERT_HAS_EXPIRED') return 'the API server certificate has expired';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return 'the API server certificate is not issued for this address; check the server (or tls-server-name) in the kubeconfig';
+  if (!hasCA)
+    return 'the kubeconfig has no certificate-authority(-data) for this cluster and the system CAs do not trust the server certificate: add the cluster CA';
+  return 'the cluster CA in the kubeconfig does not match the server certificate';
 }
 
 /** An HTTP error answer from the API server. */

@@ -11,7 +11,9 @@ import pLimit from 'p-limit';
 import { KdiagError, oneLine } from '../errors.js';
 import { parseStatus, statusError, transportError, type K8sStatus } from './api-errors.js';
 import { readBody } from './body.js';
+import { runExecPlugin } from './exec-credential.js';
 import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.js';
+import { proxyAgent, proxyFor } from './proxy.js';
 
 export interface ClientOptions {
   /** Per-request timeout (kubectl's --request-timeout); 0 = none. */
@@ -97,6 +99,18 @@ export class KubeClient {
   private headers: Record<string, string> = {};
   private tls: https.AgentOptions = {};
   private secureContext?: SecureContext;
+  /** Whether the kubeconfig names a CA for this cluster (a TLS failure without one needs another hint). */
+  private hasCA = false;
+  /**
+   * Set when the API server took a connection and did not answer one of its own calls within the request
+   * timeout: every other call in flight stops and later calls fail at once, so one timeout ends the run
+   * near the timeout instead of once per call (issue #20 item 8). Logs and exec go on to a kubelet and
+   * only fail themselves.
+   */
+  private unresponsive?: KdiagError;
+  private readonly inflight = new Set<http.ClientRequest>();
+  /** REST and exec go through a proxy (kubeconfig proxy-url, or HTTPS_PROXY without a NO_PROXY match). */
+  private proxied = false;
 
   private constructor(
     readonly kc: KubeConfig,
@@ -120,19 +134,29 @@ export class KubeClient {
 
   private async prepare(): Promise<void> {
     const o: https.RequestOptions = {};
+    const user = this.kc.getCurrentUser();
+    const plugin = user?.exec ?? user?.authProvider?.config?.exec;
+    // kdiag runs an exec credential plugin itself (bounded; see exec-credential.ts); client-node the rest.
+    const cred = plugin ? await runExecPlugin(plugin, this.opts.requestTimeoutMs || 30_000) : undefined;
     try {
-      await this.kc.applyToHTTPSOptions(o);
+      await (plugin ? await withoutExecAuth(this.kc) : this.kc).applyToHTTPSOptions(o);
     } catch (e) {
       // client-node refuses plain http unless insecure-skip-tls-verify is set; kubectl allows it.
       if (!/HTTP protocol is not allowed/.test(oneLine(e)))
         throw new KdiagError('config', `cannot use the credentials of context "${this.contextName}": ${oneLine(e)}`);
     }
+    if (cred?.token) o.headers = { ...o.headers, Authorization: `Bearer ${cred.token}` };
+    if (cred?.clientCertificateData) o.cert = cred.clientCertificateData;
+    if (cred?.clientKeyData) o.key = cred.clientKeyData;
     for (const [k, v] of Object.entries(o.headers ?? {})) if (typeof v === 'string') this.headers[k] = v;
     if (o.auth) this.headers.Authorization = 'Basic ' + Buffer.from(o.auth).toString('base64');
     this.tls = { servername: o.servername };
     if (o.rejectUnauthorized !== undefined) this.tls.rejectUnauthorized = o.rejectUnauthorized;
+    this.hasCA = o.ca !== undefined;
     if (this.kc.getCurrentCluster()?.skipTLSVerify) this.tls.rejectUnauthorized = false;
     const maxSockets = Math.max(8, this.opts.concurrency * 2);
+    const proxy = proxyFor(this.kc.getCurrentCluster()!);
+    if (proxy) this.opts.trace?.(`proxy ${proxy.via} for ${this.server}`);
     if (this.server.startsWith('https:')) {
       // One TLS context per run, shared by every REST call and every exec (no CA parse per call).
       this.secureContext = createSecureContext({
@@ -142,13 +166,27 @@ export class KubeClient {
         pfx: o.pfx,
         passphrase: o.passphrase,
       });
-      this.agent = new https.Agent({ ...this.tls, secureContext: this.secureContext, keepAlive: true, maxSockets });
-    } else this.agent = new http.Agent({ keepAlive: true, maxSockets });
+      const opts = { ...this.tls, secureContext: this.secureContext, keepAlive: true, maxSockets };
+      this.agent = proxy ? await proxyAgent(proxy.url, true, opts) : new https.Agent(opts);
+    } else
+      this.agent = proxy
+        ? await proxyAgent(proxy.url, false, { keepAlive: true, maxSockets })
+        : new http.Agent({ keepAlive: true, maxSockets });
+    this.proxied = Boolean(proxy);
   }
 
   /** Release sockets so the process can exit. */
   close(): void {
+    for (const req of this.inflight) req.destroy();
     this.agent?.destroy();
+  }
+
+  /** The API server stopped answering: fail every call in flight with the same error. */
+  private giveUp(err: KdiagError): void {
+    if (this.unresponsive) return;
+    this.unresponsive = err;
+    for (const req of this.inflight) req.destroy(err);
+    this.inflight.clear();
   }
 
   private url(path: string, query?: RequestOptions['query']): URL {
@@ -157,11 +195,15 @@ export class KubeClient {
     return u;
   }
 
-  /** One HTTP exchange; resolves with the response (body unread) or rejects with a transport error. */
-  private send(method: string, u: URL, opts: RequestOptions): Promise<IncomingMessage> {
+  /**
+   * One HTTP exchange; resolves with the response (body unread) or rejects with a transport error.
+   * `apiServer`: the API server answers this call itself (not a log streamed from a kubelet).
+   */
+  private send(method: string, u: URL, opts: RequestOptions, apiServer = false): Promise<IncomingMessage> {
     const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const timeoutMs = opts.timeoutMs ?? this.opts.requestTimeoutMs;
     const mod = u.protocol === 'https:' ? https : http;
+    if (apiServer && this.unresponsive) return Promise.reject(this.unresponsive);
     return new Promise((resolve, reject) => {
       const req = mod.request(
         u,
@@ -175,18 +217,36 @@ export class KubeClient {
             ...(body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
           },
         },
-        resolve,
+        (res) => {
+          clearTimeout(headTimer);
+          this.inflight.delete(req);
+          resolve(res);
+        },
       );
+      if (apiServer) this.inflight.add(req);
+      let headTimer: NodeJS.Timeout | undefined;
       if (timeoutMs > 0) {
-        req.setTimeout(timeoutMs, () =>
-          req.destroy(
-            new KdiagError('timeout', `request timed out after ${timeoutMs / 1000}s: ${method} ${u.pathname}`, {
-              hint: 'the API server is slow or unreachable; raise --request-timeout',
-            }),
-          ),
-        );
+        const timedOut = () => {
+          const err = new KdiagError(
+            'timeout',
+            `request timed out after ${timeoutMs / 1000}s: ${method} ${u.pathname} (the API at ${this.server} did not answer)`,
+            {
+              hint: 'the API server accepted the connection but is not answering; check it, or raise --request-timeout',
+            },
+          );
+          if (apiServer) this.giveUp(err);
+          req.destroy(err);
+        };
+        // A wall-clock bound until the response head (a socket idle timeout only starts once the TLS
+        // handshake is under way, so a silent server doubled it), then an idle bound while the body streams.
+        headTimer = setTimeout(timedOut, timeoutMs);
+        req.setTimeout(timeoutMs, timedOut);
       }
-      req.on('error', (e) => reject(transportError(e, this.server, `${method} ${u.pathname}`)));
+      req.on('error', (e) => {
+        clearTimeout(headTimer);
+        this.inflight.delete(req);
+        reject(transportError(e, this.server, `${method} ${u.pathname}`, this.hasCA));
+      });
       req.end(body);
     });
   }
@@ -201,7 +261,7 @@ export class KubeClient {
       this.requestCount++;
       let res: IncomingMessage;
       try {
-        res = await this.send(method, u, opts);
+        res = await this.send(method, u, opts, true);
       } catch (e) {
         const err = e as KdiagError;
         this.trace(method, u, 'ERR', started, err.message);
@@ -327,6 +387,8 @@ export class KubeClient {
       rejectUnauthorized: this.tls.rejectUnauthorized,
       servername: this.tls.servername,
       handshakeTimeoutMs: timeoutMs,
+      // Through the proxy the WebSocket needs the proxy agent; direct, it keeps its own TLS session.
+      agent: this.proxied ? this.agent : undefined,
       onRefused: (code, body) => {
         rejectedBody = { code, body };
       },
@@ -378,7 +440,7 @@ export class KubeClient {
       if (e instanceof KdiagError) throw e;
       if (rejectedBody)
         throw statusError(rejectedBody.code, rejectedBody.body, 'POST', `${path}?command=${argv[0]}`, this.contextName);
-      throw transportError(e, this.server, what);
+      throw transportError(e, this.server, what, this.hasCA);
     } finally {
       clearTimeout(timer);
     }
@@ -420,6 +482,23 @@ export class KubeClient {
     const ms = Math.round(performance.now() - started);
     this.opts.trace(`${method} ${u.pathname}${u.search} ${status} ${ms}ms${extra ? ` (${extra})` : ''}`);
   }
+}
+
+/** The same kubeconfig without exec credential plugins (kdiag ran the current one already). */
+async function withoutExecAuth(kc: KubeConfig): Promise<KubeConfig> {
+  const k8s = await import('@kubernetes/client-node');
+  const copy = new k8s.KubeConfig();
+  copy.loadFromOptions({
+    clusters: kc.clusters,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+    users: kc.users.map((u) => ({
+      ...u,
+      exec: undefined,
+      authProvider: u.authProvider?.config?.exec ? undefined : u.authProvider,
+    })),
+  });
+  return copy;
 }
 
 function execTimeout(what: string, ms: number): KdiagError {

@@ -2,6 +2,7 @@
 // kubeconfig credentials and builds a new TLS context for every call (a CA parse and a full handshake
 // per exec, the largest cost of a 1,000-node run); this one reuses the client's prepared TLS context
 // and auth headers, and keeps the Status body of a refused upgrade, which client-node drops.
+import type { Agent } from 'node:http';
 import type { SecureContext } from 'node:tls';
 import { readBody } from './body.js';
 import type WebSocketType from 'ws';
@@ -13,6 +14,8 @@ export interface WsTransportOptions {
   rejectUnauthorized?: boolean;
   servername?: string;
   handshakeTimeoutMs: number;
+  /** Set when the API server is reached through a proxy (the proxy agent tunnels the upgrade). */
+  agent?: Agent;
   /** Called with the HTTP status and body when the server refuses the upgrade. */
   onRefused: (status: number, body: string) => void;
 }
@@ -41,6 +44,7 @@ export class WsTransport {
       servername: this.opts.servername,
       handshakeTimeout: this.opts.handshakeTimeoutMs,
       perMessageDeflate: false,
+      agent: this.opts.agent,
     };
     const ws = new this.WebSocket(uri, PROTOCOLS, options);
     return new Promise((resolve, reject) => {

@@ -121,6 +121,9 @@ export async function loadGateConfig(path: string): Promise<GateConfig> {
   } catch (e) {
     throw new KdiagError('config', `${path}: invalid YAML: ${oneLine(e)}`);
   }
+  const odd = notPlainData(doc, []);
+  if (odd !== undefined)
+    throw new KdiagError('config', `${path}: ${odd || '(top level)'}: a YAML tag such as !!binary; use plain strings`);
   const r = configSchema.safeParse(doc);
   if (!r.success) {
     const issue = r.error.issues[0]!;
@@ -132,6 +135,26 @@ export async function loadGateConfig(path: string): Promise<GateConfig> {
     throw new KdiagError('config', `${path}: ${at}: ${msg}`);
   }
   return r.data;
+}
+
+/** The key path of the first value YAML tags made into something other than plain data (e.g. bytes). */
+function notPlainData(v: unknown, at: string[]): string | undefined {
+  if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) return undefined;
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) {
+      const r = notPlainData(x, [...at, String(i)]);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  }
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    for (const [k, x] of Object.entries(v)) {
+      const r = notPlainData(x, [...at, k]);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  }
+  return at.join('.');
 }
 
 // --- judging ------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // Public API of the simulator: start a simulated Cilium cluster's API server on loopback.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { loadScenario, validateScenario, type Scenario, type ScenarioInput } fro
 import { SimServer } from './server.js';
 import { makeServingCert } from './tls.js';
 import { clone, type KObj } from './store.js';
+import { writePrivateFile } from '../util/private-file.js';
 
 export { listScenarios, loadScenario, validateScenario, ROOT_CAUSES, FAULT_KINDS } from './scenario.js';
 export type { Scenario, ScenarioInput, Fault } from './scenario.js';
@@ -95,7 +96,7 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
     tmpDir = mkdtempSync(join(tmpdir(), 'kdiag-sim-'));
     kubeconfigPath = join(tmpDir, 'kubeconfig');
   } else mkdirSync(dirname(kubeconfigPath), { recursive: true });
-  writeFileSync(kubeconfigPath, kubeconfigYaml(url, token, tls.certPem), { mode: 0o600 });
+  writePrivateFile(kubeconfigPath, kubeconfigYaml(url, token, tls.certPem));
   let stopped = false;
   return {
     url,

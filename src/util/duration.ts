@@ -3,8 +3,20 @@
 import { KdiagError } from '../errors.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Node's setTimeout fires at once (with a TimeoutOverflowWarning) beyond 2^31-1 ms, about 596 hours. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
 
 export function parseDuration(text: string, flag = 'duration'): number {
+  const ms = parseUnbounded(text, flag);
+  if (ms > MAX_DURATION_MS)
+    throw new KdiagError(
+      'usage',
+      `invalid ${flag} "${text}": longer than ${Math.floor(MAX_DURATION_MS / 3_600_000)}h, the longest wait kdiag can time`,
+    );
+  return ms;
+}
+
+function parseUnbounded(text: string, flag: string): number {
   const t = text.trim();
   if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
