@@ -18,6 +18,8 @@ export interface ClientOptions {
   requestTimeoutMs: number;
   /** Bound on concurrent per-node calls. */
   concurrency: number;
+  /** Log streams held open at once (kdiag logs --max-log-requests): sockets on top of the per-node calls. */
+  streams?: number;
   /** Retries for 429/5xx and dropped connections (idempotent requests only). */
   retries?: number;
   /** Called with one line per API call (verbose mode). Never receives credentials. */
@@ -132,7 +134,7 @@ export class KubeClient {
     this.tls = { servername: o.servername };
     if (o.rejectUnauthorized !== undefined) this.tls.rejectUnauthorized = o.rejectUnauthorized;
     if (this.kc.getCurrentCluster()?.skipTLSVerify) this.tls.rejectUnauthorized = false;
-    const maxSockets = Math.max(8, this.opts.concurrency * 2);
+    const maxSockets = Math.max(8, this.opts.concurrency * 2 + (this.opts.streams ?? 0));
     if (this.server.startsWith('https:')) {
       // One TLS context per run, shared by every REST call and every exec (no CA parse per call).
       this.secureContext = createSecureContext({

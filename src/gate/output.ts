@@ -7,9 +7,10 @@ import { renderData } from '../render/data.js';
 import { renderGithub } from '../render/github.js';
 import { renderJunit } from '../render/junit.js';
 import { renderTable } from '../render/table.js';
+import { safeText } from '../render/safe-text.js';
 import { summaryLine, type GateFinding, type GateReport } from './gate.js';
 
-export const GATE_FORMATS = ['table', 'json', 'yaml', 'junit', 'github'] as const;
+export const GATE_FORMATS = ['table', 'wide', 'json', 'yaml', 'junit', 'github'] as const;
 export type GateFormat = (typeof GATE_FORMATS)[number];
 
 const paint: Record<string, (s: string) => string> = {
@@ -24,19 +25,23 @@ function statusCell(f: GateFinding): string {
   return f.suppressed ? chalk.dim(`suppressed (${f.status})`) : (paint[f.status] ?? String)(f.status);
 }
 
-export function renderGateTable(report: GateReport): string {
+/** `wide` adds the evidence column: each source with the first line of what it showed. */
+export function renderGateTable(report: GateReport, wide = false): string {
   const rows: string[][] = [];
   for (const t of report.testcases) {
-    if (!t.findings.length) rows.push([t.check, t.node ?? '', chalk.green('pass'), 'no findings']);
+    if (!t.findings.length)
+      rows.push([t.check, t.node ?? '', chalk.green('pass'), 'no findings', ...(wide ? [''] : [])]);
     for (const f of t.findings)
       rows.push([
         f.id,
         f.node ?? '',
         statusCell(f),
         f.suppressed ? `${f.message} [ignored: ${f.suppressed}]` : f.message,
+        ...(wide ? [f.evidence.map((e) => safeText(`${e.source}: ${e.excerpt.split('\n')[0]}`)).join('\n')] : []),
       ]);
   }
-  return `${renderTable(['check', 'node', 'status', 'message'], rows)}\n\n${summaryLine(report)}\n`;
+  const headers = ['check', 'node', 'status', 'message', ...(wide ? ['evidence'] : [])];
+  return `${renderTable(headers, rows)}\n\n${summaryLine(report)}\n`;
 }
 
 /** The machine-readable view: test cases name their findings by id instead of repeating them. */
@@ -80,6 +85,6 @@ export async function printGate(
       process.stdout.write(renderGithub(report));
       break;
     default:
-      process.stdout.write(renderGateTable(report));
+      process.stdout.write(renderGateTable(report, format === 'wide'));
   }
 }

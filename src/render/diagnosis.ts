@@ -19,7 +19,10 @@ function nodeList(nodes: string[]): string {
   return nodes.length <= 6 ? nodes.join(', ') : `${nodes.slice(0, 6).join(', ')} and ${nodes.length - 6} more`;
 }
 
-export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}): string {
+/** `showPassed`: list passed findings too (--show-passed); `wide`: passed findings and all evidence (-o wide). */
+export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide?: boolean } = {}): string {
+  const showPassed = opts.showPassed || opts.wide;
+  const full = opts.wide;
   const out: string[] = [];
   const where = d.scope ? `on ${d.scope.join(', ')}` : 'on every node';
   const scope = d.target
@@ -58,7 +61,7 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
   out.push('');
 
   // 2. Evidence
-  const shown = d.findings.filter((f) => opts.verbose || f.status !== 'pass');
+  const shown = d.findings.filter((f) => showPassed || f.status !== 'pass');
   if (shown.length) {
     out.push(chalk.bold('EVIDENCE'));
     for (const f of shown) {
@@ -66,21 +69,21 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
         `${PAINT[f.status](`${MARK[f.status]} ${f.status.toUpperCase().padEnd(7)}`)} ${f.id}  ${chalk.dim(f.subject)}`,
       );
       out.push(`    ${safeText(f.message)}`);
-      for (const e of f.evidence.slice(0, opts.verbose ? 50 : 4)) {
+      for (const e of f.evidence.slice(0, full ? 50 : 4)) {
         const where = [e.node, e.pod].filter(Boolean).join('/');
-        const lines = e.excerpt.split('\n').slice(0, opts.verbose ? 40 : 6);
+        const lines = e.excerpt.split('\n').slice(0, full ? 40 : 6);
         out.push(chalk.dim(`    ┆ ${e.source}${where ? ` (${where})` : ''}:`));
         for (const l of lines) out.push(chalk.dim(`    ┆   ${safeText(l)}`));
         const hidden = e.excerpt.split('\n').length - lines.length;
-        if (hidden > 0) out.push(chalk.dim(`    ┆   … ${hidden} more line(s) (-v or -o json)`));
+        if (hidden > 0) out.push(chalk.dim(`    ┆   … ${hidden} more line(s) (-o wide or -o json)`));
       }
-      if (!opts.verbose && f.evidence.length > 4)
-        out.push(chalk.dim(`    ┆ … ${f.evidence.length - 4} more (-v or -o json)`));
+      if (!full && f.evidence.length > 4)
+        out.push(chalk.dim(`    ┆ … ${f.evidence.length - 4} more (-o wide or -o json)`));
     }
     out.push('');
   }
   const passed = d.findings.filter((f) => f.status === 'pass').length;
-  if (passed && !opts.verbose) out.push(chalk.dim(`${passed} check result(s) passed (-v to show them)`), '');
+  if (passed && !showPassed) out.push(chalk.dim(`${passed} check result(s) passed (--show-passed to show them)`), '');
 
   // 3. Fix steps
   const steps: string[] = [];
