@@ -28,16 +28,16 @@ describe('kdiag logs -f', () => {
     expect(r.stderr).toBe('');
   });
 
-  test('more agents than --concurrency: one usage line, exit 2 (no deadlock on the socket pool)', async () => {
+  test('more agents than --max-log-requests: one usage line, exit 2 (no deadlock on the socket pool)', async () => {
     sim = await startSim({ scenario: scenario({ count: 4 }) });
     const r = await execa(
       'node',
-      ['bin/run.js', 'logs', '-f', '--concurrency', '2', '--kubeconfig', sim.kubeconfigPath],
+      ['bin/run.js', 'logs', '-f', '--max-log-requests', '2', '--kubeconfig', sim.kubeconfigPath],
       { reject: false, env: { NO_COLOR: '1' } },
     );
     expect(r.exitCode).toBe(2);
     expect(r.stderr.split('\n')[0]).toMatch(
-      /^Error: --follow needs one open stream per agent: 4 agents > --concurrency 2$/,
+      /^Error: --follow needs one open stream per agent: 4 agents > --max-log-requests 2$/,
     );
   });
 });
