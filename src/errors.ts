@@ -9,6 +9,13 @@ export const EXIT = {
   CANNOT_RUN: 2,
 } as const;
 
+/**
+ * What a run found, in the terms of the exit codes: `ok` 0, `problems` 1 (something is wrong, or a fix
+ * failed), `could-not-run` 2 (not everything could be seen: never a silent "healthy"). The base command
+ * maps it (exitCodeFor).
+ */
+export type Verdict = 'ok' | 'problems' | 'could-not-run';
+
 export type ErrorKind =
   | 'unreachable'
   | 'tls'

@@ -20,6 +20,8 @@ export interface ClientOptions {
   requestTimeoutMs: number;
   /** Bound on concurrent per-node calls. */
   concurrency: number;
+  /** Log streams held open at once (kdiag logs --max-log-requests): sockets on top of the per-node calls. */
+  streams?: number;
   /** Retries for 429/5xx and dropped connections (idempotent requests only). */
   retries?: number;
   /** Called with one line per API call (verbose mode). Never receives credentials. */
@@ -154,7 +156,7 @@ export class KubeClient {
     if (o.rejectUnauthorized !== undefined) this.tls.rejectUnauthorized = o.rejectUnauthorized;
     this.hasCA = o.ca !== undefined;
     if (this.kc.getCurrentCluster()?.skipTLSVerify) this.tls.rejectUnauthorized = false;
-    const maxSockets = Math.max(8, this.opts.concurrency * 2);
+    const maxSockets = Math.max(8, this.opts.concurrency * 2 + (this.opts.streams ?? 0));
     const proxy = proxyFor(this.kc.getCurrentCluster()!);
     if (proxy) this.opts.trace?.(`proxy ${proxy.via} for ${this.server}`);
     if (this.server.startsWith('https:')) {

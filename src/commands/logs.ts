@@ -2,8 +2,9 @@ import { safeText } from '../render/safe-text.js';
 import { once } from 'node:events';
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
-import { BaseCommand } from '../base-command.js';
-import { EXIT, KdiagError } from '../errors.js';
+import { BaseCommand, type Outcome } from '../base-command.js';
+import { KdiagError } from '../errors.js';
+import { outputFlagsFor } from '../flags.js';
 import { parseDuration } from '../util/duration.js';
 import type { PodFailure } from '../logs/fetch.js';
 import { LEVEL_FLAGS, compileGrep, type AgentLogEntry, type LevelFlag, type LogFilter } from '../logs/filter.js';
@@ -12,7 +13,7 @@ export default class Logs extends BaseCommand {
   static override description = `Show the cilium-agent logs of every agent at once, merged by time, with known errors explained
 
 Each line is prefixed with NODE/POD. Lines are ordered by the kubelet's timestamps across agents; with more agents
-than --concurrency they are read in groups (ordered within each group, noted on stderr). With --follow, lines are
+than --max-log-requests they are read in groups (ordered within each group, noted on stderr). With --follow, lines are
 printed as they arrive. A pod whose log cannot be read is reported on stderr and the others still print.
 Exit codes: 0 all read, 1 some agent could not be read, 2 none could (or bad input, API unreachable).`;
 
@@ -55,17 +56,22 @@ Exit codes: 0 all read, 1 some agent could not be read, 2 none could (or bad inp
     }),
     follow: Flags.boolean({ char: 'f', description: 'stream new lines from all selected agents until Ctrl-C' }),
     timestamps: Flags.boolean({ description: "prefix each line with the kubelet's timestamp", helpGroup: 'OUTPUT' }),
-    output: Flags.string({
-      char: 'o',
-      description:
-        'text, or json: one parsed record per line {node, pod, time, level, subsys, source, msg, fields, format, catalog?}',
-      options: ['text', 'json'],
-      default: 'text',
-      helpGroup: 'OUTPUT',
+    ...outputFlagsFor(
+      ['text', 'json'],
+      'text',
+      'text, or json: one parsed record per line {node, pod, time, level, subsys, source, msg, fields, format, catalog?}',
+    ),
+    // kubectl logs -l calls the same limit --max-log-requests; --concurrency stays "nodes queried at once".
+    'max-log-requests': Flags.integer({
+      description: 'how many agent logs to stream at once (with --follow: must cover every selected agent)',
+      default: 32,
+      min: 1,
+      max: 512,
+      helpGroup: 'CLUSTER',
     }),
   };
 
-  async run(): Promise<void> {
+  protected async execute(): Promise<Outcome<void>> {
     const { flags } = await this.parse(Logs);
     this.setup(flags);
     const filter: LogFilter = {
@@ -75,10 +81,9 @@ Exit codes: 0 all read, 1 some agent could not be read, 2 none could (or bad inp
     };
     const sinceMs = flags.since !== undefined ? parseDuration(flags.since, '--since') : 0;
     const sinceSeconds = sinceMs > 0 ? Math.ceil(sinceMs / 1000) : undefined;
-    const requestTimeoutMs = parseDuration(flags['request-timeout'], '--request-timeout');
-    const json = flags.output === 'json';
+    const json = flags.json || flags.output === 'json';
 
-    const client = await this.connect(flags);
+    const client = await this.connect(flags, { streams: flags['max-log-requests'] });
     const { findTargets, readAgentLogs } = await import('../logs/fetch.js');
     const { judge, toJson } = await import('../logs/filter.js');
     const targets = await findTargets(client, {
@@ -109,8 +114,8 @@ Exit codes: 0 all read, 1 some agent could not be read, 2 none could (or bad inp
         tailLines: flags.tail >= 0 ? flags.tail : undefined,
         previous: flags.previous,
         follow: flags.follow,
-        maxStreams: flags.concurrency,
-        idleTimeoutMs: requestTimeoutMs,
+        maxStreams: flags['max-log-requests'],
+        idleTimeoutMs: this.requestTimeoutMs,
         signal: ac.signal,
         onFailure: (f) => {
           failures.push(f);
@@ -119,7 +124,7 @@ Exit codes: 0 all read, 1 some agent could not be read, 2 none could (or bad inp
         onGroups: (groups, size) =>
           process.stderr.write(
             chalk.dim(
-              `kdiag: ${targets.length} agents > --concurrency ${size}: reading them in ${groups} groups; lines are time-ordered within each group\n`,
+              `kdiag: ${targets.length} agents > --max-log-requests ${size}: reading them in ${groups} groups; lines are time-ordered within each group\n`,
             ),
           ),
       });
@@ -139,7 +144,7 @@ Exit codes: 0 all read, 1 some agent could not be read, 2 none could (or bad inp
       throw new KdiagError('server', `could not read the log of any of the ${targets.length} selected agent(s)`, {
         hint: 'the reasons are listed above, one line per pod',
       });
-    if (failures.length > 0) process.exitCode = EXIT.PROBLEMS;
+    return { verdict: failures.length > 0 ? 'problems' : 'ok', data: undefined };
   }
 }
 

@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
-import { BaseCommand, namespaceFlags, outputFlags } from '../base-command.js';
-import { EXIT, KdiagError } from '../errors.js';
+import { BaseCommand, type Outcome } from '../base-command.js';
+import { KdiagError } from '../errors.js';
+import { namespaceFlags, outputFlags } from '../flags.js';
 import { renderData } from '../render/data.js';
 import { startProgress } from '../render/progress.js';
 import { renderTable } from '../render/table.js';
@@ -29,7 +30,7 @@ export default class ServiceList extends BaseCommand {
     'fail-on-drift': Flags.boolean({ description: 'exit 1 when any row is not OK' }),
   };
 
-  async run(): Promise<ServiceListReport> {
+  protected async execute(): Promise<Outcome<ServiceListReport>> {
     const { flags } = await this.parse(ServiceList);
     this.setup(flags);
     const format = this.outputFormat(flags);
@@ -63,15 +64,14 @@ export default class ServiceList extends BaseCommand {
     if (flags.problems) report = { ...report, rows: report.rows.filter((r) => r.status !== 'OK') };
     if (format === 'json' || format === 'yaml') process.stdout.write(renderData(report, format) + '\n');
     else process.stdout.write(renderServiceTable(report, format === 'wide'));
-    if (flags['fail-on-drift'] && report.summary.notOk > 0) process.exitCode = EXIT.PROBLEMS;
     if (report.summary.nodes > 0 && report.summary.nodesUnknown === report.summary.nodes) {
       // Nothing was compared: that is "could not run", not a clean result.
       process.stderr.write(
         `Error: no agent could be asked for its load-balancer map (first reason: ${report.nodes[0].reason})\n`,
       );
-      process.exitCode = EXIT.CANNOT_RUN;
+      return { verdict: 'could-not-run', data: report };
     }
-    return report;
+    return { verdict: flags['fail-on-drift'] && report.summary.notOk > 0 ? 'problems' : 'ok', data: report };
   }
 }
 

@@ -1,6 +1,7 @@
 // The ClusterIP playbook as one call: gather the facts the checks need, judge them, rank the root
 // causes and plan the fixes. `kdiag doctor clusterip` and `kdiag preflight` both stand on it.
 import type { KubeClient } from '../cluster/client.js';
+import type { Verdict } from '../errors.js';
 import { DATAPATHS, type Datapath } from '../datapath/index.js';
 import type { Facts, Gathered } from './facts.js';
 import { planFixes, type FixPlan } from './fix-plan.js';
@@ -109,10 +110,10 @@ function unknownsOf(facts: Facts): Diagnosis['unknowns'] {
 }
 
 /**
- * The documented exit code: 1 when something is wrong (a root cause or a failed check), else 2 when
- * some check could not run (its facts are missing: permission, API errors), else 0.
+ * `problems` when something is wrong (a root cause or a failed check), else `could-not-run` when some
+ * check could not run (its facts are missing: permission, API errors), else `ok`.
  */
-export function exitCodeOf(d: Diagnosis): 0 | 1 | 2 {
-  if (d.rootCauses.length > 0 || d.findings.some((f) => f.status === 'fail')) return 1;
-  return d.findings.some((f) => f.status === 'unknown') ? 2 : 0;
+export function verdictOf(d: Diagnosis): Verdict {
+  if (d.rootCauses.length > 0 || d.findings.some((f) => f.status === 'fail')) return 'problems';
+  return d.findings.some((f) => f.status === 'unknown') ? 'could-not-run' : 'ok';
 }

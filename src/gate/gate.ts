@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { EXIT, KdiagError, oneLine } from '../errors.js';
+import { EXIT, KdiagError, oneLine, type Verdict } from '../errors.js';
 import { STATUS_ORDER, type Finding } from '../engine/types.js';
 import { naturalCompare } from '../util/natural-sort.js';
 
@@ -233,4 +233,9 @@ export function buildReport(
 export function summaryLine(r: GateReport): string {
   const s = r.summary;
   return `kdiag preflight${r.scope === 'node' ? ' node' : ''}: ${s.status} (${s.failed} failed, ${s.unknown} unknown, ${s.suppressed} suppressed, ${s.passed} passed, ${s.warnings} warnings; fail-on ${r.failOn})`;
+}
+
+/** The gate's status in the terms of the exit codes (the base command maps it; `exitCode` above agrees). */
+export function gateVerdict(r: GateReport): Verdict {
+  return ({ passed: 'ok', failed: 'problems', unknown: 'could-not-run' } as const)[r.summary.status];
 }

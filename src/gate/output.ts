@@ -8,10 +8,11 @@ import { renderGithub } from '../render/github.js';
 import { renderJunit } from '../render/junit.js';
 import { renderTable } from '../render/table.js';
 import { terminalWidth, wrapLine } from '../render/width.js';
+import { safeText } from '../render/safe-text.js';
 import { summaryLine, type GateFinding, type GateReport } from './gate.js';
 import { STATUS_ORDER } from '../engine/types.js';
 
-export const GATE_FORMATS = ['table', 'json', 'yaml', 'junit', 'github'] as const;
+export const GATE_FORMATS = ['table', 'wide', 'json', 'yaml', 'junit', 'github'] as const;
 export type GateFormat = (typeof GATE_FORMATS)[number];
 
 const paint: Record<string, (s: string) => string> = {
@@ -26,11 +27,13 @@ function statusCell(f: GateFinding): string {
   return f.suppressed ? chalk.dim(`suppressed (${f.status})`) : (paint[f.status] ?? String)(f.status);
 }
 
-export function renderGateTable(report: GateReport): string {
-  // worst first (FAIL, WARN, UNKNOWN, INFO, then passes and suppressed findings), the gate's order within
+/** Worst first (FAIL, WARN, UNKNOWN, INFO, then passes and suppressed findings), the gate's order within;
+ * `wide` adds the evidence column: each source with the first line of what it showed. */
+export function renderGateTable(report: GateReport, wide = false): string {
   const rows: { rank: number; cells: string[] }[] = [];
   for (const t of report.testcases) {
-    if (!t.findings.length) rows.push({ rank: 0, cells: [t.check, t.node ?? '', chalk.green('pass'), 'no findings'] });
+    if (!t.findings.length)
+      rows.push({ rank: 0, cells: [t.check, t.node ?? '', chalk.green('pass'), 'no findings', ...(wide ? [''] : [])] });
     for (const f of t.findings)
       rows.push({
         rank: f.suppressed ? 0 : STATUS_ORDER[f.status],
@@ -39,12 +42,14 @@ export function renderGateTable(report: GateReport): string {
           f.node ?? '',
           statusCell(f),
           f.suppressed ? `${f.message} [ignored: ${f.suppressed}]` : f.message,
+          ...(wide ? [f.evidence.map((e) => safeText(`${e.source}: ${e.excerpt.split('\n')[0]}`)).join('\n')] : []),
         ],
       });
   }
   rows.sort((a, b) => b.rank - a.rank);
+  const headers = ['check', 'node', 'status', 'message', ...(wide ? ['evidence'] : [])];
   const table = renderTable(
-    ['check', 'node', 'status', 'message'],
+    headers,
     rows.map((r) => r.cells),
   );
   return `${table}\n\n${wrapLine(summaryLine(report), terminalWidth(), '', '  ').join('\n')}\n`;
@@ -91,6 +96,6 @@ export async function printGate(
       process.stdout.write(renderGithub(report));
       break;
     default:
-      process.stdout.write(renderGateTable(report));
+      process.stdout.write(renderGateTable(report, format === 'wide'));
   }
 }

@@ -113,9 +113,9 @@ export async function* readAgentLogs(
       if (targets.length > o.maxStreams)
         throw new KdiagError(
           'usage',
-          `--follow needs one open stream per agent: ${targets.length} agents > --concurrency ${o.maxStreams}`,
+          `--follow needs one open stream per agent: ${targets.length} agents > --max-log-requests ${o.maxStreams}`,
           {
-            hint: `select agents with --node/--pod or raise --concurrency to ${targets.length}`,
+            hint: `select agents with --node/--pod or raise --max-log-requests to ${targets.length}`,
           },
         );
       const sources = await openAll(client, targets, o, open);

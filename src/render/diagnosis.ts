@@ -25,7 +25,10 @@ export function bySeverity<T extends { status: Status }>(items: T[]): T[] {
   return [...items].sort((a, b) => STATUS_ORDER[b.status] - STATUS_ORDER[a.status]);
 }
 
-export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}): string {
+/** `showPassed`: list passed findings too (--show-passed); `wide`: passed findings and all evidence (-o wide). */
+export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide?: boolean } = {}): string {
+  const showPassed = opts.showPassed || opts.wide;
+  const full = opts.wide;
   const out: string[] = [];
   const width = terminalWidth();
   /** One logical line, wrapped to the terminal at spaces; `paint` applies per physical line. */
@@ -71,7 +74,7 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
   out.push('');
 
   // 2. Evidence
-  const shown = bySeverity(d.findings.filter((f) => opts.verbose || f.status !== 'pass'));
+  const shown = bySeverity(d.findings.filter((f) => showPassed || f.status !== 'pass'));
   if (shown.length) {
     out.push(chalk.bold('EVIDENCE'));
     for (const f of shown) {
@@ -81,22 +84,22 @@ export function renderDiagnosis(d: Diagnosis, opts: { verbose?: boolean } = {}):
         '          ',
       );
       add(safeText(f.message), '    ');
-      for (const e of f.evidence.slice(0, opts.verbose ? 50 : 4)) {
+      for (const e of f.evidence.slice(0, full ? 50 : 4)) {
         const where = [e.node, e.pod].filter(Boolean).join('/');
-        const lines = e.excerpt.split('\n').slice(0, opts.verbose ? 40 : 6);
+        const lines = e.excerpt.split('\n').slice(0, full ? 40 : 6);
         add(`${e.source}${where ? ` (${where})` : ''}:`, '    ┆ ', '    ┆   ', chalk.dim);
         for (const l of lines) add(safeText(l), '    ┆   ', '    ┆     ', chalk.dim);
         const hidden = e.excerpt.split('\n').length - lines.length;
-        if (hidden > 0) add(`… ${hidden} more line(s) (-v or -o json)`, '    ┆   ', '    ┆     ', chalk.dim);
+        if (hidden > 0) add(`… ${hidden} more line(s) (-o wide or -o json)`, '    ┆   ', '    ┆     ', chalk.dim);
       }
-      if (!opts.verbose && f.evidence.length > 4)
-        add(`… ${f.evidence.length - 4} more (-v or -o json)`, '    ┆ ', '    ┆   ', chalk.dim);
+      if (!full && f.evidence.length > 4)
+        add(`… ${f.evidence.length - 4} more (-o wide or -o json)`, '    ┆ ', '    ┆   ', chalk.dim);
     }
     out.push('');
   }
   const passed = d.findings.filter((f) => f.status === 'pass').length;
-  if (passed && !opts.verbose) {
-    add(`${passed} check result(s) passed (-v to show them)`, '', '  ', chalk.dim);
+  if (passed && !showPassed) {
+    add(`${passed} check result(s) passed (--show-passed to show them)`, '', '  ', chalk.dim);
     out.push('');
   }
 

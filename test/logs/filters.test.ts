@@ -1,5 +1,5 @@
 // `kdiag logs` on real interleaved agent streams: time order, --grep, --level, --tail, --node, --since,
-// groups beyond --concurrency, per-pod failures and the exit codes.
+// groups beyond --max-log-requests, per-pod failures and the exit codes.
 import { kdiag, lines } from '../helpers/cli.js';
 import { scenario, simulator, type SimHandle } from '../helpers/sim.js';
 
@@ -87,11 +87,11 @@ describe('kdiag logs', () => {
     expect(r.stderr).toMatch(/^Error: invalid --grep regular expression "\(unclosed": /);
   });
 
-  test('more agents than --concurrency: read in groups, said on stderr, nothing lost', async () => {
+  test('more agents than --max-log-requests: read in groups, said on stderr, nothing lost', async () => {
     const all = lines((await kdiag(['logs'], { sim })).stdout);
-    const r = await kdiag(['logs', '--concurrency', '2'], { sim });
+    const r = await kdiag(['logs', '--max-log-requests', '2'], { sim });
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toMatch(/3 agents > --concurrency 2: reading them in 2 groups/);
+    expect(r.stderr).toMatch(/3 agents > --max-log-requests 2: reading them in 2 groups/);
     const out = lines(r.stdout);
     expect([...out].sort()).toEqual([...all].sort());
     // the third agent comes after the whole first group

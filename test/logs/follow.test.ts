@@ -24,12 +24,12 @@ describe('kdiag logs -f', () => {
     expect(r.stderr).toBe('');
   });
 
-  test('more agents than --concurrency: one usage line, exit 2 (no deadlock on the socket pool)', async () => {
+  test('more agents than --max-log-requests: one usage line, exit 2 (no deadlock on the socket pool)', async () => {
     sim = await simulator(scenario({ count: 4 }));
-    const r = await kdiag(['logs', '-f', '--concurrency', '2'], { sim });
+    const r = await kdiag(['logs', '-f', '--max-log-requests', '2'], { sim });
     expect(r.exitCode).toBe(2);
     expect(r.stderr.split('\n')[0]).toMatch(
-      /^Error: --follow needs one open stream per agent: 4 agents > --concurrency 2$/,
+      /^Error: --follow needs one open stream per agent: 4 agents > --max-log-requests 2$/,
     );
   });
 });

@@ -8,19 +8,13 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { SimHandle } from '../../src/sim/index.js';
-import {
-  APP,
-  errorLine,
-  expectNoStack,
-  hintLine,
-  kdiag,
-  kubeconfigText,
-  limit,
-  recorder,
-  sim,
-  writeKubeconfig,
-  type Run,
-} from './helpers.js';
+import { APP, kdiag as run, type KdiagOptions, type Run } from '../helpers/cli.js';
+import { simulator as sim } from '../helpers/sim.js';
+import { errorLine, expectNoStack, hintLine, kubeconfigText, limit, recorder, writeKubeconfig } from './helpers.js';
+
+/** `kdiag ARGS` with this kubeconfig (none: the environment's). */
+const kdiag = (args: string[], kubeconfig?: string, opts: KdiagOptions = {}): Promise<Run> =>
+  run(args, { ...opts, kubeconfig });
 
 const record = recorder('config-faults');
 const GROUP = 'Kubeconfig, proxies and config files';

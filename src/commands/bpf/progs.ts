@@ -1,11 +1,11 @@
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { hostname } from 'node:os';
-import { BaseCommand, outputFlags } from '../../base-command.js';
-import { EXIT, KdiagError, oneLine } from '../../errors.js';
+import { BaseCommand, type Outcome } from '../../base-command.js';
+import { KdiagError, oneLine } from '../../errors.js';
+import { outputFlags } from '../../flags.js';
 import { renderData } from '../../render/data.js';
 import { startProgress } from '../../render/progress.js';
-import { parseDuration } from '../../util/duration.js';
 import { localCiliumSettings } from '../../node/local-config.js';
 import { comparePrograms, expectationFor, localPrograms, type Expectation } from '../../node/programs.js';
 import { renderProgramsTable, summarize, type NodeProgramsView } from '../../node/progs-view.js';
@@ -41,7 +41,7 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
     'cilium-version': Flags.string({ description: 'with --local: Cilium version, e.g. 1.16 [default: either naming]' }),
   };
 
-  async run(): Promise<NodeProgramsView[]> {
+  protected async execute(): Promise<Outcome<NodeProgramsView[]>> {
     const { flags } = await this.parse(BpfProgs);
     this.setup(flags);
     const format = flags.json ? 'json' : flags.output;
@@ -58,8 +58,7 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
     if (format === 'json' || format === 'yaml') process.stdout.write(renderData(views, format) + '\n');
     else process.stdout.write(renderProgramsTable(views, format === 'wide'));
     const missing = views.some((v) => (v.summary?.missing ?? 0) > 0);
-    process.exitCode = missing ? EXIT.PROBLEMS : EXIT.OK;
-    return views;
+    return { verdict: missing ? 'problems' : 'ok', data: views };
   }
 
   private async local(flags: {
@@ -69,13 +68,12 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
     'cilium-config'?: string;
     'cilium-version'?: string;
     node?: string[];
-    'request-timeout': string;
   }): Promise<NodeProgramsView[]> {
     const settings = await localCiliumSettings(flags);
     const node = flags.node?.[0] ?? (process.env.NODE_NAME || hostname());
     const progs = await localPrograms({
       bpftool: flags.bpftool,
-      timeoutMs: parseDuration(flags['request-timeout'], '--request-timeout') || undefined,
+      timeoutMs: this.requestTimeoutMs || undefined,
     });
     const rows = comparePrograms(progs, expectationFor(settings.config, settings.minor), { all: flags.all });
     return [{ node, judged: true, rows, summary: summarize(rows) }];

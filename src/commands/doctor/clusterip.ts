@@ -1,13 +1,14 @@
 import { Args, Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { createInterface } from 'node:readline/promises';
-import { BaseCommand, outputFlagsFor } from '../../base-command.js';
+import { BaseCommand, type Outcome } from '../../base-command.js';
 import { EXIT, KdiagError } from '../../errors.js';
+import { outputFlagsFor, showPassedFlag } from '../../flags.js';
 import { renderData } from '../../render/data.js';
 import { startProgress } from '../../render/progress.js';
 import { parseRef } from '../../util/ref.js';
 import { parseDuration } from '../../util/duration.js';
-import type { Diagnosis, DiagnoseOptions } from '../../engine/doctor.js';
+import type { DoctorResult, DoctorRunOptions } from '../../engine/fix-run.js';
 
 export default class DoctorClusterIP extends BaseCommand {
   static override summary =
@@ -17,11 +18,15 @@ kernel and config, the service map vs endpoints, kube-proxy conflicts. Prints th
 cause first with its evidence, then exact fix commands. --fix restarts only the agent pods on the
 affected nodes, one at a time, after confirmation, and verifies each node.
 
+-o wide also lists the passed checks and every evidence excerpt in full (table: the first 4, 6 lines each).
+-n sets the namespace of SERVICE and --from when they are given without one (as kubectl does).
+
 Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnose.`;
 
   static override examples = [
     '<%= config.bin %> doctor clusterip',
     '<%= config.bin %> doctor clusterip default/web --from default/client-7d9f',
+    '<%= config.bin %> doctor clusterip -n default web --from client-7d9f -o wide',
     '<%= config.bin %> doctor clusterip --fix --dry-run',
     '<%= config.bin %> doctor clusterip --fix --yes -o json',
   ];
@@ -30,12 +35,18 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     service: Args.string({
       // oclif would otherwise read a missing argument from piped stdin (e.g. the `y` meant for a prompt).
       ignoreStdin: true,
-      description: 'the Service that cannot be reached (NAMESPACE/NAME); omit to check every node',
+      description: 'the Service that cannot be reached (NAMESPACE/NAME, or NAME with -n); omit to check every node',
     }),
   };
 
   static override flags = {
-    ...outputFlagsFor(['table', 'json', 'yaml']),
+    ...outputFlagsFor(['table', 'wide', 'json', 'yaml']),
+    ...showPassedFlag,
+    namespace: Flags.string({
+      char: 'n',
+      description: 'namespace of SERVICE and --from when given without one [default: default]',
+      helpGroup: 'FILTER',
+    }),
     from: Flags.string({ description: 'the client pod that cannot connect (NAMESPACE/POD)' }),
     node: Flags.string({ description: 'only these nodes (repeatable)', multiple: true }),
     fix: Flags.boolean({ description: 'apply the safe fixes the evidence supports (restart affected agents)' }),
@@ -45,97 +56,68 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     'ready-timeout': Flags.string({ description: 'how long to wait for each new agent to be Ready', default: '120s' }),
   };
 
-  async run(): Promise<Diagnosis> {
+  protected async execute(): Promise<Outcome<DoctorResult>> {
+    // Complete and validate.
     const { args, flags } = await this.parse(DoctorClusterIP);
     this.setup(flags);
-    const format = flags.json ? 'json' : (flags.output as 'table' | 'json' | 'yaml');
-    const opts: DiagnoseOptions = {
+    const format = this.outputFormat(flags);
+    const ns = flags.namespace ?? 'default';
+    const target = args.service ? parseRef(args.service, 'Service', ns) : undefined;
+    if (flags.namespace && target && target.namespace !== flags.namespace)
+      throw new KdiagError(
+        'usage',
+        `Service ${args.service} is in namespace ${target.namespace}, not -n ${flags.namespace}: give one of them`,
+      );
+    const opts: DoctorRunOptions = {
       ciliumNamespace: flags['cilium-namespace'],
-      target: args.service ? parseRef(args.service, 'Service') : undefined,
-      from: flags.from ? parseRef(flags.from, '--from') : undefined,
+      target,
+      from: flags.from ? parseRef(flags.from, '--from', ns) : undefined,
       nodes: flags.node,
       maxUnavailable: flags['max-unavailable'],
+      fix: flags.fix,
+      dryRun: flags['dry-run'],
+      readyTimeoutMs: parseDuration(flags['ready-timeout'], '--ready-timeout'),
     };
-    const readyTimeoutMs = parseDuration(flags['ready-timeout'], '--ready-timeout');
     if (flags['dry-run'] && !flags.fix) throw new KdiagError('usage', '--dry-run only makes sense with --fix');
+
+    // Run: one engine call; the hooks print as it goes.
     const client = await this.connect(flags);
-    const { diagnose, exitCodeOf } = await import('../../engine/doctor.js');
+    const { runDoctor } = await import('../../engine/fix-run.js');
+    const { verdictOf } = await import('../../engine/doctor.js');
     const { renderDiagnosis, renderFixResult } = await import('../../render/diagnosis.js');
+    const human = format === 'table' || format === 'wide';
+    const progress = await startProgress('Gathering facts from the agents…', human);
+    const run = await runDoctor(
+      client,
+      { ...opts, onProgress: (d, t) => progress.update(`Gathering facts from the agents ${d}/${t}`) },
+      {
+        onDiagnosis: (d) => {
+          progress.stop();
+          if (human)
+            process.stdout.write(renderDiagnosis(d, { showPassed: flags['show-passed'], wide: format === 'wide' }));
+        },
+        confirm: (targets) => this.confirm(targets, flags.yes),
+        onEvent: (l) => human && process.stderr.write(chalk.dim(`  ${l}\n`)),
+        onInterrupt: () => process.stderr.write('\nInterrupted: finishing the current step, then stopping.\n'),
+      },
+    ).finally(() => progress.stop());
 
-    const progress = await startProgress('Gathering facts from the agents…', format === 'table');
-    let diagnosis: Diagnosis;
-    let facts: Awaited<ReturnType<typeof diagnose>>['facts'];
-    try {
-      ({ diagnosis, facts } = await diagnose(client, {
-        ...opts,
-        onProgress: (d, t) => progress.update(`Gathering facts from the agents ${d}/${t}`),
-      }));
-    } finally {
-      progress.stop();
-    }
-
-    const human = format === 'table';
-    if (human) process.stdout.write(renderDiagnosis(diagnosis, { verbose: this.verboseOn }));
-    let result: Diagnosis & { fix?: unknown; after?: Diagnosis } = diagnosis;
-
-    if (flags.fix) {
-      const plan = diagnosis.plan;
-      if (plan.actions.length === 0) {
-        if (human)
-          process.stdout.write(
-            chalk.yellow('\n--fix: nothing kdiag may safely fix; see the FIX section for what must change.\n'),
-          );
-        result = { ...diagnosis, fix: { applied: false, reason: 'no restart-fixable cause with a safe target' } };
-      } else if (flags['dry-run']) {
-        if (human) {
-          process.stdout.write(
-            chalk.bold('\nDRY RUN — would run, one batch at a time, waiting for Ready and re-checking each node:\n'),
-          );
-          for (const c of plan.commands) process.stdout.write(`  ${c}\n`);
-        }
-        result = { ...diagnosis, fix: { applied: false, dryRun: true, commands: plan.commands } };
-      } else {
-        await this.confirm(
-          plan.actions.map((a) => `${a.namespace}/${a.pod} (${a.node})`),
-          flags.yes,
+    // Print.
+    const { result } = run;
+    if (human && result.fix && !result.fix.applied) {
+      if ('dryRun' in result.fix) {
+        process.stdout.write(
+          chalk.bold('\nDRY RUN — would run, one batch at a time, waiting for Ready and re-checking each node:\n'),
         );
-        const { applyFixes } = await import('../../engine/apply-fix.js');
-        let interrupted = false;
-        const onSigint = () => {
-          interrupted = true;
-          process.stderr.write('\nInterrupted: finishing the current step, then stopping.\n');
-        };
-        process.on('SIGINT', onSigint);
-        try {
-          const fix = await applyFixes(client, plan, {
-            install: facts.cilium.ok ? facts.cilium.value : (undefined as never),
-            readyTimeoutMs,
-            aborted: () => interrupted,
-            onEvent: (l) => human && process.stderr.write(chalk.dim(`  ${l}\n`)),
-            recheck: async (nodes) => {
-              const { diagnosis: d } = await diagnose(client, { ...opts, nodes });
-              return nodes.map((node) => ({
-                node,
-                remaining: d.rootCauses.filter((c) => c.nodes.includes(node)).map((c) => c.id),
-              }));
-            },
-          });
-          const { diagnosis: after } = await diagnose(client, opts);
-          if (human) process.stdout.write('\n' + renderFixResult(fix, diagnosis, after));
-          result = {
-            ...after,
-            fix: { applied: true, ...fix, before: diagnosis.rootCauses.map((c) => ({ id: c.id, nodes: c.nodes })) },
-          };
-          if (!fix.completed) process.exitCode = EXIT.PROBLEMS;
-        } finally {
-          process.off('SIGINT', onSigint);
-        }
-      }
+        for (const c of result.fix.commands) process.stdout.write(`  ${c}\n`);
+      } else
+        process.stdout.write(
+          chalk.yellow('\n--fix: nothing kdiag may safely fix; see the FIX section for what must change.\n'),
+        );
     }
-
+    if (human && run.fix) process.stdout.write('\n' + renderFixResult(run.fix, run.before, run.after));
     if (!human) process.stdout.write(renderData(result, format as 'json' | 'yaml') + '\n');
-    const code = exitCodeOf(result);
-    if (code === EXIT.CANNOT_RUN) {
+    if (verdictOf(result) === 'could-not-run') {
       // Nothing failed, but not everything could be seen: say so instead of a silent "healthy".
       const unknown = result.findings.filter((f) => f.status === 'unknown');
       const hint = result.unknowns.find((u) => u.hint)?.hint;
@@ -144,8 +126,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
           (hint ? `Hint: ${hint}\n` : ''),
       );
     }
-    if (!process.exitCode) process.exitCode = code;
-    return result;
+    return { verdict: run.verdict, data: result };
   }
 
   private async confirm(targets: string[], yes: boolean): Promise<void> {

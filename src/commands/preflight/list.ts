@@ -1,4 +1,5 @@
-import { BaseCommand, clusterFlags, outputFlagsFor } from '../../base-command.js';
+import { BaseCommand, type Outcome } from '../../base-command.js';
+import { outputFlagsFor, outputOnlyFlags } from '../../flags.js';
 import { renderData } from '../../render/data.js';
 import { renderTable } from '../../render/table.js';
 import { NODE_CHECKS } from '../../node/preflight.js';
@@ -17,15 +18,12 @@ export interface ListedCheck {
 export default class PreflightList extends BaseCommand {
   static override summary = 'List the preflight checks: ids, titles and the RBAC each needs';
   static override examples = ['<%= config.bin %> preflight list', '<%= config.bin %> preflight list -o json'];
-  static override baseFlags = {
-    'no-color': clusterFlags['no-color'],
-    verbose: clusterFlags.verbose,
-  } as unknown as typeof clusterFlags;
+  static override baseFlags = outputOnlyFlags as unknown as typeof BaseCommand.baseFlags;
   static override flags = {
-    ...outputFlagsFor(['table', 'json', 'yaml']),
+    ...outputFlagsFor(['table', 'wide', 'json', 'yaml']),
   };
 
-  async run(): Promise<ListedCheck[]> {
+  protected async execute(): Promise<Outcome<ListedCheck[]>> {
     const { flags } = await this.parse(PreflightList);
     this.setup(flags);
     const checks: ListedCheck[] = [
@@ -33,7 +31,8 @@ export default class PreflightList extends BaseCommand {
       ...NODE_CHECKS.map((c) => ({ id: c.id, title: c.title, scope: 'node' as const, rbac: [], requires: c.requires })),
     ];
     const format = flags.json ? 'json' : flags.output;
-    if (format === 'table') {
+    // Every column is already in the table: -o wide prints the same.
+    if (format === 'table' || format === 'wide') {
       process.stdout.write(
         renderTable(
           ['id', 'scope', 'title', 'needs'],
@@ -41,6 +40,6 @@ export default class PreflightList extends BaseCommand {
         ) + '\n',
       );
     } else process.stdout.write(renderData(checks, format as 'json' | 'yaml') + '\n');
-    return checks;
+    return { verdict: 'ok', data: checks };
   }
 }

@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core';
 import { hostname } from 'node:os';
-import { BaseCommand, clusterFlags } from '../../base-command.js';
+import { BaseCommand, type Outcome } from '../../base-command.js';
 import { CHECKS } from '../../checks/index.js';
-import { parseDuration } from '../../util/duration.js';
-import { applyIgnores, buildReport, type GateReport } from '../../gate/gate.js';
-import { gateFlags, resolveGate } from '../../gate/flags.js';
+import { gateFlags, outputOnlyFlags, requestTimeoutFlag } from '../../flags.js';
+import { applyIgnores, buildReport, gateVerdict, type GateReport } from '../../gate/gate.js';
+import { resolveGate } from '../../gate/flags.js';
 import { localCiliumSettings } from '../../node/local-config.js';
 import { printGate, type GateFormat } from '../../gate/output.js';
 import { NODE_CHECKS, runNodePreflight } from '../../node/preflight.js';
@@ -25,11 +25,15 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     '<%= config.bin %> preflight node --cilium-config /etc/cilium/config-map -o github',
   ];
 
-  // No cluster here: only the output flags of the base class (its error rendering and exit codes are kept).
+  // No cluster here: the output flags of the base class and --request-timeout, which bounds bpftool
+  // (--timeout is its old spelling, still accepted with a deprecation warning).
   static override baseFlags = {
-    'no-color': clusterFlags['no-color'],
-    verbose: clusterFlags.verbose,
-  } as unknown as typeof clusterFlags;
+    ...outputOnlyFlags,
+    'request-timeout': requestTimeoutFlag('15s', 'time allowed for bpftool, e.g. 15s, 1m (0 = no limit)', {
+      aliases: ['timeout'],
+      deprecateAliases: true,
+    }),
+  } as unknown as typeof BaseCommand.baseFlags;
 
   static override flags = {
     ...gateFlags,
@@ -47,10 +51,9 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     'cilium-version': Flags.string({
       description: 'Cilium version, e.g. 1.16 (program names changed in 1.13) [default: either naming]',
     }),
-    timeout: Flags.string({ description: 'time allowed for bpftool', default: '15s' }),
   };
 
-  async run(): Promise<GateReport> {
+  protected async execute(): Promise<Outcome<GateReport>> {
     const { flags } = await this.parse(PreflightNode);
     this.setup(flags);
     const format = (flags.json ? 'json' : flags.output) as GateFormat;
@@ -64,7 +67,7 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
       minor: settings.minor,
       kernelConfig: flags['kernel-config'],
       bpftool: flags.bpftool,
-      timeoutMs: parseDuration(flags.timeout, '--timeout'),
+      timeoutMs: this.requestTimeoutMs,
     });
     const report = buildReport(
       'node',
@@ -76,7 +79,6 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
       junitFile: flags['junit-file'],
       extra: { node: res.node, programs: res.programs },
     });
-    process.exitCode = report.exitCode;
-    return report;
+    return { verdict: gateVerdict(report), data: report };
   }
 }

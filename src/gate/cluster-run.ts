@@ -1,0 +1,79 @@
+// `kdiag preflight` as one call: the permission findings first, then the checks this identity may run,
+// judged as one gate report; with `waitMs`, re-run until the gate passes or the time is up.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KubeClient } from '../cluster/client.js';
+import type { Check, Finding } from '../engine/types.js';
+import { KdiagError, oneLine } from '../errors.js';
+import { applyIgnores, buildReport, type GateReport } from './gate.js';
+import type { GateSettings } from './flags.js';
+import { permissionFindings, permissionNamespace } from './permissions.js';
+
+const POLL_MS = 5000;
+
+export interface ClusterGateOptions {
+  checks: Check[];
+  gate: GateSettings;
+  /** --cilium-namespace; discovered when absent. */
+  ciliumNamespace?: string;
+  /** 0 = run once. */
+  waitMs: number;
+  /** --wait as the user wrote it, for the messages. */
+  waitText?: string;
+  onProgress?: (done: number, total: number) => void;
+  /** Warnings and retry notes, one line each (the command prints them on stderr). */
+  onNote?: (line: string, kind: 'warn' | 'retry' | 'gave-up') => void;
+}
+
+/** Runs the gate once, or until it passes within `waitMs`; the last report, or the error when none ran. */
+export async function runClusterGate(client: KubeClient, o: ClusterGateOptions): Promise<GateReport> {
+  const deadline = Date.now() + o.waitMs;
+  const note = o.onNote ?? (() => {});
+  let report: GateReport | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      report = await runOnce(client, o);
+    } catch (e) {
+      if (!o.waitMs || Date.now() >= deadline) throw e;
+      note(`attempt ${attempt} could not run (${oneLine(e)}); retrying`, 'retry');
+    }
+    if (report?.exitCode === 0 || !o.waitMs) break;
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      note(`still ${report?.summary.status ?? 'not run'} after --wait ${o.waitText ?? ''}`.trimEnd(), 'gave-up');
+      break;
+    }
+    if (report)
+      note(
+        `${report.summary.status} (${report.summary.failed} failed, ${report.summary.unknown} unknown); re-running`,
+        'retry',
+      );
+    await sleep(Math.min(POLL_MS, left));
+  }
+  if (!report) throw new KdiagError('timeout', `preflight could not run within --wait ${o.waitText ?? ''}`.trimEnd());
+  return report;
+}
+
+async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateReport> {
+  const ns = o.ciliumNamespace ?? (await permissionNamespace(client));
+  const denied = await permissionFindings(client, o.checks, ns, (l) => o.onNote?.(l, 'warn'));
+  const runnable = o.checks.filter((c) => !denied.has(c.id));
+  const findings: Finding[] = [];
+  if (runnable.length) {
+    const { diagnose } = await import('../engine/doctor.js');
+    const { diagnosis, facts } = await diagnose(client, {
+      only: runnable.map((c) => c.id),
+      ciliumNamespace: o.ciliumNamespace,
+      onProgress: o.onProgress,
+    });
+    if (!facts.nodes.ok && !facts.cilium.ok)
+      throw new KdiagError('unreachable', `could not run the preflight: ${facts.nodes.error}`);
+    findings.push(...diagnosis.findings);
+  }
+  for (const f of denied.values()) findings.push(f);
+  return buildReport(
+    'cluster',
+    o.checks.map(({ id, title }) => ({ id, title })),
+    applyIgnores(findings, o.gate.ignores),
+    o.gate.failOn,
+  );
+}
