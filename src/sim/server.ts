@@ -8,7 +8,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import type { Duplex, Readable } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { runCommand, type CommandResult } from './agent.js';
-import { Cluster } from './cluster.js';
+import { Cluster } from './cluster/index.js';
 import { agentLog, kubeletTimestamp, kubeProxyLog, type LogEntry } from './logs.js';
 import { Prng } from './prng.js';
 import { decodeSsarProtobuf, type AccessReviewSpec } from './protobuf.js';
