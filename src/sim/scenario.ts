@@ -1,8 +1,7 @@
 // Scenario files (scenarios/*.yaml): the data a simulated cluster is built from, validated with zod.
 // Every key is documented in docs/scenarios.md; a bad file fails with one line naming the bad key's path.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CAUSES } from '../engine/causes.js';
