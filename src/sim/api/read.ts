@@ -99,19 +99,25 @@ export function table(
   };
 }
 
+/** What a list or watch selects and how it answers. */
+export interface Selection {
+  resKey: string;
+  kind: string;
+  gv: string;
+  namespace: string | undefined;
+  lsel: LabelReq[];
+  fsel: FieldReq[];
+  acc: Accept;
+}
+
 export function list(
   cluster: Cluster,
   r: Req,
-  resKey: string,
+  sel: Selection,
   storeKey: string | undefined,
-  kind: string,
-  gv: string,
-  namespace: string | undefined,
-  lsel: LabelReq[],
-  fsel: FieldReq[],
-  acc: Accept,
   res: ServerResponse,
 ): void {
+  const { resKey, kind, gv, namespace, lsel, fsel, acc } = sel;
   const q = r.query;
   const rvParam = q.get('resourceVersion');
   const rvMatch = q.get('resourceVersionMatch');

@@ -99,11 +99,12 @@ export async function resourceRequest(
     const fsel = fieldSel(r.query, plural);
     const acc = negotiate(r.accept);
     if (acc === 'not-acceptable') throw new HttpError(406, status(406, 'NotAcceptable', '406: Not Acceptable', {}));
+    const sel = { resKey, kind: disco.kind, gv: ri.gv, namespace, lsel, fsel, acc };
     if (verb === 'watch') {
-      watch(cluster, r, resKey, disco.kind, ri.gv, namespace, lsel, fsel, acc, req, res);
+      watch(cluster, r, sel, req, res);
       return;
     }
-    list(cluster, r, resKey, known ? resKey : undefined, disco.kind, ri.gv, namespace, lsel, fsel, acc, res);
+    list(cluster, r, sel, known ? resKey : undefined, res);
     return;
   }
   if (verb === 'delete') {

@@ -2,25 +2,14 @@
 // MODIFIED/DELETED as objects enter and leave the selection, BOOKMARKs and timeoutSeconds.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Cluster } from '../cluster/index.js';
-import { matchFields, matchLabels, type FieldReq, type LabelReq } from '../selectors.js';
+import { matchFields, matchLabels } from '../selectors.js';
 import type { KObj, StoreEvent } from '../store.js';
 import { columnsFor, tableRow } from '../tables.js';
 import { baseHeaders, includeOf, isTrue, status, type Req } from './http.js';
-import type { Accept } from './read.js';
+import type { Selection } from './read.js';
 
-export function watch(
-  cluster: Cluster,
-  r: Req,
-  resKey: string,
-  kind: string,
-  gv: string,
-  namespace: string | undefined,
-  lsel: LabelReq[],
-  fsel: FieldReq[],
-  acc: Accept,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
+export function watch(cluster: Cluster, r: Req, sel: Selection, req: IncomingMessage, res: ServerResponse): void {
+  const { resKey, kind, gv, namespace, lsel, fsel, acc } = sel;
   const store = cluster.store;
   const q = r.query;
   const rvParam = q.get('resourceVersion');

@@ -1,7 +1,6 @@
 // Cilium agent pods as a DaemonSet creates them and as the kubelet reports them: initial (the scenario's
 // state), pending (just recreated) or started; their container statuses follow the node's faults.
 import type { KObj } from '../store.js';
-import { containerSecurityContext } from './cilium.js';
 import type { AgentState, Cluster, NodeInfo } from './index.js';
 import { ts } from './nodes.js';
 
@@ -117,6 +116,13 @@ export function podConditions(
     },
     { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: scheduledAt },
   ];
+}
+
+/** The agent container's securityContext: the scenario's capabilities, or privileged. */
+export function containerSecurityContext(cl: Cluster): Record<string, unknown> {
+  const caps = cl.scenario.cilium.capabilities;
+  if (!caps) return { privileged: true };
+  return { capabilities: { add: caps, drop: ['ALL'] }, seLinuxOptions: { level: 's0', type: 'spc_t' } };
 }
 
 /** An agent pod on a node: `initial` (scenario state), `pending` (just recreated) or `started`. */

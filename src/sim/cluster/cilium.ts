@@ -1,14 +1,8 @@
 // The Cilium install (cilium-config, the cilium DaemonSet and its pods) and, when the scenario asks,
 // kube-proxy beside it.
 import type { KObj } from '../store.js';
-import { agentPod, podConditions } from './agent-pods.js';
+import { agentPod, containerSecurityContext, podConditions } from './agent-pods.js';
 import type { Cluster, NodeInfo } from './index.js';
-
-export function containerSecurityContext(cl: Cluster): Record<string, unknown> {
-  const caps = cl.scenario.cilium.capabilities;
-  if (!caps) return { privileged: true };
-  return { capabilities: { add: caps, drop: ['ALL'] }, seLinuxOptions: { level: 's0', type: 'spc_t' } };
-}
 
 export function buildCilium(cl: Cluster): void {
   const sc = cl.scenario;
