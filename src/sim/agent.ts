@@ -1,5 +1,4 @@
 // Commands inside the simulated cilium-agent container, dispatched on argv (never through a real shell).
-import { createReadStream, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
   cliFor,
@@ -9,8 +8,8 @@ import {
   serviceListJsonChunks,
   serviceListTextChunks,
 } from './cilium-out.js';
-import type { AgentState, Cluster } from './cluster.js';
-import { resolveFixture } from './scenario.js';
+import type { AgentState, Cluster } from './cluster/index.js';
+import { faultDef } from './faults/index.js';
 import { normalizeKpr } from '../cilium/config.js';
 
 export type Output = Iterable<string> | Readable;
@@ -73,13 +72,8 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
       'OCI runtime exec failed: exec failed: unable to start container process: exec: no command: unknown\n',
     );
   if (agent) {
-    if (cluster.execHangs(agent, argv)) return { hang: true };
-    const rec = cluster.recordedOutput(agent, argv);
-    if (rec) {
-      const file = resolveFixture(rec.fixture, cluster.scenario.file);
-      if (rec.stream === 'stderr') return { exitCode: rec.exitCode, stderr: readFileSync(file, 'utf8') };
-      return { exitCode: rec.exitCode, stdout: createReadStream(file) };
-    }
+    const answer = cluster.execAnswer(agent, argv);
+    if (answer) return answer;
   }
   const [bin, ...args] = argv;
   const name = bin!.split('/').pop()!;
@@ -207,7 +201,7 @@ function ciliumCli(ctx: ExecContext, cli: string, args: string[]): CommandResult
     const brief = args.includes('--brief');
     const progs = cluster.programs(st);
     const failures =
-      progs.length === 0 || st.faults.some((f) => f.kind === 'bpf-programs-not-loaded')
+      progs.length === 0 || st.faults.some((f) => faultDef(f.kind).failsStatus)
         ? ['endpoint-regeneration (last error: "loading eBPF collection into the kernel: invalid argument")']
         : [];
     if (brief) return failures.length ? fail(1, '', 'error\n') : ok('OK\n');

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { Cluster } from './cluster.js';
+import { Cluster } from './cluster/index.js';
 import { loadScenario, validateScenario, type Scenario, type ScenarioInput } from './scenario.js';
 import { SimServer } from './server.js';
 import { makeServingCert } from './tls.js';

@@ -1,15 +1,16 @@
 // Agent logs: a startup sequence in the version's log style, then the lines the node's faults produce.
-// Fault lines are real agent lines (fixtures under shared/fixtures/cilium and Cilium's source).
+// Each fault's lines are in its own file under faults/ (real agent lines: shared/fixtures/cilium, Cilium's source).
 import type { LogLevel } from '../cilium/types.js';
 import { logLine } from './cilium-out.js';
-import type { AgentState, Cluster } from './cluster.js';
+import type { AgentState, Cluster } from './cluster/index.js';
+import { faultDef, type LogRec } from './faults/index.js';
 
 export interface LogEntry {
   time: Date;
   line: string;
 }
 
-type Rec = { level: LogLevel; msg: string; subsys: string; fields?: Record<string, string> };
+type Rec = LogRec;
 
 function startup(minor: number, version: string, kernel: string, kpr: string): Rec[] {
   return [
@@ -62,116 +63,6 @@ const READY: Rec[] = [
   { level: 'info', msg: 'Serving cilium health API at unix:///var/run/cilium/health.sock', subsys: 'health-server' },
 ];
 
-/** Lines each fault makes the agent print (the first ones are what a log catalog should recognise). */
-export function faultLines(kind: string, st: AgentState, minor: number): Rec[] {
-  switch (kind) {
-    case 'bpf-programs-not-loaded':
-      // message strings of pkg/endpoint/bpf.go and pkg/datapath/loader/compile.go (log catalog: bpf-program-load-failed)
-      return [
-        {
-          level: 'error',
-          msg: 'Error while reloading endpoint BPF program',
-          subsys: 'endpoint',
-          fields: {
-            ciliumEndpointName: 'kube-system/coredns',
-            endpointID: '1532',
-            error: 'Failed to compile bpf_lxc.o: exit status 1',
-          },
-        },
-        {
-          level: 'warning',
-          msg: 'Regeneration of endpoint failed',
-          subsys: 'endpoint',
-          fields: {
-            endpointID: '1532',
-            reason: 'retrying regeneration',
-            error: 'Error while reloading endpoint BPF program: Failed to compile bpf_lxc.o: exit status 1',
-          },
-        },
-      ];
-    case 'kernel-too-old':
-      return minor >= 18
-        ? [
-            {
-              level: 'error',
-              msg: 'Start hook failed',
-              subsys: 'hive',
-              fields: {
-                function: 'datapath.initDatapath.func1 (pkg/datapath/cells.go:181) (agent.datapath)',
-                error: 'requirements failed: Require support for dead code elimination (Linux 5.1 or newer)',
-              },
-            },
-            {
-              level: 'error',
-              msg: 'Failed to start hive',
-              subsys: 'hive',
-              fields: {
-                error: 'requirements failed: Require support for dead code elimination (Linux 5.1 or newer)',
-                duration: '1.032422414s',
-              },
-            },
-          ]
-        : [
-            {
-              level: 'fatal',
-              msg: 'Error while creating daemon',
-              subsys: 'daemon',
-              fields: {
-                error:
-                  'unable to read BPF endpoint list: Unable to get next key from map with file descriptor 10: bad address',
-              },
-            },
-          ];
-    case 'missing-capabilities':
-      return [
-        {
-          level: 'error',
-          msg: 'Error while opening/creating BPF maps',
-          subsys: 'daemon',
-          fields: { error: 'Unable to create map /sys/fs/bpf/tc/globals/cilium_lxc: operation not permitted' },
-        },
-        {
-          level: 'fatal',
-          msg: 'Error while creating daemon',
-          subsys: 'daemon',
-          fields: { error: 'Unable to create map /sys/fs/bpf/tc/globals/cilium_lxc: operation not permitted' },
-        },
-      ];
-    case 'bpffs-not-mounted':
-      return [
-        {
-          level: 'warning',
-          msg: 'BPF filesystem is going to be mounted automatically in /run/cilium/bpffs. However, it probably means that Cilium is running inside container and BPFFS is not mounted on the host. for more information, see: https://cilium.link/err-bpf-mount',
-          subsys: 'bpf',
-        },
-      ];
-    case 'agent-not-ready':
-      return [
-        {
-          level: 'warning',
-          msg: 'Unable to contact k8s api-server',
-          subsys: 'k8s-client',
-          fields: {
-            error: 'Get "https://10.96.0.1:443/api/v1/namespaces/kube-system": dial tcp 10.96.0.1:443: i/o timeout',
-            ipAddr: 'https://10.96.0.1:443',
-          },
-        },
-      ];
-    case 'agent-crashloop':
-      return [
-        {
-          level: 'fatal',
-          msg: 'Error while creating daemon',
-          subsys: 'daemon',
-          fields: { error: 'unable to connect to Kubernetes apiserver: timed out waiting for the condition' },
-        },
-      ];
-    default:
-      void st;
-      return [];
-  }
-}
-
 /** The log of the current (or previous) agent container on a node, oldest first. */
 export function agentLog(cluster: Cluster, st: AgentState, previous: boolean): LogEntry[] {
   const sc = cluster.scenario;
@@ -182,13 +73,10 @@ export function agentLog(cluster: Cluster, st: AgentState, previous: boolean): L
   const verbatim: string[] = [];
   let fatalFirst = false;
   for (const f of st.faults) {
-    if (f.kind === 'logs') verbatim.push(...f.lines);
-    else if (f.kind === 'agent-crashloop' && f.logLine) verbatim.push(f.logLine);
-    else {
-      const lines = faultLines(f.kind, st, minor);
-      if (lines.some((l) => l.level === 'fatal')) fatalFirst = true;
-      recs.push(...lines);
-    }
+    const { records = [], raw = [] } = faultDef(f.kind).logs?.(f, minor) ?? {};
+    if (records.some((l) => l.level === 'fatal')) fatalFirst = true;
+    recs.push(...records);
+    verbatim.push(...raw);
   }
   if (!crash && !fatalFirst) recs.push(...READY);
   const out: LogEntry[] = [];

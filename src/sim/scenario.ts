@@ -1,160 +1,20 @@
 // Scenario files (scenarios/*.yaml): the data a simulated cluster is built from, validated with zod.
 // Every key is documented in docs/scenarios.md; a bad file fails with one line naming the bad key's path.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { CAUSES } from '../engine/causes.js';
 import { KdiagError } from '../errors.js';
+import { faultDef, faultSchema, type Fault } from './faults/index.js';
+import { scenariosDir } from './paths.js';
 
-export const ROOT_CAUSES = [
-  'bpf-programs-not-loaded',
-  'kernel-too-old',
-  'missing-capabilities',
-  'bpffs-not-mounted',
-  'agent-not-ready',
-  'service-map-stale',
-  'no-ready-endpoints',
-  'kube-proxy-conflict',
-  'cilium-not-installed',
-] as const;
+export { fixturesDirs, resolveFixture, scenariosDir } from './paths.js';
 
-export const FAULT_KINDS = [
-  'bpf-programs-not-loaded',
-  'kernel-too-old',
-  'missing-capabilities',
-  'bpffs-not-mounted',
-  'agent-crashloop',
-  'agent-not-ready',
-  'service-map-drift',
-  'exec-hangs',
-  'logs',
-  'recorded-output',
-] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/** Every root cause of the one catalogue; `expect.rootCause` names one of them (or null: healthy). */
+export const ROOT_CAUSES = CAUSES.map((c) => c.id) as [string, ...string[]];
 
-/** Faults a restart of the agent pod clears unless the scenario says otherwise. */
-const FIXED_BY_RESTART_DEFAULT: Record<FaultKind, boolean> = {
-  'bpf-programs-not-loaded': true,
-  'kernel-too-old': false,
-  'missing-capabilities': false,
-  'bpffs-not-mounted': false,
-  'agent-crashloop': false,
-  'agent-not-ready': true,
-  'service-map-drift': true,
-  'exec-hangs': false,
-  logs: true,
-  'recorded-output': false,
-};
-
-const nodeRef = z.union([z.number().int().positive(), z.string().min(1)]);
-/** `all`, a node name, an index (1-based), a range `2-4`, or a list of those. */
-const nodeSelector = z.union([nodeRef, z.array(nodeRef).min(1)]);
-
-const addr = z.object({
-  ip: z.string().min(1),
-  port: z.number().int().min(0).max(65535),
-  protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
-});
-const svcRef = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'expected "namespace/name"');
-
-const faultBase = {
-  nodes: nodeSelector.default('all'),
-  fixedByRestart: z.boolean().optional(),
-};
-
-const faultSchema = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('bpf-programs-not-loaded'),
-      ...faultBase,
-      /** Programs missing; all of them when omitted. */
-      programs: z.array(z.string()).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('kernel-too-old'),
-      ...faultBase,
-      kernel: z.string().default('4.8.0-58-generic'),
-      /** true: the agent crash loops; false: it runs but cannot load its programs. */
-      crashloop: z.boolean().default(true),
-    })
-    .strict(),
-  z.object({ kind: z.literal('missing-capabilities'), ...faultBase }).strict(),
-  z.object({ kind: z.literal('bpffs-not-mounted'), ...faultBase }).strict(),
-  z
-    .object({
-      kind: z.literal('agent-crashloop'),
-      ...faultBase,
-      restarts: z.number().int().min(1).default(6),
-      /** Last log line of each crashed container (defaults to a real fatal line). */
-      logLine: z.string().optional(),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('agent-not-ready'),
-      ...faultBase,
-      restarts: z.number().int().min(0).default(0),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('service-map-drift'),
-      ...faultBase,
-      /** Services whose frontends are absent from the agent's map. */
-      missingFrontends: z.array(svcRef).default([]),
-      /** Frontends in the map that no Service owns. */
-      staleFrontends: z
-        .array(
-          addr.extend({
-            type: z.string().default('ClusterIP'),
-            backends: z.array(addr).default([]),
-          }),
-        )
-        .default([]),
-      /** Replace a service's backends with these (wrong ones). */
-      wrongBackends: z.array(z.object({ service: svcRef, backends: z.array(addr).min(1) }).strict()).default([]),
-      /** Drop backends of a service (the last `count`, all when omitted). */
-      missingBackends: z
-        .array(z.object({ service: svcRef, count: z.number().int().min(1).optional() }).strict())
-        .default([]),
-      /** Add backends no EndpointSlice lists. */
-      extraBackends: z.array(z.object({ service: svcRef, backends: z.array(addr).min(1) }).strict()).default([]),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('exec-hangs'),
-      ...faultBase,
-      /** Only commands starting with one of these (argv joined by spaces); every command when omitted. */
-      commands: z.array(z.string()).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('logs'),
-      ...faultBase,
-      /** Extra agent log lines, verbatim, appended after startup. */
-      lines: z.array(z.string()).min(1),
-    })
-    .strict(),
-  z
-    .object({
-      kind: z.literal('recorded-output'),
-      ...faultBase,
-      /** Command as argv joined by single spaces, e.g. `cilium-dbg service list`. */
-      command: z.string().min(1),
-      /** File whose bytes are returned verbatim: relative to the scenario file, or a name in the Cilium fixtures. */
-      fixture: z.string().min(1),
-      exitCode: z.number().int().min(0).max(255).default(0),
-      stream: z.enum(['stdout', 'stderr']).default('stdout'),
-    })
-    .strict(),
-]);
-export type FaultInput = z.input<typeof faultSchema>;
-export type Fault = z.output<typeof faultSchema>;
+export { FAULT_KINDS, type Fault, type FaultInput, type FaultKind } from './faults/index.js';
 
 const portSchema = z
   .object({
@@ -310,27 +170,6 @@ export interface Scenario extends Parsed {
   resolvedFaults: (Fault & { nodeNames: string[]; fixedByRestart: boolean })[];
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** scenarios/ at the package root (works from src/ under jest and from dist/). */
-export function scenariosDir(): string {
-  const candidates = [resolve(here, '../../scenarios'), resolve(here, '../../../scenarios'), resolve('scenarios')];
-  return candidates.find((d) => existsSync(d)) ?? candidates[0]!;
-}
-
-/** Where `fixture:` names that are not relative paths are looked up. */
-export function fixturesDirs(): string[] {
-  const dirs: string[] = [];
-  if (process.env.KDIAG_FIXTURES) dirs.push(process.env.KDIAG_FIXTURES, join(process.env.KDIAG_FIXTURES, 'cilium'));
-  // The repo's copy of the recorded outputs, then the shared originals beside the checkout.
-  dirs.push(
-    resolve(scenariosDir(), '../fixtures/cilium'),
-    resolve(scenariosDir(), '../../shared/fixtures/cilium'),
-    resolve(scenariosDir(), 'fixtures'),
-  );
-  return dirs;
-}
-
 export function listScenarios(): { name: string; description: string; file: string }[] {
   const dir = scenariosDir();
   if (!existsSync(dir)) return [];
@@ -373,7 +212,7 @@ export function validateScenario(input: unknown, source: string, file?: string):
   const nodeNames = Array.from({ length: p.nodes.count }, (_, i) => `node-${i + 1}`);
   const resolvedFaults = p.nodes.faults.map((f, i) => {
     const sel = resolveNodes(f.nodes, nodeNames, `${source}: nodes.faults[${i}].nodes`);
-    return { ...f, nodeNames: sel, fixedByRestart: f.fixedByRestart ?? FIXED_BY_RESTART_DEFAULT[f.kind] };
+    return { ...f, nodeNames: sel, fixedByRestart: f.fixedByRestart ?? faultDef(f.kind).fixedByRestart };
   });
   for (const [i, s] of p.rbac.deny.entries()) {
     if (s.resource.includes(' '))
@@ -432,15 +271,4 @@ export function loadScenario(nameOrFile: string): Scenario {
     throw new KdiagError('config', `${display}: invalid YAML: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
   return validateScenario(raw, display, file);
-}
-
-/** Resolve a `fixture:` reference to a readable file path. */
-export function resolveFixture(ref: string, scenarioFile?: string): string {
-  const tries: string[] = [];
-  if (isAbsolute(ref)) tries.push(ref);
-  if (scenarioFile) tries.push(resolve(dirname(scenarioFile), ref));
-  for (const d of fixturesDirs()) tries.push(join(d, ref));
-  const found = tries.find((t) => existsSync(t));
-  if (!found) throw new KdiagError('config', `fixture "${ref}" not found (looked in: ${tries.join(', ')})`);
-  return found;
 }

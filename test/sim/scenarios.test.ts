@@ -2,8 +2,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CAUSES } from '../../src/engine/causes.js';
 import { KdiagError } from '../../src/errors.js';
-import { listScenarios, loadScenario, ROOT_CAUSES } from '../../src/sim/index.js';
+import { listScenarios, loadScenario, ROOT_CAUSES, validateScenario } from '../../src/sim/index.js';
 
 test('all shipped scenarios load, have a description and a valid expect block', () => {
   const all = listScenarios();
@@ -30,6 +31,13 @@ test('all shipped scenarios load, have a description and a valid expect block', 
     expect(sc.description.length).toBeGreaterThan(10);
     if (sc.expect.rootCause !== null) expect(ROOT_CAUSES).toContain(sc.expect.rootCause);
     for (const n of sc.expect.nodes) expect(sc.nodeNames).toContain(n);
+  }
+});
+
+test('expect.rootCause accepts every id of the cause catalogue', () => {
+  for (const c of CAUSES) {
+    const sc = validateScenario({ description: 'one cause', expect: { rootCause: c.id } }, 'inline');
+    expect(sc.expect.rootCause).toBe(c.id);
   }
 });
 

@@ -1,0 +1,217 @@
+// Services and their EndpointSlices (and backend Pods as data): the scenario's explicit ones, the
+// generated ones, and the apiserver's own `kubernetes` Service.
+import { hash32 } from '../prng.js';
+import type { KObj } from '../store.js';
+import { podConditions } from './agent-pods.js';
+import type { Cluster, NodeInfo } from './index.js';
+
+export function buildServices(cl: Cluster): void {
+  const sc = cl.scenario;
+  // The apiserver's own Service; its endpoint is data only (documentation range).
+  addService(
+    cl,
+    {
+      name: 'kubernetes',
+      namespace: 'default',
+      type: 'ClusterIP',
+      clusterIP: '10.96.0.1',
+      ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }],
+    },
+    [{ ip: '192.0.2.10', ready: true, nodeName: undefined, podName: undefined }],
+    { component: 'apiserver', provider: 'kubernetes' },
+  );
+
+  let ipCounter = 0;
+  const taken = new Set(sc.services.explicit.map((s) => s.clusterIP).filter(Boolean));
+  const nextIP = (): string => {
+    for (;;) {
+      ipCounter++;
+      const ip = `10.96.${1 + Math.floor(ipCounter / 250)}.${1 + (ipCounter % 250)}`;
+      if (!taken.has(ip)) return ip;
+    }
+  };
+  const gen = sc.services.generated;
+  const withPods = sc.services.backendPods ?? gen.count + sc.services.explicit.length <= 2000;
+  const podCounter = new Map<string, number>();
+  const backendsFor = (
+    svcName: string,
+    ns: string,
+    count: number,
+    notReady: number,
+    targetPort: number,
+  ): { ip: string; ready: boolean; nodeName: string; podName: string }[] => {
+    const out = [];
+    const rs = cl.prng.suffix(10).slice(0, 9);
+    for (let b = 0; b < count + notReady; b++) {
+      const node = cl.nodes[cl.prng.int(cl.nodes.length)]!;
+      const c = (podCounter.get(node.name) ?? 0) + 1;
+      podCounter.set(node.name, c);
+      const ip = `${node.podCidr.split('.').slice(0, 3).join('.')}.${10 + (c % 240)}`;
+      const podName = `${svcName}-${rs}-${cl.prng.suffix()}`;
+      const ready = b < count;
+      if (withPods) cl.store.create('pods', backendPod(cl, podName, ns, svcName, node, ip, ready, targetPort), true);
+      out.push({ ip, ready, nodeName: node.name, podName });
+    }
+    return out;
+  };
+  for (const s of sc.services.explicit) {
+    const clusterIP = s.clusterIP ?? nextIP();
+    const tp = s.ports[0]!.targetPort ?? s.ports[0]!.port;
+    addService(cl, { ...s, clusterIP }, backendsFor(s.name, s.namespace, s.backends, s.notReadyBackends, tp), {
+      app: s.name,
+    });
+  }
+  const width = String(gen.count).length;
+  for (let i = 1; i <= gen.count; i++) {
+    const ns = gen.namespaces[(i - 1) % gen.namespaces.length]!;
+    const name = `svc-${String(i).padStart(Math.max(width, 3), '0')}`;
+    addService(
+      cl,
+      {
+        name,
+        namespace: ns,
+        type: 'ClusterIP',
+        clusterIP: nextIP(),
+        ports: [{ name: 'http', port: gen.port, targetPort: gen.targetPort, protocol: 'TCP' }],
+      },
+      backendsFor(name, ns, gen.backends, 0, gen.targetPort),
+      { app: name },
+    );
+  }
+}
+
+export function backendPod(
+  cl: Cluster,
+  name: string,
+  ns: string,
+  app: string,
+  node: NodeInfo,
+  ip: string,
+  ready: boolean,
+  port: number,
+): KObj {
+  const created = cl.ago(2400);
+  return {
+    kind: 'Pod',
+    apiVersion: 'v1',
+    metadata: {
+      name,
+      namespace: ns,
+      uid: cl.prng.uuid(),
+      resourceVersion: '0',
+      creationTimestamp: created,
+      labels: { app },
+    },
+    spec: {
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.k8s.io/e2e-test-images/agnhost:2.45',
+          ports: [{ containerPort: port, protocol: 'TCP' }],
+          resources: {},
+        },
+      ],
+      restartPolicy: 'Always',
+      terminationGracePeriodSeconds: 30,
+      dnsPolicy: 'ClusterFirst',
+      nodeName: node.name,
+      schedulerName: 'default-scheduler',
+    },
+    status: {
+      phase: 'Running',
+      conditions: podConditions(cl, ready, created, created).map((c) =>
+        (c as { type: string }).type === 'Ready' || (c as { type: string }).type === 'ContainersReady'
+          ? { ...c, ...(ready ? {} : { message: 'containers with unready status: [app]' }) }
+          : c,
+      ),
+      hostIP: node.internalIP,
+      podIP: ip,
+      podIPs: [{ ip }],
+      startTime: created,
+      containerStatuses: [
+        {
+          name: 'app',
+          state: { running: { startedAt: created } },
+          lastState: {},
+          ready,
+          restartCount: 0,
+          image: 'registry.k8s.io/e2e-test-images/agnhost:2.45',
+          imageID: '',
+          containerID: `containerd://${cl.prng.hex(64)}`,
+          started: true,
+        },
+      ],
+      qosClass: 'BestEffort',
+    },
+  };
+}
+
+export function addService(
+  cl: Cluster,
+  s: {
+    name: string;
+    namespace: string;
+    type: string;
+    clusterIP: string;
+    ports: { name?: string; port: number; targetPort?: number; protocol: string; nodePort?: number }[];
+  },
+  backends: { ip: string; ready: boolean; nodeName?: string; podName?: string }[],
+  selector: Record<string, string>,
+): void {
+  const isApi = s.name === 'kubernetes' && s.namespace === 'default';
+  let npCounter = 30000 + (hash32(`${s.namespace}/${s.name}`) % 2000);
+  const ports = s.ports.map((p) => ({
+    ...(p.name ? { name: p.name } : {}),
+    protocol: p.protocol,
+    port: p.port,
+    targetPort: p.targetPort ?? p.port,
+    ...(s.type !== 'ClusterIP' ? { nodePort: p.nodePort ?? npCounter++ } : {}),
+  }));
+  cl.store.create(
+    'services',
+    {
+      kind: 'Service',
+      apiVersion: 'v1',
+      metadata: cl.meta(s.name, s.namespace, isApi ? { labels: selector } : {}),
+      spec: {
+        ports,
+        ...(isApi ? {} : { selector }),
+        clusterIP: s.clusterIP,
+        clusterIPs: [s.clusterIP],
+        type: s.type,
+        sessionAffinity: 'None',
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        internalTrafficPolicy: 'Cluster',
+        ...(s.type !== 'ClusterIP' ? { externalTrafficPolicy: 'Cluster' } : {}),
+      },
+      status: { loadBalancer: {} },
+    },
+    true,
+  );
+  cl.store.create(
+    'endpointslices.discovery.k8s.io',
+    {
+      kind: 'EndpointSlice',
+      apiVersion: 'discovery.k8s.io/v1',
+      metadata: cl.meta(isApi ? 'kubernetes' : `${s.name}-${cl.prng.suffix()}`, s.namespace, {
+        generation: 1,
+        labels: {
+          'endpointslice.kubernetes.io/managed-by': isApi
+            ? 'endpointslicemirroring-controller.k8s.io'
+            : 'endpointslice-controller.k8s.io',
+          'kubernetes.io/service-name': s.name,
+        },
+      }),
+      addressType: 'IPv4',
+      endpoints: backends.map((b) => ({
+        addresses: [b.ip],
+        conditions: { ready: b.ready, serving: b.ready, terminating: false },
+        ...(b.podName ? { targetRef: { kind: 'Pod', namespace: s.namespace, name: b.podName } } : {}),
+        ...(b.nodeName ? { nodeName: b.nodeName } : {}),
+      })),
+      ports: ports.map((p) => ({ name: p.name ?? '', protocol: p.protocol, port: p.targetPort })),
+    },
+    true,
+  );
+}

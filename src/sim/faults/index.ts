@@ -1,0 +1,51 @@
+// The one list of simulator faults. A new fault is its own file here plus one line in FAULTS (and its row
+// in docs/scenarios.md); the scenario schema, the cluster, the agent's commands and its log read it from here.
+import { z } from 'zod';
+import agentCrashloop from './agent-crashloop.js';
+import agentNotReady from './agent-not-ready.js';
+import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
+import bpffsNotMounted from './bpffs-not-mounted.js';
+import execHangs from './exec-hangs.js';
+import kernelTooOld from './kernel-too-old.js';
+import logs from './logs.js';
+import missingCapabilities from './missing-capabilities.js';
+import recordedOutput from './recorded-output.js';
+import serviceMapDrift from './service-map-drift.js';
+import type { FaultDef } from './types.js';
+
+export const FAULTS = [
+  bpfProgramsNotLoaded,
+  kernelTooOld,
+  missingCapabilities,
+  bpffsNotMounted,
+  agentCrashloop,
+  agentNotReady,
+  serviceMapDrift,
+  execHangs,
+  logs,
+  recordedOutput,
+] as const;
+
+type Schema = (typeof FAULTS)[number]['schema'];
+export const faultSchema = z.discriminatedUnion('kind', FAULTS.map((f) => f.schema) as [Schema, ...Schema[]]);
+
+export type FaultInput = z.input<typeof faultSchema>;
+export type Fault = z.output<typeof faultSchema>;
+export type FaultKind = Fault['kind'];
+
+export const FAULT_KINDS: readonly FaultKind[] = FAULTS.map((f) => f.schema.shape.kind.value);
+
+const byKind = new Map<string, FaultDef>(FAULTS.map((f) => [f.schema.shape.kind.value, f as FaultDef]));
+
+/** The definition of a fault kind (every kind in a parsed scenario has one). */
+export function faultDef(kind: string): FaultDef {
+  return byKind.get(kind)!;
+}
+
+/** Faults in registry order (stable within a kind), for hooks where the first answer wins. */
+export function inRegistryOrder<F extends { kind: string }>(faults: F[]): F[] {
+  const rank = (f: F): number => FAULT_KINDS.indexOf(f.kind as FaultKind);
+  return [...faults].sort((a, b) => rank(a) - rank(b));
+}
+
+export type { AgentHealth, LogRec, MapDrift } from './types.js';

@@ -1,0 +1,16 @@
+// Extra agent log lines, verbatim, after startup (to try the log catalog on real lines).
+import { z } from 'zod';
+import { defineFault, faultBase } from './types.js';
+
+export default defineFault({
+  schema: z
+    .object({
+      kind: z.literal('logs'),
+      ...faultBase,
+      /** Extra agent log lines, verbatim, appended after startup. */
+      lines: z.array(z.string()).min(1),
+    })
+    .strict(),
+  fixedByRestart: true,
+  logs: (f) => ({ raw: f.lines }),
+});

@@ -1,0 +1,80 @@
+// What a simulator fault is: its zod schema, its `fixedByRestart` default and its effect on the node.
+// The cluster, the agent's commands and its log ask every active fault through these hooks; a fault
+// answers only the hooks it needs.
+import { z } from 'zod';
+import type { LbBackend, LbService, LogLevel } from '../../cilium/types.js';
+import type { CommandResult } from '../agent.js';
+
+const nodeRef = z.union([z.number().int().positive(), z.string().min(1)]);
+/** `all`, a node name, an index (1-based), a range `2-4`, or a list of those. */
+const nodeSelector = z.union([nodeRef, z.array(nodeRef).min(1)]);
+
+/** Keys every fault has besides `kind`. */
+export const faultBase = {
+  nodes: nodeSelector.default('all'),
+  fixedByRestart: z.boolean().optional(),
+};
+
+export const addr = z.object({
+  ip: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
+});
+export const svcRef = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'expected "namespace/name"');
+
+export type AgentHealth = 'running' | 'not-ready' | 'crashloop';
+
+/** One agent log record before it is rendered in the version's log style. */
+export interface LogRec {
+  level: LogLevel;
+  msg: string;
+  subsys: string;
+  fields?: Record<string, string>;
+}
+
+export interface FaultLogs {
+  records?: LogRec[];
+  raw?: string[];
+}
+
+/** How the faults of one kind on a node alter the agent's load-balancer map. */
+export interface MapDrift {
+  /** The Service `ns/name` has no frontend in the map. */
+  hides(service: string): boolean;
+  /** The backends the map holds for a Service's frontend, given the ones its EndpointSlices list. */
+  backends(service: string, fromSlices: LbBackend[]): LbBackend[];
+  /** Frontends no Service owns. */
+  stale(): LbService[];
+}
+
+export interface FaultEffects<F> {
+  /** The agent container's health while the fault is active (the worst of all faults wins). */
+  health?(f: F): AgentHealth;
+  /** restartCount shown for the agent container (taken from the fault that decides the health). */
+  restarts?(f: F): number;
+  /** The kernel the node reports. */
+  kernel?(f: F): string;
+  /** true: this loaded BPF program is gone from the node. */
+  dropsProgram?(f: F, name: string): boolean;
+  /** `cilium status` reports a failing controller even while programs are loaded. */
+  failsStatus?: boolean;
+  /** No bpffs at /sys/fs/bpf in `mount` and /proc/mounts. */
+  hidesBpffs?: boolean;
+  /** Answers an exec into the agent container instead of the simulated command (undefined: not this one). */
+  exec?(f: F, argv: string[], scenarioFile: string | undefined): CommandResult | undefined;
+  /** Lines the agent logs after startup: structured records, or raw lines printed verbatim after them. */
+  logs?(f: F, minor: number): FaultLogs;
+  /** Alters the agent's service map; gets every active fault of this kind on the node at once. */
+  mapDrift?(faults: F[]): MapDrift;
+}
+
+export interface FaultDef<S extends z.ZodTypeAny = z.ZodTypeAny> extends FaultEffects<z.output<S>> {
+  schema: S;
+  /** Whether deleting the agent pod clears the fault, unless the scenario says otherwise. */
+  fixedByRestart: boolean;
+}
+
+/** Typed constructor for a fault file's default export. */
+export function defineFault<S extends z.ZodTypeAny>(def: FaultDef<S>): FaultDef<S> {
+  return def;
+}
