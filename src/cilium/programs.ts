@@ -127,3 +127,18 @@ export function classifyProgram(p: BpfProgram): ProgramCategory | 'other' {
   if (p.type.startsWith('cgroup')) return 'cgroup';
   return 'other';
 }
+
+/** A program as bpftool's text format prints its first line. */
+export const programLine = (p: BpfProgram): string =>
+  `${p.id}: ${p.type}  name ${p.name}${p.tag ? `  tag ${p.tag}` : ''}`;
+
+/** Required programs with no loaded match. Unknown minor: either naming (1.13+ `cil_*` or older) counts. */
+export function missingPrograms(
+  progs: BpfProgram[],
+  required: RequiredProgram[],
+  alt?: RequiredProgram[],
+): RequiredProgram[] {
+  const has = (r: RequiredProgram | undefined): boolean =>
+    !!r && progs.some((p) => p.type === r.type && matchesProgram(p.name, r.name));
+  return required.filter((r, i) => !has(r) && !has(alt?.[i]));
+}

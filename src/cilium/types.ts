@@ -82,7 +82,7 @@ export interface LogRecord {
 export interface CatalogMatch {
   /** Stable id, e.g. `bpf-map-permission`. */
   id: string;
-  /** Root cause this error points to (see src/engine/causes.ts). */
+  /** Root cause this error points to (see src/model/causes.ts). */
   cause: string;
   explanation: string;
   fix: string;

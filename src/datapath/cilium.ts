@@ -2,7 +2,7 @@
 import { CHECKS } from '../checks/index.js';
 import { readCiliumConfig } from '../cilium/config.js';
 import { requiredPrograms } from '../cilium/programs.js';
-import type { Facts } from '../engine/facts.js';
+import type { Facts } from '../model/facts.js';
 import type { Datapath, DatapathProgram, Detection } from './types.js';
 
 export const ciliumDatapath: Datapath = {

@@ -1,7 +1,7 @@
 // Known datapaths, in detection order. Add Calico or kube-proxy/iptables here; the engine does not change.
 import { ciliumDatapath } from './cilium.js';
 import type { Datapath } from './types.js';
-import type { Facts } from '../engine/facts.js';
+import type { Facts } from '../model/facts.js';
 
 export const DATAPATHS: Datapath[] = [ciliumDatapath];
 

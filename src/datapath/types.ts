@@ -1,7 +1,7 @@
 // One small interface per Service datapath (Cilium today; Calico eBPF or kube-proxy/iptables later), so the
 // engine runs whichever is detected without knowing its internals.
-import type { Facts } from '../engine/facts.js';
-import type { Check, Evidence } from '../engine/types.js';
+import type { Facts } from '../model/facts.js';
+import type { Check, Evidence } from '../model/check.js';
 
 export interface Detection {
   present: boolean;

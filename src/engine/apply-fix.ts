@@ -5,7 +5,7 @@
 import type { KubeClient } from '../cluster/client.js';
 import { AGENT_LABEL, agentPodFact, type Pod } from '../cilium/discovery.js';
 import { KdiagError, oneLine } from '../errors.js';
-import type { CiliumInstallFact } from './facts.js';
+import type { CiliumInstallFact } from '../model/facts.js';
 import type { FixPlan, RestartAction } from './fix-plan.js';
 
 export interface StepResult {

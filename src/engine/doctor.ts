@@ -2,12 +2,12 @@
 // causes and plan the fixes. `kdiag doctor clusterip` and `kdiag preflight` both stand on it.
 import type { KubeClient } from '../cluster/client.js';
 import { DATAPATHS, type Datapath } from '../datapath/index.js';
-import type { Facts, Gathered } from './facts.js';
+import type { Facts, Gathered } from '../model/facts.js';
 import { planFixes, type FixPlan } from './fix-plan.js';
 import { gatherFacts } from './gather.js';
 import { rankRootCauses, type RootCause } from './rank.js';
 import { runChecks, selectChecks } from './run-checks.js';
-import { STATUS_ORDER, type FactKey, type Finding, type Status } from './types.js';
+import { STATUS_ORDER, type FactKey, type Finding, type Status } from '../model/check.js';
 
 export interface DiagnoseOptions {
   /** The datapath whose checks run (Cilium today: the only one in DATAPATHS). */

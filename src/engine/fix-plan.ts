@@ -1,9 +1,9 @@
 // Fix planning: restart (delete) only the Cilium agent pods on the nodes a restart-fixable cause affects,
 // in batches of --max-unavailable; never all agents by label. Everything else is listed as not fixable,
 // with what must change instead.
-import { causeById } from './causes.js';
+import { causeById } from '../model/causes.js';
 import type { RootCause } from './rank.js';
-import type { AgentPodFact, CiliumInstallFact, Facts } from './facts.js';
+import type { AgentPodFact, CiliumInstallFact, Facts } from '../model/facts.js';
 
 export interface RestartAction {
   kind: 'restart-agent';

@@ -26,10 +26,12 @@ import {
   type LogFact,
   type NodeFact,
   type ServiceFact,
-} from './facts.js';
-import type { FactKey } from './types.js';
-import { compareServiceMap, indexServices, withoutOkRows } from './lb-drift.js';
-import { compareOptionsFor, servicesInScope } from '../checks/service-map.js';
+} from '../model/facts.js';
+import type { FactKey } from '../model/check.js';
+import { compareServiceMap, indexServices } from '../cilium/lb-drift.js';
+import { withoutOkRows } from '../model/lb-drift.js';
+import { compareOptionsFor, servicesInScope } from '../cilium/service-scope.js';
+import { bpffsFromMounts } from '../cilium/mounts.js';
 
 export interface GatherOptions {
   needs: Iterable<FactKey>;
@@ -332,16 +334,6 @@ async function readAgentLog(client: KubeClient, a: AgentPodFact, tail: number, t
     }
   }
   return { records, lines, previous };
-}
-
-export function bpffsFromMounts(mounts: string): BpffsFact {
-  const line = mounts.split('\n').find((l) => {
-    const f = l.split(/\s+/);
-    return f[1] === '/sys/fs/bpf' && f[2] === 'bpf';
-  });
-  return line
-    ? { mounted: true, evidence: line.trim() }
-    : { mounted: false, evidence: 'no "bpf" filesystem at /sys/fs/bpf in /proc/mounts' };
 }
 
 interface NodeObj extends KubeObject {

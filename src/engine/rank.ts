@@ -1,8 +1,8 @@
 // Root-cause ranking: group warn/fail findings by their cause, most specific explanation first.
 // A cause another cause on the same node explains (missing programs under an old kernel) is kept, but
 // ranked after it with low confidence: fixing it alone would not help.
-import { causeById, type CauseDef } from './causes.js';
-import type { Evidence, Finding } from './types.js';
+import { causeById, type CauseDef } from '../model/causes.js';
+import type { Evidence, Finding } from '../model/check.js';
 
 export type Confidence = 'high' | 'medium' | 'low';
 

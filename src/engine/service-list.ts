@@ -3,16 +3,10 @@
 // of the nodes that disagree, so memory grows with services + drift, not nodes x services.
 import type { KubeClient } from '../cluster/client.js';
 import type { LbService } from '../cilium/types.js';
-import type { Facts, Gathered, ServiceFact } from './facts.js';
+import type { Facts, Gathered, ServiceFact } from '../model/facts.js';
 import { gatherFacts } from './gather.js';
-import {
-  compareServiceMap,
-  indexServices,
-  worstDrift,
-  type AgentBackend,
-  type DriftStatus,
-  type FrontendKind,
-} from './lb-drift.js';
+import { compareServiceMap, indexServices } from '../cilium/lb-drift.js';
+import { worstDrift, type AgentBackend, type DriftStatus, type FrontendKind } from '../model/lb-drift.js';
 
 export interface NodeResult {
   node: string;

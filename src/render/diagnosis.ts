@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import { safeText } from './safe-text.js';
 import type { Diagnosis } from '../engine/doctor.js';
 import type { FixResult } from '../engine/apply-fix.js';
-import type { Status } from '../engine/types.js';
+import type { Status } from '../model/check.js';
 
 const MARK: Record<Status, string> = { pass: '✔', info: 'ℹ', unknown: '?', warn: '!', fail: '✖' };
 const PAINT: Record<Status, (s: string) => string> = {

@@ -5,13 +5,13 @@ import { BaseCommand } from '../../base-command.js';
 import { CHECKS } from '../../checks/index.js';
 import type { KubeClient } from '../../cluster/client.js';
 import { selectChecks } from '../../engine/run-checks.js';
-import type { Check, Finding } from '../../engine/types.js';
+import type { Check, Finding } from '../../model/check.js';
 import { KdiagError, isKdiagError, oneLine } from '../../errors.js';
 import { preflightChecks } from '../../gate/cluster-checks.js';
 import { applyIgnores, buildReport, type GateReport } from '../../gate/gate.js';
 import { gateFlags, resolveGate, type GateSettings } from '../../gate/flags.js';
 import { printGate, type GateFormat } from '../../gate/output.js';
-import { NODE_CHECKS } from '../../node/preflight.js';
+import { NODE_CHECKS } from '../../node/checks/index.js';
 import {
   describePermission,
   deniedPermissions,
