@@ -2,7 +2,6 @@
 import { readCiliumConfig } from '../cilium/config.js';
 import { isCiliumProgram, missingPrograms, programLine, requiredPrograms } from '../cilium/programs.js';
 import { agentNodes, capped, finding, perNode, restartRemediation } from './util.js';
-import type { BpfProgram } from '../cilium/types.js';
 import type { Facts } from '../model/facts.js';
 import type { Check, Finding } from '../model/check.js';
 

@@ -3,7 +3,7 @@ import { agentNodes, capped, finding, nodeUnknown, restartRemediation } from './
 import { compareServiceMap, formatDriftRow, indexServices, type ServiceIndex } from '../cilium/lb-drift.js';
 import type { DriftRow, NodeDrift } from '../model/lb-drift.js';
 import { compareOptionsFor, servicesInScope } from '../cilium/service-scope.js';
-import type { Facts, Gathered, ServiceFact } from '../model/facts.js';
+import type { Facts, Gathered } from '../model/facts.js';
 import type { Check, Finding } from '../model/check.js';
 
 const ID = 'service-map';

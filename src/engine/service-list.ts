@@ -51,7 +51,6 @@ export interface ServiceListOptions {
   namespace?: string;
   service?: { namespace: string; name: string };
   node?: string;
-  callTimeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -107,7 +106,6 @@ export async function buildServiceList(
     namespace: opts.namespace,
     target: opts.service,
     nodes: opts.node ? [opts.node] : undefined,
-    callTimeoutMs: opts.callTimeoutMs,
     onProgress: opts.onProgress,
     onClusterFacts: (f) => {
       services = f.services.ok ? f.services.value : [];

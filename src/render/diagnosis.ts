@@ -1,8 +1,7 @@
 // Human rendering of a Diagnosis: the verdict first, then the evidence, then numbered fix steps.
 import chalk from 'chalk';
 import { safeText } from './safe-text.js';
-import type { Diagnosis } from '../engine/doctor.js';
-import type { FixResult } from '../engine/apply-fix.js';
+import type { Diagnosis, FixResult } from '../model/diagnosis.js';
 import type { Status } from '../model/check.js';
 
 const MARK: Record<Status, string> = { pass: '✔', info: 'ℹ', unknown: '?', warn: '!', fail: '✖' };
