@@ -1,6 +1,6 @@
 // The vocabulary of LB map drift: what one node's map looks like against the Services (src/cilium/lb-drift.ts
 // computes it). Shared by the facts, the service-map check and `kdiag service-list`.
-import type { LbBackend } from '../cilium/types.js';
+import type { LbBackend } from './cilium.js';
 
 export type DriftStatus = 'OK' | 'NOT_IN_MAP' | 'BACKENDS_DIFFER' | 'NO_ENDPOINTS' | 'STALE' | 'NODE_UNKNOWN';
 

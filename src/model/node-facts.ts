@@ -1,6 +1,6 @@
 // Facts about one node, read on the node itself (src/node/gather.ts) for `kdiag preflight node`. A read
 // that failed keeps its reason (`{ error }`), so the node check reports `unknown` with it, never a pass.
-import type { BpfProgram } from '../cilium/types.js';
+import type { BpfProgram } from './cilium.js';
 
 export type Read<T> = T | { error: string };
 
