@@ -1,7 +1,13 @@
 // Detects nodes where the eBPF programs the config needs (socket LB, tc on pods/host/devices/overlay, XDP) are not loaded (source: `bpftool prog show` per node vs src/cilium/programs.ts).
 import { readCiliumConfig } from '../cilium/config.js';
-import { isCiliumProgram, missingPrograms, programLine, requiredPrograms } from '../cilium/programs.js';
-import { agentNodes, capped, finding, perNode, restartRemediation } from './util.js';
+import {
+  isCiliumProgram,
+  loadedEvidence,
+  missingPrograms,
+  requiredEvidence,
+  requiredPrograms,
+} from '../cilium/programs.js';
+import { agentNodes, finding, perNode, restartRemediation } from './util.js';
 import type { Facts } from '../model/facts.js';
 import type { Check, Finding } from '../model/check.js';
 
@@ -27,11 +33,7 @@ export const bpfPrograms: Check = {
       facts.bpfPrograms,
       (node, progs) => {
         const cilium = progs.filter(isCiliumProgram);
-        const listing = {
-          source: 'bpftool prog show',
-          node,
-          excerpt: cilium.length ? capped(cilium.map(programLine), 30) : '(no Cilium programs loaded)',
-        };
+        const listing = loadedEvidence(node, cilium);
         const missing = missingPrograms(progs, required, alt);
         if (!missing.length) {
           return [
@@ -43,11 +45,7 @@ export const bpfPrograms: Check = {
             }),
           ];
         }
-        const expected = {
-          source: 'required by config',
-          node,
-          excerpt: missing.map((r) => `${r.type} ${r.name} — ${r.reason}`).join('\n'),
-        };
+        const expected = requiredEvidence(node, missing);
         const none = cilium.length === 0;
         return [
           finding(ID, none ? 'none-loaded' : 'missing', {

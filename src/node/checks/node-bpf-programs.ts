@@ -1,6 +1,6 @@
 // Detects a node where the eBPF programs the Cilium config needs are not loaded right now (source: the real `bpftool prog show` on the node vs src/cilium/programs.ts).
-import { capped, finding } from '../../model/finding.js';
-import { isCiliumProgram, programLine } from '../../cilium/programs.js';
+import { finding } from '../../model/finding.js';
+import { isCiliumProgram, loadedEvidence, requiredEvidence } from '../../cilium/programs.js';
 import type { Check, Finding } from '../../model/check.js';
 import type { NodeFacts } from '../../model/node-facts.js';
 import { comparePrograms, expectationFor } from '../programs.js';
@@ -20,11 +20,7 @@ export const nodeBpfPrograms: Check<NodeFacts> = {
     if ('error' in progs) return [finding(ID, 'unknown', { status: 'unknown', node, message: progs.error })];
     const rows = comparePrograms(progs, expectationFor(f.config, f.minor));
     const cilium = progs.filter(isCiliumProgram);
-    const listing = {
-      source: 'bpftool prog show',
-      node,
-      excerpt: cilium.length ? capped(cilium.map(programLine), 30) : '(no Cilium programs loaded)',
-    };
+    const listing = loadedEvidence(node, cilium);
     const required = rows.filter((r) => r.state === 'loaded' || r.state === 'missing');
     const missing = rows.filter((r) => r.state === 'missing');
     if (!missing.length)
@@ -44,14 +40,7 @@ export const nodeBpfPrograms: Check<NodeFacts> = {
         message: none
           ? `no Cilium eBPF programs are loaded on ${node} (is the agent running here?)`
           : `${missing.length} of ${required.length} required program(s) not loaded: ${missing.map((m) => m.name).join(', ')}`,
-        evidence: [
-          listing,
-          {
-            source: 'required by config',
-            node,
-            excerpt: missing.map((r) => `${r.type} ${r.name} — ${r.reason}`).join('\n'),
-          },
-        ],
+        evidence: [listing, requiredEvidence(node, missing)],
         cause: 'bpf-programs-not-loaded',
       }),
     ];
