@@ -1,10 +1,10 @@
 // Detects known agent errors in the cilium-agent logs, classified by the log catalog (source: `kubectl logs` of each agent, src/cilium/log-catalog.ts).
 import { classify } from '../cilium/log-catalog.js';
-import { causeById } from '../engine/causes.js';
+import { causeById } from '../model/causes.js';
 import { agentNodes, capped, finding, perNode } from './util.js';
 import type { CatalogMatch, LogRecord } from '../cilium/types.js';
-import type { Facts } from '../engine/facts.js';
-import type { Check, Finding } from '../engine/types.js';
+import type { Facts } from '../model/facts.js';
+import type { Check, Finding } from '../model/check.js';
 
 const ID = 'agent-logs';
 const SEVERE = new Set(['error', 'fatal', 'panic']);
@@ -12,6 +12,7 @@ const SEVERE = new Set(['error', 'fatal', 'panic']);
 export const agentLogs: Check = {
   id: ID,
   title: 'Agent logs show no known Cilium error',
+  reasons: ['clean', 'known-error', 'unrecognised-errors'],
   needs: ['agentLogs'],
   rbac: ['get pods/log in <cilium-ns>'],
   run(facts: Facts): Finding[] {

@@ -1,7 +1,7 @@
 // Detects nodes without a Ready Cilium agent (missing, not Ready, CrashLoopBackOff, restarting); source: Pods of the agent DaemonSet and Nodes.
 import { ciliumNamespace, finding, inScope, restartRemediation } from './util.js';
-import type { AgentPodFact, Facts } from '../engine/facts.js';
-import type { Check, Evidence, Finding } from '../engine/types.js';
+import type { AgentPodFact, Facts } from '../model/facts.js';
+import type { Check, Evidence, Finding } from '../model/check.js';
 import { naturalCompare } from '../util/natural-sort.js';
 
 const ID = 'agent-pods';
@@ -26,6 +26,7 @@ function podLine(p: AgentPodFact): string {
 export const agentPods: Check = {
   id: ID,
   title: 'A Ready Cilium agent runs on every schedulable node',
+  reasons: ['ready', 'missing', 'not-expected', 'crash-loop', 'not-ready', 'restarts'],
   needs: ['nodes', 'agents'],
   rbac: ['list nodes', 'list pods in <cilium-ns>'],
   run(facts: Facts): Finding[] {

@@ -1,31 +1,22 @@
 // Detects nodes where the eBPF programs the config needs (socket LB, tc on pods/host/devices/overlay, XDP) are not loaded (source: `bpftool prog show` per node vs src/cilium/programs.ts).
 import { readCiliumConfig } from '../cilium/config.js';
-import { isCiliumProgram, matchesProgram, requiredPrograms, type RequiredProgram } from '../cilium/programs.js';
-import { agentNodes, capped, finding, perNode, restartRemediation } from './util.js';
-import type { BpfProgram } from '../cilium/types.js';
-import type { Facts } from '../engine/facts.js';
-import type { Check, Finding } from '../engine/types.js';
+import {
+  isCiliumProgram,
+  loadedEvidence,
+  missingPrograms,
+  requiredEvidence,
+  requiredPrograms,
+} from '../cilium/programs.js';
+import { agentNodes, finding, perNode, restartRemediation } from './util.js';
+import type { Facts } from '../model/facts.js';
+import type { Check, Finding } from '../model/check.js';
 
 const ID = 'bpf-programs';
-
-/** A program as bpftool's text format prints its first line. */
-export const programLine = (p: BpfProgram): string =>
-  `${p.id}: ${p.type}  name ${p.name}${p.tag ? `  tag ${p.tag}` : ''}`;
-
-/** Required programs with no loaded match. Unknown minor: either naming (1.13+ `cil_*` or older) counts. */
-export function missingPrograms(
-  progs: BpfProgram[],
-  required: RequiredProgram[],
-  alt?: RequiredProgram[],
-): RequiredProgram[] {
-  const has = (r: RequiredProgram | undefined): boolean =>
-    !!r && progs.some((p) => p.type === r.type && matchesProgram(p.name, r.name));
-  return required.filter((r, i) => !has(r) && !has(alt?.[i]));
-}
 
 export const bpfPrograms: Check = {
   id: ID,
   title: "Cilium's eBPF programs are loaded on every node",
+  reasons: ['loaded', 'missing', 'none-loaded'],
   needs: ['config', 'bpfPrograms'],
   rbac: ['get configmaps in <cilium-ns>', 'create pods/exec in <cilium-ns>'],
   run(facts: Facts): Finding[] {
@@ -42,11 +33,7 @@ export const bpfPrograms: Check = {
       facts.bpfPrograms,
       (node, progs) => {
         const cilium = progs.filter(isCiliumProgram);
-        const listing = {
-          source: 'bpftool prog show',
-          node,
-          excerpt: cilium.length ? capped(cilium.map(programLine), 30) : '(no Cilium programs loaded)',
-        };
+        const listing = loadedEvidence(node, cilium);
         const missing = missingPrograms(progs, required, alt);
         if (!missing.length) {
           return [
@@ -58,11 +45,7 @@ export const bpfPrograms: Check = {
             }),
           ];
         }
-        const expected = {
-          source: 'required by config',
-          node,
-          excerpt: missing.map((r) => `${r.type} ${r.name} — ${r.reason}`).join('\n'),
-        };
+        const expected = requiredEvidence(node, missing);
         const none = cilium.length === 0;
         return [
           finding(ID, none ? 'none-loaded' : 'missing', {

@@ -1,13 +1,14 @@
 // Detects nodes without a BPF filesystem at /sys/fs/bpf (source: /proc/mounts read inside the agent pod).
 import { agentNodes, finding, perNode } from './util.js';
-import type { Facts } from '../engine/facts.js';
-import type { Check, Finding } from '../engine/types.js';
+import type { Facts } from '../model/facts.js';
+import type { Check, Finding } from '../model/check.js';
 
 const ID = 'bpffs';
 
 export const bpffs: Check = {
   id: ID,
   title: 'BPF filesystem is mounted on every node',
+  reasons: ['mounted', 'not-mounted'],
   needs: ['bpffs'],
   rbac: ['create pods/exec in <cilium-ns>'],
   run(facts: Facts): Finding[] {

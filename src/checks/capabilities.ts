@@ -4,29 +4,13 @@
 // CHOWN, KILL, NET_ADMIN, NET_RAW, IPC_LOCK, SYS_ADMIN, SYS_RESOURCE, DAC_OVERRIDE, FOWNER, SETGID, SETUID
 // (SYS_MODULE up to the iptables-era charts); "PERFMON and BPF require kernel 5.8 … If available,
 // SYS_ADMIN can be removed". BPF work needs CAP_SYS_ADMIN or CAP_BPF+CAP_PERFMON; routing/tc needs NET_ADMIN.
+import { RECOMMENDED_CAPS, missingCapabilities, normCap } from '../cilium/capabilities.js';
 import { agentNodes, capped, finding } from './util.js';
-import type { Facts } from '../engine/facts.js';
-import type { Check, Evidence, Finding } from '../engine/types.js';
+import type { Facts } from '../model/facts.js';
+import type { Check, Evidence, Finding } from '../model/check.js';
 
 const ID = 'capabilities';
-export const RECOMMENDED_CAPS = ['NET_RAW', 'IPC_LOCK', 'SYS_RESOURCE'] as const;
 const EPERM = /operation not permitted|EPERM/i;
-
-const norm = (c: string): string => c.trim().toUpperCase().replace(/^CAP_/, '');
-
-/** Hard-required capabilities the set lacks (SYS_ADMIN may be replaced by BPF+PERFMON). */
-export function missingCapabilities(caps: string[]): string[] {
-  const have = new Set(caps.map(norm));
-  if (have.has('ALL')) return [];
-  const missing: string[] = [];
-  if (!have.has('NET_ADMIN')) missing.push('NET_ADMIN');
-  if (!have.has('SYS_ADMIN') && !(have.has('BPF') && have.has('PERFMON'))) {
-    missing.push(
-      have.has('BPF') || have.has('PERFMON') ? (have.has('BPF') ? 'PERFMON' : 'BPF') : 'SYS_ADMIN (or BPF+PERFMON)',
-    );
-  }
-  return missing;
-}
 
 function epermEvidence(facts: Facts): Map<string, Evidence> {
   const out = new Map<string, Evidence>();
@@ -50,6 +34,7 @@ function epermEvidence(facts: Facts): Map<string, Evidence> {
 export const capabilities: Check = {
   id: ID,
   title: 'The cilium-agent container has the capabilities it needs',
+  reasons: ['privileged', 'granted', 'missing', 'recommended-missing', 'eperm-in-logs'],
   needs: ['cilium'],
   rbac: ['list daemonsets (cluster-wide)', 'get pods/log in <cilium-ns>'],
   run(facts: Facts): Finding[] {
@@ -92,7 +77,7 @@ export const capabilities: Check = {
         );
         return out;
       }
-      const have = new Set(caps.map(norm));
+      const have = new Set(caps.map(normCap));
       const rec = RECOMMENDED_CAPS.filter((r) => !have.has(r));
       out.push(
         rec.length

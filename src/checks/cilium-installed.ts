@@ -1,13 +1,14 @@
 // Detects a cluster without a Cilium agent DaemonSet (source: DaemonSet lookup in the Cilium namespace).
 import { finding } from './util.js';
-import type { Check, Finding } from '../engine/types.js';
-import type { Facts } from '../engine/facts.js';
+import type { Check, Finding } from '../model/check.js';
+import type { Facts } from '../model/facts.js';
 
 const ID = 'cilium-installed';
 
 export const ciliumInstalled: Check = {
   id: ID,
   title: 'Cilium is installed',
+  reasons: ['installed', 'not-installed'],
   // Not `cilium`: a failed lookup is this check's subject, not a reason to say unknown.
   needs: [],
   rbac: ['list daemonsets (cluster-wide)', 'get configmaps in <cilium-ns>'],

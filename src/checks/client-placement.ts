@@ -1,7 +1,7 @@
 // Says where the `--from` client runs (pod netns, hostNetwork, or a backend of the Service it calls) and which node's agent serves it (source: client Pod spec/status, cilium-config, EndpointSlices).
 import { configValue, finding } from './util.js';
-import type { Facts } from '../engine/facts.js';
-import type { Check, Evidence, Finding } from '../engine/types.js';
+import type { Facts } from '../model/facts.js';
+import type { Check, Evidence, Finding } from '../model/check.js';
 
 const ID = 'client-placement';
 const CONFIG_KEYS = [
@@ -15,6 +15,7 @@ const CONFIG_KEYS = [
 export const clientPlacement: Check = {
   id: ID,
   title: 'Where the client runs, and what serves its ClusterIP traffic',
+  reasons: ['pod-netns', 'host-network', 'hairpin'],
   needs: ['client'],
   rbac: ['get pods in <client-ns>'],
   run(facts: Facts): Finding[] {

@@ -1,14 +1,15 @@
 // Detects kube-proxy still running while Cilium replaces it fully (strict/true): two Service datapaths fight (source: kube-proxy DaemonSet/pods, cilium-config `kube-proxy-replacement`).
 import { CONFIG_KEYS, readCiliumConfig } from '../cilium/config.js';
 import { capped, finding } from './util.js';
-import type { Facts } from '../engine/facts.js';
-import type { Check, Finding } from '../engine/types.js';
+import type { Facts } from '../model/facts.js';
+import type { Check, Finding } from '../model/check.js';
 
 const ID = 'kube-proxy-conflict';
 
 export const kubeProxyConflict: Check = {
   id: ID,
   title: 'kube-proxy is not running beside a full kube-proxy replacement',
+  reasons: ['not-replaced', 'no-kube-proxy', 'kube-proxy-running'],
   needs: ['config', 'kubeProxy'],
   rbac: ['get configmaps in <cilium-ns>', 'list daemonsets in kube-system', 'list pods in kube-system'],
   run(facts: Facts): Finding[] {

@@ -1,19 +1,15 @@
 // Reports the kube-proxy replacement mode (every spelling 1.7–1.18) and agents whose status disagrees with the config (source: cilium-config `kube-proxy-replacement`, `cilium(-dbg) status`).
 import { kprEffect, normalizeKpr, readCiliumConfig, CONFIG_KEYS } from '../cilium/config.js';
 import { agentNodes, finding, perNode } from './util.js';
-import type { Facts } from '../engine/facts.js';
-import type { Check, Finding } from '../engine/types.js';
+import type { Facts } from '../model/facts.js';
+import type { Check, Finding } from '../model/check.js';
 
 const ID = 'kube-proxy-replacement';
-
-/** true when the config replaces kube-proxy fully (strict/true). */
-export function kprFull(facts: Facts): boolean {
-  return facts.config.ok && readCiliumConfig(facts.config.value).kprEffect === 'full';
-}
 
 export const kubeProxyReplacement: Check = {
   id: ID,
   title: 'kube-proxy replacement mode, as configured and as the agents run it',
+  reasons: ['mode', 'invalid-value', 'status-matches', 'status-mismatch'],
   needs: ['config', 'status'],
   rbac: ['get configmaps in <cilium-ns>', 'create pods/exec in <cilium-ns>'],
   run(facts: Facts): Finding[] {

@@ -1,47 +1,15 @@
 // Detects a node whose BPF service map disagrees with the Services' ready endpoints, and Services with no ready endpoints (source: `cilium(-dbg) service list` per agent vs Services + EndpointSlices).
 import { agentNodes, capped, finding, nodeUnknown, restartRemediation } from './util.js';
-import {
-  compareServiceMap,
-  formatDriftRow,
-  indexServices,
-  type CompareOptions,
-  type DriftRow,
-  type NodeDrift,
-  type ServiceIndex,
-} from '../engine/lb-drift.js';
-import { kprFull } from './kube-proxy-replacement.js';
-import { protocolDistinct } from '../cilium/versions.js';
-import type { Facts, Gathered, ServiceFact } from '../engine/facts.js';
-import type { Check, Finding } from '../engine/types.js';
+import { compareServiceMap, formatDriftRow, indexServices, type ServiceIndex } from '../cilium/lb-drift.js';
+import type { DriftRow, NodeDrift } from '../model/lb-drift.js';
+import { compareOptionsFor, servicesInScope } from '../cilium/service-scope.js';
+import type { Facts, Gathered } from '../model/facts.js';
+import type { Check, Finding } from '../model/check.js';
 
 const ID = 'service-map';
 
 function listCmd(facts: Facts): string {
   return facts.cilium.ok ? `${facts.cilium.value.cli} service list` : 'cilium-dbg service list';
-}
-
-/** The Services the map is judged against: the target only, when there is one. */
-export function servicesInScope(facts: Facts): ServiceFact[] {
-  if (!facts.services.ok) return [];
-  const t = facts.target;
-  return t
-    ? facts.services.value.filter((s) => s.namespace === t.namespace && s.name === t.name)
-    : facts.services.value;
-}
-
-/**
- * NodePort frontends are mandatory only under full kube-proxy replacement. Whether TCP and UDP of one IP:port
- * are separate frontends follows the agent version and config (protocolDistinct); unknown version: read from
- * each node's map.
- */
-export function compareOptionsFor(facts: Facts): CompareOptions {
-  const minor = facts.cilium.ok ? facts.cilium.value.minor : undefined;
-  const config = facts.config.ok ? facts.config.value : undefined;
-  return {
-    target: facts.target,
-    expect: { nodePort: kprFull(facts) },
-    ...(minor !== undefined ? { protocolDistinct: protocolDistinct(minor, config) } : {}),
-  };
 }
 
 /** A node's drift: precomputed by the gatherer (large clusters), or computed here from its raw map. */
@@ -56,6 +24,15 @@ function driftOf(facts: Facts, node: string, idx: () => ServiceIndex): Gathered<
 export const serviceMap: Check = {
   id: ID,
   title: "Each agent's BPF service map matches the Services and their ready endpoints",
+  reasons: [
+    'in-sync',
+    'not-in-map',
+    'backends-differ',
+    'stale-frontend',
+    'no-ready-endpoints',
+    'headless',
+    'target-not-found',
+  ],
   needs: ['services', 'serviceMap'],
   rbac: ['list services (cluster-wide)', 'list endpointslices (cluster-wide)', 'create pods/exec in <cilium-ns>'],
   run(facts: Facts): Finding[] {

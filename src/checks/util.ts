@@ -1,32 +1,10 @@
 // Small helpers shared by the checks (not a check itself; not in the registry).
-import type { Facts, Gathered } from '../engine/facts.js';
-import type { Evidence, Finding, Remediation, Status } from '../engine/types.js';
+import type { Facts, Gathered } from '../model/facts.js';
+import { finding } from '../model/finding.js';
+import type { Finding, Remediation } from '../model/check.js';
 import { naturalCompare } from '../util/natural-sort.js';
 
-export interface FindingInit {
-  status: Status;
-  subject?: string;
-  node?: string;
-  message: string;
-  evidence?: Evidence[];
-  cause?: string;
-  remediation?: Remediation;
-}
-
-export function finding(check: string, reason: string, init: FindingInit): Finding {
-  const f: Finding = {
-    id: `${check}/${reason}`,
-    check,
-    status: init.status,
-    subject: init.subject ?? (init.node ? `node/${init.node}` : 'cluster'),
-    message: init.message,
-    evidence: init.evidence ?? [],
-  };
-  if (init.node) f.node = init.node;
-  if (init.cause) f.cause = init.cause;
-  if (init.remediation) f.remediation = init.remediation;
-  return f;
-}
+export { capped, finding } from '../model/finding.js';
 
 /** `unknown` for one node whose fact was not gathered: never pass on data not seen. */
 export function nodeUnknown(check: string, node: string, what: string, error: string): Finding {
@@ -85,13 +63,6 @@ export function restartRemediation(facts: Facts, nodes: string[], summary: strin
     commands: [`kubectl -n ${ciliumNamespace(facts)} delete pod ${pods.join(' ')}`],
     autoFixable: true,
   };
-}
-
-/** The first N items, and "… (+K more)" for evidence excerpts. */
-export function capped(lines: string[], n = 20): string {
-  const head = lines.slice(0, n);
-  if (lines.length > n) head.push(`… (+${lines.length - n} more)`);
-  return head.join('\n');
 }
 
 export function configValue(facts: Facts, key: string): string | undefined {

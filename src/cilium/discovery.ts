@@ -2,7 +2,7 @@
 // its pods per node, the cilium-config ConfigMap, the agent version and which in-pod CLI it ships.
 import type { KubeClient, KubeObject } from '../cluster/client.js';
 import { KdiagError } from '../errors.js';
-import type { AgentPodFact, CiliumInstallFact, ContainerState } from '../engine/facts.js';
+import type { AgentPodFact, CiliumInstallFact, ContainerState } from '../model/facts.js';
 import { cliFor, parseCiliumVersion } from './versions.js';
 
 export const AGENT_LABEL = 'k8s-app=cilium';

@@ -9,6 +9,8 @@
 // `handle_to_container`, `from_netdev`, `to_netdev`, `from_host`, `to_host`, `sock4_connect`…, `bpf_xdp_entry`.
 
 import type { CiliumConfigView } from './config.js';
+import { capped } from '../model/finding.js';
+import type { Evidence } from '../model/check.js';
 import type { BpfProgram } from './types.js';
 
 export type ProgramCategory = 'socket-lb' | 'tc' | 'xdp' | 'cgroup';
@@ -126,4 +128,37 @@ export function classifyProgram(p: BpfProgram): ProgramCategory | 'other' {
   if (p.type === 'sched_cls' || p.type === 'sched_act') return 'tc';
   if (p.type.startsWith('cgroup')) return 'cgroup';
   return 'other';
+}
+
+/** A program as bpftool's text format prints its first line. */
+export const programLine = (p: BpfProgram): string =>
+  `${p.id}: ${p.type}  name ${p.name}${p.tag ? `  tag ${p.tag}` : ''}`;
+
+/** Required programs with no loaded match. Unknown minor: either naming (1.13+ `cil_*` or older) counts. */
+export function missingPrograms(
+  progs: BpfProgram[],
+  required: RequiredProgram[],
+  alt?: RequiredProgram[],
+): RequiredProgram[] {
+  const has = (r: RequiredProgram | undefined): boolean =>
+    !!r && progs.some((p) => p.type === r.type && matchesProgram(p.name, r.name));
+  return required.filter((r, i) => !has(r) && !has(alt?.[i]));
+}
+
+/** Evidence for a program check: the Cilium programs loaded on the node, as bpftool prints them. */
+export function loadedEvidence(node: string, cilium: BpfProgram[]): Evidence {
+  return {
+    source: 'bpftool prog show',
+    node,
+    excerpt: cilium.length ? capped(cilium.map(programLine), 30) : '(no Cilium programs loaded)',
+  };
+}
+
+/** Evidence for a program check: the required programs not loaded, and why the config needs each. */
+export function requiredEvidence(node: string, missing: { type: string; name: string; reason?: string }[]): Evidence {
+  return {
+    source: 'required by config',
+    node,
+    excerpt: missing.map((r) => `${r.type} ${r.name} — ${r.reason}`).join('\n'),
+  };
 }

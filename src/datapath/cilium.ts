@@ -1,9 +1,11 @@
-// The Cilium (eBPF) datapath.
+// The Cilium (eBPF) datapath: the agent DaemonSet, the checks in src/checks/, and the LB map as
+// `cilium(-dbg) service list` prints it (text table streamed; JSON when the text is unreadable).
 import { CHECKS } from '../checks/index.js';
-import { readCiliumConfig } from '../cilium/config.js';
-import { requiredPrograms } from '../cilium/programs.js';
-import type { Facts } from '../engine/facts.js';
-import type { Datapath, DatapathProgram, Detection } from './types.js';
+import { ServiceListTextStream, parseServiceListJson } from '../cilium/formats/service-list.js';
+import type { LbService } from '../cilium/types.js';
+import { KdiagError, oneLine } from '../errors.js';
+import type { Facts } from '../model/facts.js';
+import type { AgentCli, Datapath, Detection } from './types.js';
 
 export const ciliumDatapath: Datapath = {
   id: 'cilium',
@@ -17,13 +19,39 @@ export const ciliumDatapath: Datapath = {
     };
   },
   checks: CHECKS,
-  requiredPrograms(facts: Facts): DatapathProgram[] {
-    if (!facts.config.ok) return [];
-    const minor = facts.cilium.ok ? (facts.cilium.value.minor ?? 13) : 13;
-    return requiredPrograms(readCiliumConfig(facts.config.value), minor).map((p) => ({
-      name: p.name,
-      type: p.type,
-      reason: p.reason,
-    }));
-  },
+  readLbMap: readServiceList,
 };
+
+/** Streams the LB map in the text table (constant memory, filtered early); JSON if the text is unreadable. */
+async function readServiceList(agent: AgentCli, keep?: (s: LbService) => boolean): Promise<LbService[]> {
+  const rows: LbService[] = [];
+  const parser = new ServiceListTextStream((s) => {
+    if (!keep || keep(s)) rows.push(s);
+  });
+  let parseError: unknown;
+  const r = await agent.run(['service', 'list'], (chunk) => {
+    if (parseError) return;
+    try {
+      parser.write(chunk.toString('utf8'));
+    } catch (e) {
+      parseError = e;
+    }
+  });
+  if (r.exitCode !== 0) throw execFailed(`${agent.name} service list`, r);
+  if (!parseError) {
+    try {
+      parser.end();
+      return rows;
+    } catch (e) {
+      parseError = e;
+    }
+  }
+  const j = await agent.run(['service', 'list', '-o', 'json']);
+  if (j.exitCode !== 0) throw parseError;
+  const all = parseServiceListJson(j.stdout);
+  return keep ? all.filter(keep) : all;
+}
+
+export function execFailed(what: string, r: { exitCode: number; stderr: string }): KdiagError {
+  return new KdiagError('exec', `${what} exited ${r.exitCode}: ${oneLine(r.stderr).slice(0, 200) || 'no output'}`);
+}

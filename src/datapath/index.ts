@@ -1,13 +1,21 @@
-// Known datapaths, in detection order. Add Calico or kube-proxy/iptables here; the engine does not change.
+// Known datapaths, in detection order. Add kube-proxy/iptables or Calico here; the engine does not change.
 import { ciliumDatapath } from './cilium.js';
 import type { Datapath } from './types.js';
-import type { Facts } from '../engine/facts.js';
+import type { Facts } from '../model/facts.js';
 
 export const DATAPATHS: Datapath[] = [ciliumDatapath];
 
-/** The first datapath whose detection succeeds, or undefined. */
-export function detectDatapath(facts: Facts, datapaths: Datapath[] = DATAPATHS): Datapath | undefined {
-  return datapaths.find((d) => d.detect(facts).present);
+/**
+ * The first datapath detected in the facts. When none is (nothing installed), the first one: its checks
+ * then say what is missing (`cilium-installed/not-installed`).
+ */
+export function detectDatapath(facts: Facts, datapaths: Datapath[] = DATAPATHS): Datapath {
+  return datapaths.find((d) => d.detect(facts).present) ?? datapaths[0]!;
 }
 
-export type { Datapath, DatapathProgram, Detection } from './types.js';
+/** Every datapath's checks, once each: what the engine may need to gather before it can detect. */
+export function allChecks(datapaths: Datapath[] = DATAPATHS): Datapath['checks'] {
+  return [...new Set(datapaths.flatMap((d) => d.checks))];
+}
+
+export type { AgentCli, Datapath, Detection, ExecResult } from './types.js';

@@ -5,23 +5,10 @@
 import type { KubeClient } from '../cluster/client.js';
 import { AGENT_LABEL, agentPodFact, type Pod } from '../cilium/discovery.js';
 import { KdiagError, oneLine } from '../errors.js';
-import type { CiliumInstallFact } from './facts.js';
-import type { FixPlan, RestartAction } from './fix-plan.js';
+import type { CiliumInstallFact } from '../model/facts.js';
+import type { FixPlan, FixResult, RestartAction, StepResult } from '../model/diagnosis.js';
 
-export interface StepResult {
-  node: string;
-  oldPod: string;
-  newPod?: string;
-  /** deleted → replaced (Ready) → recovered (node re-checked clean). */
-  outcome: 'recovered' | 'not-recovered' | 'not-ready' | 'refused' | 'failed' | 'skipped';
-  detail: string;
-}
-
-export interface FixResult {
-  steps: StepResult[];
-  completed: boolean;
-  stoppedReason?: string;
-}
+export type { FixResult, StepResult } from '../model/diagnosis.js';
 
 export interface ApplyOptions {
   install: CiliumInstallFact;

@@ -2,16 +2,19 @@
 // causes and plan the fixes. `kdiag doctor clusterip` and `kdiag preflight` both stand on it.
 import type { KubeClient } from '../cluster/client.js';
 import type { Verdict } from '../errors.js';
-import { DATAPATHS, type Datapath } from '../datapath/index.js';
-import type { Facts, Gathered } from './facts.js';
-import { planFixes, type FixPlan } from './fix-plan.js';
+import { allChecks, detectDatapath, type Datapath } from '../datapath/index.js';
+import type { Facts, Gathered } from '../model/facts.js';
+
+export type { Diagnosis } from '../model/diagnosis.js';
+import type { Diagnosis } from '../model/diagnosis.js';
+import { planFixes } from './fix-plan.js';
 import { gatherFacts } from './gather.js';
-import { rankRootCauses, type RootCause } from './rank.js';
+import { rankRootCauses } from './rank.js';
 import { runChecks, selectChecks } from './run-checks.js';
-import { STATUS_ORDER, type FactKey, type Finding, type Status } from './types.js';
+import { STATUS_ORDER, type FactKey, type Status } from '../model/check.js';
 
 export interface DiagnoseOptions {
-  /** The datapath whose checks run (Cilium today: the only one in DATAPATHS). */
+  /** The datapath whose checks run; default: the one detected in the facts (src/datapath/). */
   datapath?: Datapath;
   ciliumNamespace?: string;
   target?: { namespace: string; name: string };
@@ -19,35 +22,16 @@ export interface DiagnoseOptions {
   nodes?: string[];
   only?: string[];
   skip?: string[];
-  callTimeoutMs?: number;
   maxUnavailable?: number;
   onProgress?: (done: number, total: number) => void;
-}
-
-export interface Diagnosis {
-  apiVersion: 'kdiag/v1';
-  kind: 'Diagnosis';
-  target?: { namespace: string; name: string };
-  from?: { namespace: string; name: string; node?: string; hostNetwork?: boolean };
-  cilium?: { namespace: string; version: string; cli: string };
-  nodes: number;
-  /** The nodes judged when narrowed by --node or --from; absent = every node. */
-  scope?: string[];
-  /** Worst status across findings. */
-  status: Status;
-  /** Ranked, most specific first; empty when healthy. */
-  rootCauses: RootCause[];
-  findings: Finding[];
-  plan: FixPlan;
-  /** Facts that could not be gathered, per source and node, with what to do where known. */
-  unknowns: { fact: string; node?: string; reason: string; hint?: string }[];
 }
 
 export async function diagnose(
   client: KubeClient,
   opts: DiagnoseOptions,
 ): Promise<{ diagnosis: Diagnosis; facts: Facts }> {
-  const checks = selectChecks((opts.datapath ?? DATAPATHS[0]).checks, opts.only, opts.skip);
+  // What to gather comes before the facts that tell the datapath: every datapath's selected checks.
+  const checks = selectChecks(opts.datapath?.checks ?? allChecks(), opts.only, opts.skip);
   const needs = new Set<FactKey>(['nodes', 'cilium']);
   for (const c of checks) for (const n of c.needs) needs.add(n);
   const facts = await gatherFacts(client, {
@@ -56,7 +40,6 @@ export async function diagnose(
     target: opts.target,
     from: opts.from,
     nodes: opts.nodes,
-    callTimeoutMs: opts.callTimeoutMs,
     onProgress: opts.onProgress,
   });
   return { diagnosis: judge(facts, opts), facts };
@@ -65,7 +48,7 @@ export async function diagnose(
 /** Pure: facts in, diagnosis out. */
 export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
   const findings = runChecks(facts, {
-    checks: (opts.datapath ?? DATAPATHS[0]).checks,
+    checks: (opts.datapath ?? detectDatapath(facts)).checks,
     only: opts.only,
     skip: opts.skip,
   });

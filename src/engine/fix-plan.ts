@@ -1,47 +1,11 @@
 // Fix planning: restart (delete) only the Cilium agent pods on the nodes a restart-fixable cause affects,
 // in batches of --max-unavailable; never all agents by label. Everything else is listed as not fixable,
 // with what must change instead.
-import { causeById } from './causes.js';
-import type { RootCause } from './rank.js';
-import type { AgentPodFact, CiliumInstallFact, Facts } from './facts.js';
+import { causeById } from '../model/causes.js';
+import type { FixPlan, NotFixable, RefusedNode, RestartAction, RootCause } from '../model/diagnosis.js';
 
-export interface RestartAction {
-  kind: 'restart-agent';
-  node: string;
-  namespace: string;
-  pod: string;
-  /** Causes this restart addresses. */
-  causes: string[];
-  /** Exact command, as shown by --dry-run. */
-  command: string;
-  argv: string[];
-}
-
-export interface RefusedNode {
-  node: string;
-  pod?: string;
-  cause: string;
-  reason: string;
-}
-
-export interface NotFixable {
-  cause: string;
-  title: string;
-  nodes: string[];
-  whatToChange: string;
-}
-
-export interface FixPlan {
-  /** One entry per pod, in order. */
-  actions: RestartAction[];
-  /** Actions grouped by at most maxUnavailable pods; wait for Ready between batches. */
-  batches: RestartAction[][];
-  /** One `kubectl delete pod` per batch (what --dry-run prints). */
-  commands: string[];
-  refused: RefusedNode[];
-  notFixable: NotFixable[];
-  maxUnavailable: number;
-}
+export type { FixPlan, NotFixable, RefusedNode, RestartAction } from '../model/diagnosis.js';
+import type { AgentPodFact, CiliumInstallFact, Facts } from '../model/facts.js';
 
 export const kubectlDeletePodArgv = (namespace: string, pods: string[]): string[] => [
   'kubectl',

@@ -1,35 +1,23 @@
 // Fact gathering, separate from judging: every fact is fetched once per run and shared by all checks.
 // Per-node calls run on the client's bounded pool, each with its own timeout; a node that fails keeps
 // its error (the checks report `unknown` for it) and never hides the nodes that answered.
-import { createInterface } from 'node:readline';
 import pLimit from 'p-limit';
-import type { KubeClient, KubeObject } from '../cluster/client.js';
-import { AGENT_CONTAINER, findCilium, listAgentPods, type DaemonSet, type Pod } from '../cilium/discovery.js';
+import type { KubeClient } from '../cluster/client.js';
+import { AGENT_CONTAINER, findCilium, listAgentPods } from '../cilium/discovery.js';
 import { parseBpftoolProgJson, parseBpftoolProgText } from '../cilium/formats/bpftool.js';
-import { parseLogLine } from '../cilium/formats/log.js';
-import { ServiceListTextStream, parseServiceListJson } from '../cilium/formats/service-list.js';
 import { parseCiliumStatus } from '../cilium/formats/status.js';
-import { classify } from '../cilium/log-catalog.js';
-import type { CiliumCli, LbService, LogRecord } from '../cilium/types.js';
+import { compareServiceMap, indexServices } from '../cilium/lb-drift.js';
+import { bpffsFromMounts } from '../cilium/mounts.js';
+import { compareOptionsFor, servicesInScope } from '../cilium/service-scope.js';
+import type { CiliumCli, LbService } from '../cilium/types.js';
+import { detectDatapath, type AgentCli } from '../datapath/index.js';
+import { execFailed } from '../datapath/cilium.js';
 import { KdiagError, ParseError, oneLine, type ErrorKind } from '../errors.js';
-import {
-  failed,
-  got,
-  type AgentPodFact,
-  type BpffsFact,
-  type CiliumInstallFact,
-  type ClientPodFact,
-  type EndpointFact,
-  type Facts,
-  type Gathered,
-  type KubeProxyFact,
-  type LogFact,
-  type NodeFact,
-  type ServiceFact,
-} from './facts.js';
-import type { FactKey } from './types.js';
-import { compareServiceMap, indexServices, withoutOkRows } from './lb-drift.js';
-import { compareOptionsFor, servicesInScope } from '../checks/service-map.js';
+import type { FactKey } from '../model/check.js';
+import { failed, got, type AgentPodFact, type CiliumInstallFact, type Facts, type Gathered } from '../model/facts.js';
+import { withoutOkRows } from '../model/lb-drift.js';
+import { frontendFilter, readAgentLog } from './gather-agent.js';
+import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
 
 export interface GatherOptions {
   needs: Iterable<FactKey>;
@@ -42,8 +30,6 @@ export interface GatherOptions {
   from?: { namespace: string; name: string };
   /** Log lines read per agent (tail). */
   logTail?: number;
-  /** Per exec/log call; defaults to the client's request timeout. */
-  callTimeoutMs?: number;
   /** Keep only these LB map rows (filter while streaming: memory stays per-match, not per-map). */
   serviceMapFilter?: (s: LbService) => boolean;
   /**
@@ -59,8 +45,6 @@ export interface GatherOptions {
 const PER_NODE: FactKey[] = ['agentLogs', 'bpfPrograms', 'status', 'serviceMap', 'bpffs'];
 /** LB maps read at once: each is a whole service table, so this bounds memory on big clusters. */
 const MAP_SLOTS = 16;
-/** Records kept per agent log: the newest problems, bounded so huge logs cost constant memory. */
-const MAX_LOG_RECORDS = 200;
 
 export async function gatherFacts(client: KubeClient, opts: GatherOptions): Promise<Facts> {
   const needs = new Set<FactKey>(opts.needs);
@@ -140,14 +124,14 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
   let done = 0;
   const tick = () => opts.onProgress?.(++done, total);
   let cli: CiliumCli = install.cli;
-  const timeoutMs = opts.callTimeoutMs;
+  const datapath = detectDatapath(facts);
 
   /** Runs the agent CLI, falling back to the other binary name once if this image lacks it (exit 127). */
   const agentCli = async (a: AgentPodFact, args: string[], onStdout?: (b: Buffer) => void) => {
-    let r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, [cli, ...args], { timeoutMs, onStdout });
+    let r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, [cli, ...args], { onStdout });
     if (r.exitCode === 127 || r.exitCode === 126) {
       const other: CiliumCli = cli === 'cilium-dbg' ? 'cilium' : 'cilium-dbg';
-      const r2 = await client.exec(a.namespace, a.name, AGENT_CONTAINER, [other, ...args], { timeoutMs, onStdout });
+      const r2 = await client.exec(a.namespace, a.name, AGENT_CONTAINER, [other, ...args], { onStdout });
       if (r2.exitCode !== 127 && r2.exitCode !== 126) {
         cli = other;
         r = r2;
@@ -155,6 +139,12 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
     }
     return r;
   };
+  const agentOf = (a: AgentPodFact): AgentCli => ({
+    get name() {
+      return cli;
+    },
+    run: (args, onStdout) => agentCli(a, args, onStdout),
+  });
 
   const tasks: Promise<void>[] = [];
   const mapSlots = pLimit(Math.min(MAP_SLOTS, client.opts.concurrency));
@@ -173,18 +163,16 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
     if (needs.has('agentLogs'))
       tasks.push(
         client.pool(async () => {
-          facts.agentLogs.set(a.node, await settle(readAgentLog(client, a, opts.logTail ?? 5000, timeoutMs)));
+          facts.agentLogs.set(a.node, await settle(readAgentLog(client, a, opts.logTail ?? 5000)));
           tick();
         }),
       );
     run('bpfPrograms', facts.bpfPrograms, async () => {
-      const j = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', '-j', 'prog', 'show'], {
-        timeoutMs,
-      });
+      const j = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', '-j', 'prog', 'show']);
       // bpftool has printed JSON with -j since 4.15; `[]` means none loaded. Output it cannot parse
       // (empty, truncated) is unknown, never "no programs". Only a bpftool that refuses -j gets the text.
       if (j.exitCode === 0) return parseBpftoolProgJson(j.stdout);
-      const t = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', 'prog', 'show'], { timeoutMs });
+      const t = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', 'prog', 'show']);
       if (t.exitCode !== 0) throw execFailed('bpftool prog show', t);
       return parseBpftoolProgText(t.stdout);
     });
@@ -199,13 +187,13 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
       tasks.push(
         mapSlots(() =>
           client.pool(async () => {
-            sink(a.node, await settle(notRunning(a) ?? readServiceMap(a, agentCli, cli, targetFilter)));
+            sink(a.node, await settle(notRunning(a) ?? datapath.readLbMap(agentOf(a), targetFilter)));
             tick();
           }),
         ),
       );
     run('bpffs', facts.bpffs, async () => {
-      const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts'], { timeoutMs });
+      const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts']);
       if (r.exitCode !== 0) throw execFailed('cat /proc/mounts', r);
       // A real /proc/mounts always lists / and /proc: empty or headless output proves nothing.
       if (!/^\S+ \/ /m.test(r.stdout))
@@ -239,10 +227,6 @@ function notRunning(a: AgentPodFact): Promise<never> | undefined {
   return Promise.reject(new KdiagError('exec', `agent ${a.namespace}/${a.name} on ${a.node} is not running (${why})`));
 }
 
-function execFailed(what: string, r: { exitCode: number; stderr: string }): KdiagError {
-  return new KdiagError('exec', `${what} exited ${r.exitCode}: ${oneLine(r.stderr).slice(0, 200) || 'no output'}`);
-}
-
 /**
  * Where each node's LB map goes: to the caller (service-list), else compared with the Services at once
  * and kept as drift only (never every node's map at once), else (no Services) kept as read.
@@ -257,255 +241,4 @@ function serviceMapSink(facts: Facts, opts: GatherOptions): (node: string, map: 
       node,
       map.ok ? got(withoutOkRows(compareServiceMap(idx, map.value, { ...compareOptionsFor(facts), node }))) : map,
     );
-}
-
-/** Streams the LB map in the text table (constant memory, filtered early); JSON if the text is unreadable. */
-async function readServiceMap(
-  a: AgentPodFact,
-  agentCli: (
-    a: AgentPodFact,
-    args: string[],
-    onStdout?: (b: Buffer) => void,
-  ) => Promise<{ exitCode: number; stdout: string; stderr: string }>,
-  cli: CiliumCli,
-  filter?: (s: LbService) => boolean,
-): Promise<LbService[]> {
-  const rows: LbService[] = [];
-  const parser = new ServiceListTextStream((s) => {
-    if (!filter || filter(s)) rows.push(s);
-  });
-  let parseError: unknown;
-  const r = await agentCli(a, ['service', 'list'], (chunk) => {
-    if (parseError) return;
-    try {
-      parser.write(chunk.toString('utf8'));
-    } catch (e) {
-      parseError = e;
-    }
-  });
-  if (r.exitCode !== 0) throw execFailed(`${cli} service list`, r);
-  if (!parseError) {
-    try {
-      parser.end();
-      return rows;
-    } catch (e) {
-      parseError = e;
-    }
-  }
-  const j = await agentCli(a, ['service', 'list', '-o', 'json']);
-  if (j.exitCode !== 0) throw parseError;
-  const all = parseServiceListJson(j.stdout);
-  return filter ? all.filter(filter) : all;
-}
-
-function frontendFilter(services: ServiceFact[]): (s: LbService) => boolean {
-  const ips = new Set<string>();
-  for (const s of services) for (const ip of [...s.clusterIPs, ...s.externalIPs, ...s.loadBalancerIPs]) ips.add(ip);
-  const nodePorts = new Set(services.flatMap((s) => s.ports.map((p) => p.nodePort).filter((p): p is number => !!p)));
-  return (s) => ips.has(s.frontend.ip) || nodePorts.has(s.frontend.port);
-}
-
-async function readAgentLog(client: KubeClient, a: AgentPodFact, tail: number, timeoutMs?: number): Promise<LogFact> {
-  // A crashed agent's useful lines are in the previous container's log.
-  const previous = a.agent.restartCount > 0 && !a.agent.ready;
-  const res = await client.logStream(a.namespace, a.name, {
-    container: AGENT_CONTAINER,
-    tailLines: tail,
-    previous,
-    timeoutMs,
-  });
-  const records: LogRecord[] = [];
-  let lines = 0;
-  for await (const line of createInterface({ input: res, crlfDelay: Infinity })) {
-    lines++;
-    if (!line) continue;
-    const rec = parseLogLine(line);
-    if (
-      rec.level === 'warning' ||
-      rec.level === 'error' ||
-      rec.level === 'fatal' ||
-      rec.level === 'panic' ||
-      classify(rec)
-    ) {
-      records.push(rec);
-      if (records.length > MAX_LOG_RECORDS) records.shift();
-    }
-  }
-  return { records, lines, previous };
-}
-
-export function bpffsFromMounts(mounts: string): BpffsFact {
-  const line = mounts.split('\n').find((l) => {
-    const f = l.split(/\s+/);
-    return f[1] === '/sys/fs/bpf' && f[2] === 'bpf';
-  });
-  return line
-    ? { mounted: true, evidence: line.trim() }
-    : { mounted: false, evidence: 'no "bpf" filesystem at /sys/fs/bpf in /proc/mounts' };
-}
-
-interface NodeObj extends KubeObject {
-  spec?: { unschedulable?: boolean; taints?: { key: string; effect: string }[] };
-  status?: {
-    nodeInfo?: { kernelVersion?: string; osImage?: string };
-    addresses?: { type: string; address: string }[];
-    conditions?: { type: string; status: string }[];
-  };
-}
-
-async function listNodes(client: KubeClient): Promise<NodeFact[]> {
-  const out: NodeFact[] = [];
-  for await (const n of client.list<NodeObj>('/api/v1/nodes')) {
-    out.push({
-      name: n.metadata?.name ?? '',
-      kernelVersion: n.status?.nodeInfo?.kernelVersion ?? '',
-      osImage: n.status?.nodeInfo?.osImage,
-      internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address,
-      ready: n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-      schedulable: !n.spec?.unschedulable,
-      taints: (n.spec?.taints ?? [])
-        .filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')
-        .map((t) => t.key),
-    });
-  }
-  return out;
-}
-
-interface ServiceObj extends KubeObject {
-  spec?: {
-    type?: string;
-    clusterIP?: string;
-    clusterIPs?: string[];
-    externalIPs?: string[];
-    ports?: { name?: string; port: number; protocol?: string; nodePort?: number; targetPort?: string | number }[];
-  };
-  status?: { loadBalancer?: { ingress?: { ip?: string }[] } };
-}
-interface SliceObj extends KubeObject {
-  addressType?: string;
-  endpoints?: {
-    addresses: string[];
-    conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
-    nodeName?: string;
-    targetRef?: { name?: string };
-  }[];
-  ports?: { name?: string; port?: number; protocol?: string }[];
-}
-
-async function listServices(
-  client: KubeClient,
-  namespace?: string,
-  target?: { namespace: string; name: string },
-): Promise<ServiceFact[]> {
-  const ns = target?.namespace ?? namespace;
-  const base = ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}` : '/api/v1';
-  const sliceBase = ns ? `/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(ns)}` : '/apis/discovery.k8s.io/v1';
-  const [svcs, slices] = await Promise.all([
-    target
-      ? client.get<ServiceObj>(`${base}/services/${encodeURIComponent(target.name)}`).then((s) => [s])
-      : client.listAll<ServiceObj>(`${base}/services`),
-    client.listAll<SliceObj>(`${sliceBase}/endpointslices`, {
-      labelSelector: target ? `kubernetes.io/service-name=${target.name}` : undefined,
-    }),
-  ]);
-  const eps = new Map<string, EndpointFact[]>();
-  for (const sl of slices) {
-    const svc = sl.metadata?.labels?.['kubernetes.io/service-name'];
-    if (!svc) continue;
-    const key = `${sl.metadata?.namespace}/${svc}`;
-    const list = eps.get(key) ?? [];
-    for (const ep of sl.endpoints ?? []) {
-      const c = ep.conditions ?? {};
-      // EndpointConditions: a nil `ready` means ready (discovery.k8s.io/v1 API docs); serving defaults to ready.
-      const ready = c.ready !== false;
-      for (const ip of ep.addresses)
-        for (const p of sl.ports ?? [])
-          list.push({
-            ip,
-            port: p.port ?? 0,
-            protocol: p.protocol ?? 'TCP',
-            portName: p.name || undefined,
-            ready,
-            serving: c.serving ?? ready,
-            terminating: c.terminating ?? false,
-            nodeName: ep.nodeName,
-            targetPod: ep.targetRef?.name,
-          });
-    }
-    eps.set(key, list);
-  }
-  return svcs.map((s) => {
-    const ips = (s.spec?.clusterIPs ?? (s.spec?.clusterIP ? [s.spec.clusterIP] : [])).filter(
-      (ip) => ip && ip !== 'None',
-    );
-    return {
-      namespace: s.metadata?.namespace ?? '',
-      name: s.metadata?.name ?? '',
-      type: s.spec?.type ?? 'ClusterIP',
-      clusterIPs: ips,
-      ports: (s.spec?.ports ?? []).map((p) => ({ ...p, protocol: p.protocol ?? 'TCP' })),
-      externalIPs: s.spec?.externalIPs ?? [],
-      loadBalancerIPs: (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter((ip): ip is string => !!ip),
-      headless: s.spec?.clusterIP === 'None',
-      endpoints: eps.get(`${s.metadata?.namespace}/${s.metadata?.name}`) ?? [],
-    };
-  });
-}
-
-async function getCiliumConfig(client: KubeClient, namespace: string): Promise<Record<string, string>> {
-  const cm = await client.getOptional<KubeObject & { data?: Record<string, string> }>(
-    `/api/v1/namespaces/${namespace}/configmaps/cilium-config`,
-  );
-  if (!cm) throw new KdiagError('not-found', `ConfigMap ${namespace}/cilium-config not found`);
-  return cm.data ?? {};
-}
-
-async function findKubeProxy(client: KubeClient): Promise<KubeProxyFact> {
-  const sel = { labelSelector: 'k8s-app=kube-proxy' };
-  let sets: DaemonSet[];
-  let pods: Pod[];
-  try {
-    [sets, pods] = await Promise.all([
-      client.listAll<DaemonSet>('/apis/apps/v1/daemonsets', sel),
-      client.listAll<Pod>('/api/v1/pods', sel),
-    ]);
-  } catch (e) {
-    if (!(e instanceof KdiagError && e.kind === 'forbidden')) throw e;
-    [sets, pods] = await Promise.all([
-      client.listAll<DaemonSet>('/apis/apps/v1/namespaces/kube-system/daemonsets', sel),
-      client.listAll<Pod>('/api/v1/namespaces/kube-system/pods', sel),
-    ]);
-  }
-  const ds = sets[0];
-  return {
-    daemonSet: ds
-      ? {
-          namespace: ds.metadata?.namespace ?? '',
-          name: ds.metadata?.name ?? '',
-          desired: ds.status?.desiredNumberScheduled ?? 0,
-          ready: ds.status?.numberReady ?? 0,
-        }
-      : undefined,
-    pods: pods
-      .filter((p) => !p.metadata?.deletionTimestamp)
-      .map((p) => ({
-        name: p.metadata?.name ?? '',
-        node: p.spec?.nodeName ?? '',
-        ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-      })),
-  };
-}
-
-async function getClientPod(client: KubeClient, namespace: string, name: string): Promise<ClientPodFact> {
-  const p = await client.get<Pod>(
-    `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`,
-  );
-  return {
-    namespace,
-    name,
-    node: p.spec?.nodeName ?? '',
-    ip: p.status?.podIP,
-    hostNetwork: Boolean(p.spec?.hostNetwork),
-    labels: p.metadata?.labels ?? {},
-  };
 }

@@ -1,27 +1,12 @@
 // Root-cause ranking: group warn/fail findings by their cause, most specific explanation first.
 // A cause another cause on the same node explains (missing programs under an old kernel) is kept, but
 // ranked after it with low confidence: fixing it alone would not help.
-import { causeById, type CauseDef } from './causes.js';
-import type { Evidence, Finding } from './types.js';
+import { causeById, type CauseDef } from '../model/causes.js';
+import type { Evidence, Finding } from '../model/check.js';
+import type { Confidence, RootCause } from '../model/diagnosis.js';
 import { naturalCompare } from '../util/natural-sort.js';
 
-export type Confidence = 'high' | 'medium' | 'low';
-
-export interface RootCause {
-  id: string;
-  title: string;
-  /** Affected nodes, sorted; empty for a cluster-wide cause. */
-  nodes: string[];
-  confidence: Confidence;
-  fixableByRestart: boolean;
-  /** For causes a restart cannot fix. */
-  whatToChange?: string;
-  /** Ids of the supporting findings (unique). */
-  findings: string[];
-  evidence: Evidence[];
-  /** Nodes on which a more specific cause explains this one, by that cause id. */
-  explainedBy?: Record<string, string[]>;
-}
+export type { Confidence, RootCause } from '../model/diagnosis.js';
 
 const MAX_EVIDENCE = 20;
 

@@ -3,11 +3,11 @@
 // (after k8sgpt's pkg/analysis/analysis.go).
 import { KdiagError, oneLine } from '../errors.js';
 import { CHECKS } from '../checks/index.js';
-import type { Facts, Gathered } from './facts.js';
-import type { Check, FactKey, Finding } from './types.js';
+import type { Facts, Gathered } from '../model/facts.js';
+import type { Check, Finding } from '../model/check.js';
 
-export interface RunOptions {
-  checks?: Check[];
+export interface RunOptions<F extends object = Facts> {
+  checks?: Check<F>[];
   /** Only these check ids. */
   only?: string[];
   /** Not these check ids. */
@@ -18,15 +18,15 @@ const isGathered = (v: unknown): v is Gathered<unknown> =>
   typeof v === 'object' && v !== null && !(v instanceof Map) && 'ok' in v;
 
 /** The first top-level needed fact that failed, as `fact: error`. Per-node maps are judged by the check. */
-export function missingFact(check: Check, facts: Facts): string | undefined {
+export function missingFact<F extends object>(check: Check<F>, facts: F): string | undefined {
   for (const key of check.needs) {
-    const v: unknown = facts[key as FactKey];
-    if (isGathered(v) && !v.ok) return `${key}: ${v.error}`;
+    const v: unknown = facts[key];
+    if (isGathered(v) && !v.ok) return `${String(key)}: ${v.error}`;
   }
   return undefined;
 }
 
-export function selectChecks(all: Check[], only?: string[], skip?: string[]): Check[] {
+export function selectChecks<C extends { id: string }>(all: C[], only?: string[], skip?: string[]): C[] {
   const ids = new Set(all.map((c) => c.id));
   for (const id of [...(only ?? []), ...(skip ?? [])]) {
     if (!ids.has(id)) {
@@ -38,9 +38,11 @@ export function selectChecks(all: Check[], only?: string[], skip?: string[]): Ch
   return all.filter((c) => (!onlySet || onlySet.has(c.id)) && !skipSet.has(c.id));
 }
 
-export function runChecks(facts: Facts, opts: RunOptions = {}): Finding[] {
+/** Cluster checks by default; node checks (src/node/checks/) pass their own list and facts. */
+export function runChecks<F extends object = Facts>(facts: F, opts: RunOptions<F> = {}): Finding[] {
   const out: Finding[] = [];
-  for (const check of selectChecks(opts.checks ?? CHECKS, opts.only, opts.skip)) {
+  const all = opts.checks ?? (CHECKS as unknown as Check<F>[]);
+  for (const check of selectChecks(all, opts.only, opts.skip)) {
     const missing = missingFact(check, facts);
     if (missing) {
       out.push({

@@ -3,16 +3,10 @@
 // of the nodes that disagree, so memory grows with services + drift, not nodes x services.
 import type { KubeClient } from '../cluster/client.js';
 import type { LbService } from '../cilium/types.js';
-import type { Facts, Gathered, ServiceFact } from './facts.js';
+import type { Facts, Gathered, ServiceFact } from '../model/facts.js';
 import { gatherFacts } from './gather.js';
-import {
-  compareServiceMap,
-  indexServices,
-  worstDrift,
-  type AgentBackend,
-  type DriftStatus,
-  type FrontendKind,
-} from './lb-drift.js';
+import { compareServiceMap, indexServices } from '../cilium/lb-drift.js';
+import { worstDrift, type AgentBackend, type DriftStatus, type FrontendKind } from '../model/lb-drift.js';
 import { naturalCompare } from '../util/natural-sort.js';
 
 export interface NodeResult {
@@ -58,7 +52,6 @@ export interface ServiceListOptions {
   namespace?: string;
   service?: { namespace: string; name: string };
   node?: string;
-  callTimeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -114,7 +107,6 @@ export async function buildServiceList(
     namespace: opts.namespace,
     target: opts.service,
     nodes: opts.node ? [opts.node] : undefined,
-    callTimeoutMs: opts.callTimeoutMs,
     onProgress: opts.onProgress,
     onClusterFacts: (f) => {
       services = f.services.ok ? f.services.value : [];

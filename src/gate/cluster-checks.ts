@@ -1,6 +1,6 @@
 // Which of the registered checks the cluster gate (`kdiag preflight`) runs.
 import { CHECKS } from '../checks/index.js';
-import type { Check } from '../engine/types.js';
+import type { Check } from '../model/check.js';
 
 /**
  * Every check but those about one client pod (`doctor clusterip --from`): the gate includes the service

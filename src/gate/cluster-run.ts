@@ -2,7 +2,7 @@
 // judged as one gate report; with `waitMs`, re-run until the gate passes or the time is up.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../cluster/client.js';
-import type { Check, Finding } from '../engine/types.js';
+import type { Check, Finding } from '../model/check.js';
 import { KdiagError, oneLine } from '../errors.js';
 import { applyIgnores, buildReport, type GateReport } from './gate.js';
 import type { GateSettings } from './flags.js';

@@ -5,56 +5,29 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { EXIT, KdiagError, oneLine, type Verdict } from '../errors.js';
-import { STATUS_ORDER, type Finding } from '../engine/types.js';
+import type { Finding } from '../model/check.js';
+import {
+  isGateFailure,
+  type FailOn,
+  type GateCheck,
+  type GateFinding,
+  type GateReport,
+  type GateSummary,
+  type Outcome,
+  type TestCase,
+} from '../model/report.js';
 import { naturalCompare } from '../util/natural-sort.js';
 
-export type FailOn = 'warn' | 'fail';
-export const FAIL_ON: readonly FailOn[] = ['warn', 'fail'];
-
-export interface GateFinding extends Finding {
-  /** The --ignore rule that suppressed it (`id` or `id@node`). */
-  suppressed?: string;
-}
-
-export interface GateCheck {
-  id: string;
-  title: string;
-}
-
-export type Outcome = 'passed' | 'failed' | 'error' | 'skipped';
-
-export interface TestCase {
-  /** `check` or `check@node`: the same spelling --ignore takes. */
-  name: string;
-  check: string;
-  title: string;
-  node?: string;
-  outcome: Outcome;
-  /** Unsuppressed warnings below the threshold (the case still passes). */
-  warnings: number;
-  findings: GateFinding[];
-}
-
-export interface GateSummary {
-  status: 'passed' | 'failed' | 'unknown';
-  failed: number;
-  unknown: number;
-  suppressed: number;
-  passed: number;
-  warnings: number;
-}
-
-export interface GateReport {
-  apiVersion: 'kdiag/v1';
-  kind: 'Preflight';
-  scope: 'cluster' | 'node';
-  failOn: FailOn;
-  summary: GateSummary;
-  exitCode: number;
-  checks: GateCheck[];
-  findings: GateFinding[];
-  testcases: TestCase[];
-}
+export {
+  FAIL_ON,
+  isGateFailure,
+  summaryLine,
+  type FailOn,
+  type GateCheck,
+  type GateFinding,
+  type GateReport,
+  type TestCase,
+} from '../model/report.js';
 
 // --- suppression -----------------------------------------------------------------------------------
 
@@ -159,11 +132,6 @@ function notPlainData(v: unknown, at: string[]): string | undefined {
 
 // --- judging ------------------------------------------------------------------------------------------
 
-export function isGateFailure(f: GateFinding, failOn: FailOn): boolean {
-  if (f.suppressed || f.status === 'unknown') return false;
-  return STATUS_ORDER[f.status] >= STATUS_ORDER[failOn];
-}
-
 const byName = (a: { name: string }, b: { name: string }) => naturalCompare(a.name, b.name);
 
 export function testCases(checks: GateCheck[], findings: GateFinding[], failOn: FailOn): TestCase[] {
@@ -227,12 +195,6 @@ export function buildReport(
     findings,
     testcases: cases,
   };
-}
-
-/** The last line of every format: plain text, stable, greppable. */
-export function summaryLine(r: GateReport): string {
-  const s = r.summary;
-  return `kdiag preflight${r.scope === 'node' ? ' node' : ''}: ${s.status} (${s.failed} failed, ${s.unknown} unknown, ${s.suppressed} suppressed, ${s.passed} passed, ${s.warnings} warnings; fail-on ${r.failOn})`;
 }
 
 /** The gate's status in the terms of the exit codes (the base command maps it; `exitCode` above agrees). */

@@ -10,7 +10,7 @@ import { renderTable } from '../render/table.js';
 import { terminalWidth, wrapLine } from '../render/width.js';
 import { safeText } from '../render/safe-text.js';
 import { summaryLine, type GateFinding, type GateReport } from './gate.js';
-import { STATUS_ORDER } from '../engine/types.js';
+import { STATUS_ORDER } from '../model/check.js';
 
 export const GATE_FORMATS = ['table', 'wide', 'json', 'yaml', 'junit', 'github'] as const;
 export type GateFormat = (typeof GATE_FORMATS)[number];

@@ -1,7 +1,7 @@
 // Before the gate runs: which selected checks this identity may not run (SelfSubjectAccessReview), each
 // as one `unknown` finding naming every missing permission, never as a cluster failure.
 import type { KubeClient } from '../cluster/client.js';
-import type { Check, Finding } from '../engine/types.js';
+import type { Check, Finding } from '../model/check.js';
 import { isKdiagError, oneLine } from '../errors.js';
 import { describePermission, deniedPermissions, parseRbacNeed, permissionKey, type Permission } from './rbac.js';
 

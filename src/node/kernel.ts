@@ -4,16 +4,20 @@
 import { readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { gunzipSync } from 'node:zlib';
-import { KPR_MIN, RECOMMENDED, baseMinimum, compareKernel, parseKernelVersion } from '../checks/kernel-version.js';
-import { finding } from '../checks/util.js';
+import {
+  KPR_MIN,
+  RECOMMENDED,
+  baseMinimum,
+  compareKernel,
+  formatKernelAlts as fmt,
+  parseKernelVersion,
+} from '../cilium/kernel.js';
+import { finding } from '../model/finding.js';
 import { oneLine } from '../errors.js';
-import type { Finding } from '../engine/types.js';
+import type { Finding } from '../model/check.js';
 
 export const KERNEL_VERSION_ID = 'node-kernel-version';
 export const KERNEL_CONFIG_ID = 'node-kernel-config';
-
-type Triple = [number, number, number];
-const fmt = (alts: Triple[]): string => alts.map((a) => a.join('.')).join(', ');
 
 export interface KernelVersionOptions {
   /** Cilium minor (16 for 1.16); undefined: the 4.9 floor. */

@@ -12,7 +12,7 @@ import {
   type RequiredProgram,
 } from '../cilium/programs.js';
 import type { BpfProgram } from '../cilium/types.js';
-import { missingPrograms } from '../checks/bpf-programs.js';
+import { missingPrograms } from '../cilium/programs.js';
 import { KdiagError, oneLine } from '../errors.js';
 
 export type ProgramState = 'loaded' | 'missing' | 'unexpected' | 'other';

@@ -1,11 +1,12 @@
 // What the node offers the datapath besides the kernel build: BTF, the BPF filesystem, and the
 // capabilities of this process (which decide whether kdiag itself may list programs).
 import { access, readFile } from 'node:fs/promises';
-import { missingCapabilities } from '../checks/capabilities.js';
-import { finding } from '../checks/util.js';
-import { bpffsFromMounts } from '../engine/gather.js';
+import { missingCapabilities } from '../cilium/capabilities.js';
+import { finding } from '../model/finding.js';
+import { bpffsFromMounts } from '../cilium/mounts.js';
 import { oneLine } from '../errors.js';
-import type { Finding } from '../engine/types.js';
+import type { Finding } from '../model/check.js';
+import type { NodeFacts } from '../model/node-facts.js';
 
 export const BTF_ID = 'node-btf';
 export const BPFFS_ID = 'node-bpffs';
@@ -13,73 +14,81 @@ export const CAPS_ID = 'node-capabilities';
 
 export const BTF_PATH = '/sys/kernel/btf/vmlinux';
 
-export async function judgeBtf(node: string, path = BTF_PATH): Promise<Finding> {
+/** Does the BTF file exist? ENOENT is an answer (absent); any other error leaves it unknown. */
+export async function probeBtf(path = BTF_PATH): Promise<NonNullable<NodeFacts['btf']>> {
   try {
     await access(path);
+    return { path, present: true };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { path, present: false } : { path, present: false, code: code ?? oneLine(e) };
+  }
+}
+
+export function judgeBtf(node: string, btf: NonNullable<NodeFacts['btf']>): Finding {
+  const { path } = btf;
+  if (btf.present)
     return finding(BTF_ID, 'present', {
       status: 'pass',
       node,
       message: `kernel BTF present (${path})`,
       evidence: [{ source: 'filesystem', node, excerpt: `${path} exists` }],
     });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT')
-      return finding(BTF_ID, 'unknown', {
-        status: 'unknown',
-        node,
-        message: `cannot check ${path}: ${code ?? oneLine(e)}`,
-      });
-    return finding(BTF_ID, 'missing', {
-      status: 'warn',
+  if (btf.code)
+    return finding(BTF_ID, 'unknown', {
+      status: 'unknown',
       node,
-      message: `no kernel BTF (${path}): features that need CO-RE/BTF are unavailable (kernel built without CONFIG_DEBUG_INFO_BTF)`,
-      evidence: [{ source: 'filesystem', node, excerpt: `${path}: ENOENT` }],
+      message: `cannot check ${path}: ${btf.code}`,
     });
-  }
+  return finding(BTF_ID, 'missing', {
+    status: 'warn',
+    node,
+    message: `no kernel BTF (${path}): features that need CO-RE/BTF are unavailable (kernel built without CONFIG_DEBUG_INFO_BTF)`,
+    evidence: [{ source: 'filesystem', node, excerpt: `${path}: ENOENT` }],
+  });
 }
 
 /**
  * /proc/1/mounts first: with hostPID (the DaemonSet in docs/ci.md) that is the host's mount table; on a
  * plain host it is the same as ours. /proc/self/mounts when pid 1's is not readable.
  */
-export async function judgeBpffs(node: string, files = ['/proc/1/mounts', '/proc/self/mounts']): Promise<Finding> {
+export async function readMounts(
+  files = ['/proc/1/mounts', '/proc/self/mounts'],
+): Promise<NonNullable<NodeFacts['mounts']>> {
   const errors: string[] = [];
   for (const file of files) {
-    let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      return { file, text: await readFile(file, 'utf8') };
     } catch (e) {
       errors.push(`${file}: ${(e as NodeJS.ErrnoException).code ?? oneLine(e)}`);
-      continue;
     }
-    const m = bpffsFromMounts(text);
-    const evidence = [{ source: file, node, excerpt: m.evidence }];
-    return m.mounted
-      ? finding(BPFFS_ID, 'mounted', {
-          status: 'pass',
-          node,
-          message: 'BPF filesystem mounted at /sys/fs/bpf',
-          evidence,
-        })
-      : finding(BPFFS_ID, 'not-mounted', {
-          status: 'fail',
-          node,
-          message: 'no BPF filesystem at /sys/fs/bpf: pinned maps and programs do not survive an agent restart',
-          evidence,
-          cause: 'bpffs-not-mounted',
-          remediation: {
-            summary: 'mount bpffs on the host (and persist it in /etc/fstab or a systemd mount unit)',
-            commands: ['mount -t bpf bpf /sys/fs/bpf'],
-            autoFixable: false,
-          },
-        });
   }
-  return finding(BPFFS_ID, 'unknown', {
-    status: 'unknown',
-    node,
-    message: `cannot read the mount table (${errors.join('; ')})`,
-  });
+  return { error: `cannot read the mount table (${errors.join('; ')})` };
+}
+
+export function judgeBpffs(node: string, mounts: NonNullable<NodeFacts['mounts']>): Finding {
+  if ('error' in mounts) return finding(BPFFS_ID, 'unknown', { status: 'unknown', node, message: mounts.error });
+  const m = bpffsFromMounts(mounts.text);
+  const evidence = [{ source: mounts.file, node, excerpt: m.evidence }];
+  return m.mounted
+    ? finding(BPFFS_ID, 'mounted', {
+        status: 'pass',
+        node,
+        message: 'BPF filesystem mounted at /sys/fs/bpf',
+        evidence,
+      })
+    : finding(BPFFS_ID, 'not-mounted', {
+        status: 'fail',
+        node,
+        message: 'no BPF filesystem at /sys/fs/bpf: pinned maps and programs do not survive an agent restart',
+        evidence,
+        cause: 'bpffs-not-mounted',
+        remediation: {
+          summary: 'mount bpffs on the host (and persist it in /etc/fstab or a systemd mount unit)',
+          commands: ['mount -t bpf bpf /sys/fs/bpf'],
+          autoFixable: false,
+        },
+      });
 }
 
 /** Capability numbers from include/uapi/linux/capability.h. */

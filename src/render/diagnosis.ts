@@ -2,9 +2,8 @@
 import chalk from 'chalk';
 import { safeText } from './safe-text.js';
 import { terminalWidth, wrapCommand, wrapLine } from './width.js';
-import type { Diagnosis } from '../engine/doctor.js';
-import type { FixResult } from '../engine/apply-fix.js';
-import { STATUS_ORDER, type Status } from '../engine/types.js';
+import type { Diagnosis, FixResult } from '../model/diagnosis.js';
+import { STATUS_ORDER, type Status } from '../model/check.js';
 
 const MARK: Record<Status, string> = { pass: '✔', info: 'ℹ', unknown: '?', warn: '!', fail: '✖' };
 const PAINT: Record<Status, (s: string) => string> = {

@@ -6,7 +6,7 @@
 // the message escapes % CR LF as %25 %0D %0A; a property value also escapes : and , as %3A and %2C.
 // (docs.github.com "Workflow commands for GitHub Actions" defines the syntax; the toolkit is the reference
 // implementation of its escaping — see github/docs#11713.)
-import { isGateFailure, summaryLine, type GateFinding, type GateReport } from '../gate/gate.js';
+import { isGateFailure, summaryLine, type GateFinding, type GateReport } from '../model/report.js';
 
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

@@ -6,7 +6,7 @@
 //   suppressed -> <skipped/> and <system-out>suppressed by RULE: …</system-out>
 //   warnings below --fail-on -> passing, the warning in <system-out>
 import junitModule, { type Builder, type TestCase as JunitCase } from 'junit-report-builder';
-import type { GateFinding, GateReport, TestCase } from '../gate/gate.js';
+import type { GateFinding, GateReport, TestCase } from '../model/report.js';
 
 // A CommonJS `module.exports = builder`: Node's ESM loader hands it over as the default export, while the
 // package's typings describe an ES `export default` one level down.

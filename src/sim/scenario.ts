@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { CAUSES } from '../engine/causes.js';
+import { CAUSES } from '../model/causes.js';
 import { KdiagError } from '../errors.js';
 import { faultDef, faultSchema, type Fault } from './faults/index.js';
 import { scenariosDir } from './paths.js';

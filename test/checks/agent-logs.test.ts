@@ -1,6 +1,6 @@
 import { agentLogs } from '../../src/checks/agent-logs.js';
 import { failed, got, healthyFacts, logsFrom, statusOf, onNodes } from '../helpers/facts.js';
-import type { LogFact } from '../../src/engine/facts.js';
+import type { LogFact } from '../../src/model/facts.js';
 const clean = got<LogFact>({ records: [], lines: 10, previous: false });
 
 describe('agent-logs', () => {

@@ -1,4 +1,5 @@
-import { bpfPrograms, missingPrograms } from '../../src/checks/bpf-programs.js';
+import { bpfPrograms } from '../../src/checks/bpf-programs.js';
+import { missingPrograms } from '../../src/cilium/programs.js';
 import { readCiliumConfig } from '../../src/cilium/config.js';
 import { requiredPrograms } from '../../src/cilium/programs.js';
 import { runChecks } from '../../src/engine/run-checks.js';

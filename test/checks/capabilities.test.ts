@@ -1,7 +1,8 @@
-import { capabilities, missingCapabilities } from '../../src/checks/capabilities.js';
+import { capabilities } from '../../src/checks/capabilities.js';
+import { missingCapabilities } from '../../src/cilium/capabilities.js';
 import { runChecks } from '../../src/engine/run-checks.js';
 import { failed, got, healthyFacts, logsFrom, statusOf } from '../helpers/facts.js';
-import type { CiliumInstallFact, LogFact } from '../../src/engine/facts.js';
+import type { CiliumInstallFact, LogFact } from '../../src/model/facts.js';
 
 const withCaps = (caps: string[] | undefined, privileged?: boolean, logs?: LogFact) => {
   const base = healthyFacts();

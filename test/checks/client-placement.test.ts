@@ -1,6 +1,6 @@
 import { clientPlacement } from '../../src/checks/client-placement.js';
 import { failed, got, healthyFacts, ids, KPR_TRUE_CONFIG } from '../helpers/facts.js';
-import type { ClientPodFact } from '../../src/engine/facts.js';
+import type { ClientPodFact } from '../../src/model/facts.js';
 
 const client = (extra: Partial<ClientPodFact> = {}): ClientPodFact => ({
   namespace: 'default',

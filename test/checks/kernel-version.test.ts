@@ -1,7 +1,8 @@
-import { compareKernel, kernelVersion, parseKernelVersion } from '../../src/checks/kernel-version.js';
+import { kernelVersion } from '../../src/checks/kernel-version.js';
+import { compareKernel, parseKernelVersion } from '../../src/cilium/kernel.js';
 import { runChecks } from '../../src/engine/run-checks.js';
 import { failed, got, healthyFacts, node } from '../helpers/facts.js';
-import type { CiliumInstallFact } from '../../src/engine/facts.js';
+import type { CiliumInstallFact } from '../../src/model/facts.js';
 
 const withKernels = (kernels: string[], minor = 16, config?: Record<string, string>) => {
   const base = healthyFacts();

@@ -1,7 +1,7 @@
 import { rankRootCauses } from '../../src/engine/rank.js';
 import { runChecks } from '../../src/engine/run-checks.js';
 import { healthyFacts, oldKernelAndMissingPrograms } from '../helpers/facts.js';
-import type { Finding } from '../../src/engine/types.js';
+import type { Finding } from '../../src/model/check.js';
 
 const f = (id: string, status: Finding['status'], cause: string | undefined, node?: string): Finding => ({
   id,

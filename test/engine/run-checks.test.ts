@@ -1,7 +1,7 @@
 import { runChecks } from '../../src/engine/run-checks.js';
 import { CHECKS } from '../../src/checks/index.js';
 import { failed, healthyFacts } from '../helpers/facts.js';
-import type { Check } from '../../src/engine/types.js';
+import type { Check } from '../../src/model/check.js';
 
 describe('runChecks', () => {
   it('healthy facts: every check runs and nothing is above info', () => {
@@ -26,6 +26,7 @@ describe('runChecks', () => {
     const boom: Check = {
       id: 'boom',
       title: 'throws',
+      reasons: [],
       needs: [],
       rbac: [],
       run() {

@@ -10,7 +10,7 @@ import {
   type NodeFact,
   type ServiceFact,
   type LogFact,
-} from '../../src/engine/facts.js';
+} from '../../src/model/facts.js';
 import { parseLogLine } from '../../src/cilium/formats/log.js';
 import { parseBpftoolProgJson, parseBpftoolProgText, renderBpftoolProgText } from '../../src/cilium/formats/bpftool.js';
 import { parseServiceListJson, parseServiceListText } from '../../src/cilium/formats/service-list.js';
@@ -18,7 +18,7 @@ import { parseCiliumStatus } from '../../src/cilium/formats/status.js';
 import { readCiliumConfig } from '../../src/cilium/config.js';
 import { requiredPrograms } from '../../src/cilium/programs.js';
 import type { BpfProgram, LbService } from '../../src/cilium/types.js';
-import type { Finding } from '../../src/engine/types.js';
+import type { Finding } from '../../src/model/check.js';
 
 export { fixture } from '../cilium/fixtures.js';
 import { fixture } from '../cilium/fixtures.js';

@@ -1,7 +1,7 @@
 // Workflow-command escaping, as @actions/core does it (actions/toolkit packages/core/src/command.ts).
 import { escapeData, escapeProperty, renderGithub } from '../../src/render/github.js';
 import { applyIgnores, buildReport, parseIgnore } from '../../src/gate/gate.js';
-import type { Finding } from '../../src/engine/types.js';
+import type { Finding } from '../../src/model/check.js';
 
 test('data escapes % CR LF; properties also : and ,', () => {
   expect(escapeData('50% done\r\nnext: a,b')).toBe('50%25 done%0D%0Anext: a,b');

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CAUSES } from '../../src/engine/causes.js';
+import { CAUSES } from '../../src/model/causes.js';
 import { KdiagError } from '../../src/errors.js';
 import { listScenarios, loadScenario, ROOT_CAUSES, validateScenario } from '../../src/sim/index.js';
 

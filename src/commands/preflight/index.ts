@@ -9,7 +9,7 @@ import { preflightChecks } from '../../gate/cluster-checks.js';
 import { gateVerdict, type GateReport } from '../../gate/gate.js';
 import { resolveGate } from '../../gate/flags.js';
 import { printGate, type GateFormat } from '../../gate/output.js';
-import { NODE_CHECKS } from '../../node/preflight.js';
+import { NODE_CHECKS } from '../../node/checks/index.js';
 import { startProgress } from '../../render/progress.js';
 import { parseDuration } from '../../util/duration.js';
 

@@ -2,7 +2,7 @@ import { BaseCommand, type Outcome } from '../../base-command.js';
 import { outputFlagsFor, outputOnlyFlags } from '../../flags.js';
 import { renderData } from '../../render/data.js';
 import { renderTable } from '../../render/table.js';
-import { NODE_CHECKS } from '../../node/preflight.js';
+import { NODE_CHECKS } from '../../node/checks/index.js';
 import { preflightChecks } from '../../gate/cluster-checks.js';
 
 export interface ListedCheck {

@@ -7,7 +7,8 @@ import { applyIgnores, buildReport, gateVerdict, type GateReport } from '../../g
 import { resolveGate } from '../../gate/flags.js';
 import { localCiliumSettings } from '../../node/local-config.js';
 import { printGate, type GateFormat } from '../../gate/output.js';
-import { NODE_CHECKS, runNodePreflight } from '../../node/preflight.js';
+import { NODE_CHECKS } from '../../node/checks/index.js';
+import { runNodePreflight } from '../../engine/node-preflight.js';
 
 export default class PreflightNode extends BaseCommand {
   static override summary = "Check this node for Cilium's eBPF prerequisites (run on the node; no cluster needed)";

@@ -35,18 +35,34 @@ export interface Finding {
   node?: string;
   message: string;
   evidence: Evidence[];
-  /** Root cause id this finding supports (src/engine/causes.ts). */
+  /** Root cause id this finding supports (src/model/causes.ts). */
   cause?: string;
   remediation?: Remediation;
 }
 
-export interface Check {
+/**
+ * A check over a set of facts: the cluster's (`Facts`, src/checks/) or one node's (`NodeFacts`,
+ * src/node/checks/). Both run through the same runner (src/engine/run-checks.ts).
+ */
+export interface Check<F extends object = Facts> {
   id: string;
   title: string;
+  /** Every reason it reports (finding ids are `check-id/reason`); docs/checks.md documents each. */
+  reasons: readonly string[];
   /** Facts it reads; if one is missing the engine reports unknown. */
-  needs: FactKey[];
-  /** RBAC it relies on, for `preflight list` and docs/ci.md. */
+  needs: Exclude<keyof F, 'target'>[];
+  /** RBAC it relies on, for `preflight list` and docs/ci.md (none for node checks). */
   rbac: string[];
+  /** Node checks: what they read on the node (for `preflight list`). */
+  requires?: string;
   /** Pure: no I/O, clock or randomness. */
-  run(facts: Facts): Finding[];
+  run(facts: F): Finding[];
+}
+
+/** Reasons every check may report: the engine's `unknown` (fact not gathered) and `error` (check threw). */
+export const GENERIC_REASONS = ['unknown', 'error'] as const;
+
+/** All finding ids of these checks, generic ones included. */
+export function findingIds(checks: readonly Pick<Check, 'id' | 'reasons'>[]): string[] {
+  return checks.flatMap((c) => [...c.reasons, ...GENERIC_REASONS].map((r) => `${c.id}/${r}`));
 }

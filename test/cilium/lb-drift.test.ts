@@ -1,15 +1,10 @@
-import {
-  compareServiceMap,
-  indexServices,
-  unknownNodeDrift,
-  worstDrift,
-  type DriftRow,
-} from '../../src/engine/lb-drift.js';
+import { compareServiceMap, indexServices, unknownNodeDrift } from '../../src/cilium/lb-drift.js';
+import { worstDrift, type DriftRow } from '../../src/model/lb-drift.js';
 import { kindServices, serviceListJson, serviceListText } from '../helpers/facts.js';
 import { protocolDistinct } from '../../src/cilium/versions.js';
 import { parseServiceListText, renderServiceListText } from '../../src/cilium/formats/service-list.js';
 import type { LbService } from '../../src/cilium/types.js';
-import type { EndpointFact, ServiceFact } from '../../src/engine/facts.js';
+import type { EndpointFact, ServiceFact } from '../../src/model/facts.js';
 
 const ep = (ip: string, port: number, protocol = 'TCP', extra: Partial<EndpointFact> = {}): EndpointFact => ({
   ip,

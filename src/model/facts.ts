@@ -1,7 +1,7 @@
 // Facts: everything the checks read, gathered once per run (src/engine/gather.ts) and shared.
 // A fact that could not be gathered is kept as an error with its reason, so a check depending on it
 // reports `unknown` instead of guessing.
-import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from '../cilium/types.js';
+import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from './cilium.js';
 import type { NodeDrift } from './lb-drift.js';
 import type { ErrorKind } from '../errors.js';
 

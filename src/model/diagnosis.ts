@@ -1,0 +1,93 @@
+// What `doctor clusterip` reports: ranked root causes, the fix plan, what a fix did, and the whole diagnosis.
+// The engine builds these (src/engine/rank.ts, fix-plan.ts, apply-fix.ts, doctor.ts); renderers print them.
+import type { Evidence, Finding, Status } from './check.js';
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface RootCause {
+  id: string;
+  title: string;
+  /** Affected nodes, sorted; empty for a cluster-wide cause. */
+  nodes: string[];
+  confidence: Confidence;
+  fixableByRestart: boolean;
+  /** For causes a restart cannot fix. */
+  whatToChange?: string;
+  /** Ids of the supporting findings (unique). */
+  findings: string[];
+  evidence: Evidence[];
+  /** Nodes on which a more specific cause explains this one, by that cause id. */
+  explainedBy?: Record<string, string[]>;
+}
+
+export interface RestartAction {
+  kind: 'restart-agent';
+  node: string;
+  namespace: string;
+  pod: string;
+  /** Causes this restart addresses. */
+  causes: string[];
+  /** Exact command, as shown by --dry-run. */
+  command: string;
+  argv: string[];
+}
+
+export interface RefusedNode {
+  node: string;
+  pod?: string;
+  cause: string;
+  reason: string;
+}
+
+export interface NotFixable {
+  cause: string;
+  title: string;
+  nodes: string[];
+  whatToChange: string;
+}
+
+export interface FixPlan {
+  /** One entry per pod, in order. */
+  actions: RestartAction[];
+  /** Actions grouped by at most maxUnavailable pods; wait for Ready between batches. */
+  batches: RestartAction[][];
+  /** One `kubectl delete pod` per batch (what --dry-run prints). */
+  commands: string[];
+  refused: RefusedNode[];
+  notFixable: NotFixable[];
+  maxUnavailable: number;
+}
+
+export interface StepResult {
+  node: string;
+  oldPod: string;
+  newPod?: string;
+  /** deleted → replaced (Ready) → recovered (node re-checked clean). */
+  outcome: 'recovered' | 'not-recovered' | 'not-ready' | 'refused' | 'failed' | 'skipped';
+  detail: string;
+}
+
+export interface FixResult {
+  steps: StepResult[];
+  completed: boolean;
+  stoppedReason?: string;
+}
+
+export interface Diagnosis {
+  apiVersion: 'kdiag/v1';
+  kind: 'Diagnosis';
+  target?: { namespace: string; name: string };
+  from?: { namespace: string; name: string; node?: string; hostNetwork?: boolean };
+  cilium?: { namespace: string; version: string; cli: string };
+  nodes: number;
+  /** The nodes judged when narrowed by --node or --from; absent = every node. */
+  scope?: string[];
+  /** Worst status across findings. */
+  status: Status;
+  /** Ranked, most specific first; empty when healthy. */
+  rootCauses: RootCause[];
+  findings: Finding[];
+  plan: FixPlan;
+  /** Facts that could not be gathered, per source and node, with what to do where known. */
+  unknowns: { fact: string; node?: string; reason: string; hint?: string }[];
+}

@@ -1,0 +1,35 @@
+// Building a finding: `check-id/reason` ids, the subject from the node, and excerpts kept short. Used by
+// the cluster checks and the node checks alike.
+import type { Evidence, Finding, Remediation, Status } from './check.js';
+
+export interface FindingInit {
+  status: Status;
+  subject?: string;
+  node?: string;
+  message: string;
+  evidence?: Evidence[];
+  cause?: string;
+  remediation?: Remediation;
+}
+
+export function finding(check: string, reason: string, init: FindingInit): Finding {
+  const f: Finding = {
+    id: `${check}/${reason}`,
+    check,
+    status: init.status,
+    subject: init.subject ?? (init.node ? `node/${init.node}` : 'cluster'),
+    message: init.message,
+    evidence: init.evidence ?? [],
+  };
+  if (init.node) f.node = init.node;
+  if (init.cause) f.cause = init.cause;
+  if (init.remediation) f.remediation = init.remediation;
+  return f;
+}
+
+/** The first N items, and "… (+K more)" for evidence excerpts. */
+export function capped(lines: string[], n = 20): string {
+  const head = lines.slice(0, n);
+  if (lines.length > n) head.push(`… (+${lines.length - n} more)`);
+  return head.join('\n');
+}
