@@ -89,7 +89,18 @@ interface ListResponse<T> {
 
 const USER_AGENT = 'kdiag/0.1.0';
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A back-off that ends early (resolving) when the client is closed; the next step then sees `closed`. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
 export class KubeClient {
   /** Bounded pool for per-node fan-out (one per run). */
@@ -111,6 +122,7 @@ export class KubeClient {
    */
   private unresponsive?: KdiagError;
   private readonly inflight = new Set<http.ClientRequest>();
+  private readonly closed = new AbortController();
   /** REST and exec go through a proxy (kubeconfig proxy-url, or HTTPS_PROXY without a NO_PROXY match). */
   private proxied = false;
 
@@ -179,6 +191,8 @@ export class KubeClient {
 
   /** Release sockets so the process can exit. */
   close(): void {
+    // Closed means done: no retry of what we cut off, no waiting out a back-off (the process exits now).
+    this.closed.abort();
     for (const req of this.inflight) req.destroy();
     this.agent?.destroy();
   }
@@ -267,8 +281,10 @@ export class KubeClient {
       } catch (e) {
         const err = e as KdiagError;
         this.trace(method, u, 'ERR', started, err.message);
+        if (this.closed.signal.aborted) throw err;
         if (attempt < maxRetries && err.kind === 'unreachable' && /ECONNRESET|EPIPE/.test(err.message)) {
-          await sleep(backoff(attempt));
+          await sleep(backoff(attempt), this.closed.signal);
+          if (this.closed.signal.aborted) throw err;
           continue;
         }
         throw err;
@@ -277,9 +293,9 @@ export class KubeClient {
       const status = res.statusCode ?? 0;
       this.trace(method, u, String(status), started);
       if (status >= 200 && status < 300) return { status, body };
-      if (RETRYABLE.has(status) && attempt < maxRetries) {
-        await sleep(retryDelay(res.headers['retry-after'], parseStatus(body), attempt));
-        continue;
+      if (RETRYABLE.has(status) && attempt < maxRetries && !this.closed.signal.aborted) {
+        await sleep(retryDelay(res.headers['retry-after'], parseStatus(body), attempt), this.closed.signal);
+        if (!this.closed.signal.aborted) continue;
       }
       throw statusError(status, body, method, u.pathname + u.search, this.contextName);
     }
