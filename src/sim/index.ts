@@ -31,8 +31,6 @@ export interface SimOptions {
 export interface SimHandle {
   /** The kubeconfig's server: https (kubectl sends bearer tokens only over TLS). */
   url: string;
-  /** Same listener, plain HTTP (for quick fetch() calls). */
-  httpUrl: string;
   /** PEM of the self-signed serving certificate (also the kubeconfig's certificate-authority-data). */
   caPem: string;
   port: number;
@@ -89,7 +87,6 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
     throw e;
   }
   const url = `https://${host}:${port}`;
-  const httpUrl = `http://${host}:${port}`;
   let tmpDir: string | undefined;
   let kubeconfigPath = opts.kubeconfigPath;
   if (!kubeconfigPath) {
@@ -100,7 +97,6 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
   let stopped = false;
   return {
     url,
-    httpUrl,
     caPem: tls.certPem,
     port,
     token,

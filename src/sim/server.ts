@@ -1,7 +1,7 @@
-// The simulated kube-apiserver: one loopback port for TLS and plain HTTP, request plumbing and routing.
+// The simulated kube-apiserver: one loopback TLS port, request plumbing and routing.
 // The handlers live in api/ (auth and API faults, discovery, list/get, watch, logs, exec, writes); shapes
 // follow the recordings in shared/fixtures/kube-apiserver (see SOURCES.md there).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -24,6 +24,9 @@ import { resourceRequest } from './api/resources.js';
 import type { Cluster } from './cluster/index.js';
 import { APIS, VERSION_BODY } from './recorded.js';
 
+/** What Go's net/http server writes on a TLS listener when the first bytes are plain HTTP (server.go). */
+export const PLAIN_HTTP_ANSWER = 'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n';
+
 export interface ServerOptions {
   token: string;
   latencyMs: number;
@@ -33,7 +36,6 @@ export interface ServerOptions {
 }
 
 export class SimServer {
-  readonly http: Server;
   readonly https: HttpsServer;
   private readonly listener: NetServer;
   private readonly wss: WebSocketServer;
@@ -55,9 +57,8 @@ export class SimServer {
     const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
       void this.onUpgrade(req, socket, head);
     };
-    this.http = createServer(onRequest);
     this.https = createHttpsServer({ cert: opts.certPem, key: opts.keyPem }, onRequest);
-    for (const s of [this.http, this.https]) {
+    for (const s of [this.https]) {
       s.keepAliveTimeout = 60_000;
       s.on('upgrade', onUpgrade);
     }
@@ -76,15 +77,23 @@ export class SimServer {
         return false;
       },
     });
-    // One port, both protocols: TLS (kubectl, which sends tokens only over TLS) and plain HTTP.
+    // A TLS port, like the real secure port: a plain HTTP request gets Go's crypto/tls answer (400,
+    // "Client sent an HTTP request to an HTTPS server.") and the connection closes, token unread.
     this.listener = createNetServer((socket: Socket) => {
       this.openSockets.add(socket);
       socket.on('close', () => this.openSockets.delete(socket));
       socket.on('error', () => socket.destroy());
       socket.once('data', (buf: Buffer) => {
+        if (buf[0] !== 0x16) {
+          // Go answers only when the record header looks like HTTP (tlsRecordHeaderLooksLikeHTTP)
+          const head = buf.subarray(0, 5).toString('latin1');
+          if (['GET /', 'HEAD ', 'POST ', 'PUT /', 'OPTIO'].includes(head)) socket.end(PLAIN_HTTP_ANSWER);
+          else socket.destroy();
+          return;
+        }
         socket.pause();
         socket.unshift(buf);
-        (buf[0] === 0x16 ? this.https : this.http).emit('connection', socket);
+        this.https.emit('connection', socket);
         process.nextTick(() => socket.resume());
       });
     });

@@ -1,7 +1,7 @@
 // client-node 1.4 against the simulator: lists, pagination, errors, logs, exec and watch.
 import { ApiException, CoreV1Api, Log, Watch, type V1Pod } from '@kubernetes/client-node';
 import { agentPods, scenario, simulator, type SimHandle } from '../helpers/sim.js';
-import { execIn, kubeConfig, Sink, until } from './helpers.js';
+import { execIn, kubeConfig, rawRequest, Sink, until } from './helpers.js';
 
 let sim: SimHandle;
 
@@ -102,11 +102,9 @@ test('401 with a wrong token, 403 for a denied resource', async () => {
   await expect(kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'kube-system' })).rejects.toMatchObject({
     code: 401,
   });
-  const raw = await fetch(`${sim.httpUrl}/api/v1/namespaces/kube-system/pods`, {
-    headers: { authorization: 'Bearer wrong' },
-  });
+  const raw = await rawRequest({ ...sim, token: 'wrong' }, '/api/v1/namespaces/kube-system/pods');
   expect(raw.status).toBe(401);
-  expect(await raw.json()).toEqual({
+  expect(JSON.parse(raw.body)).toEqual({
     kind: 'Status',
     apiVersion: 'v1',
     metadata: {},

@@ -62,3 +62,46 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One raw HTTPS request to the simulator (the query forms other clients send), trusting its CA. */
+export async function rawRequest(
+  sim: { url: string; token: string; caPem: string },
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; closeAfterMs?: number } = {},
+): Promise<RawResponse> {
+  const { request } = await import('node:https');
+  const u = new URL(path, sim.url);
+  return await new Promise<RawResponse>((resolve, reject) => {
+    const req = request(
+      u,
+      {
+        method: opts.method ?? 'GET',
+        ca: sim.caPem,
+        headers: { authorization: `Bearer ${sim.token}`, ...opts.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        const finish = (): void =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', finish);
+        // a stream (watch, follow) is read for a while, then dropped
+        if (opts.closeAfterMs !== undefined)
+          setTimeout(() => {
+            res.removeListener('end', finish);
+            finish();
+            req.destroy();
+          }, opts.closeAfterMs);
+      },
+    );
+    req.on('error', reject);
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}

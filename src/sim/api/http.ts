@@ -88,8 +88,15 @@ export function send(
   res.end(text);
 }
 
+/**
+ * A boolean query parameter as apimachinery reads it (Convert_Slice_string_To_bool): absent is false,
+ * and any value other than "0" or "false" (any case) is true, so `watch=True`, `follow=1` and `watch=`
+ * all turn the flag on.
+ */
 export function isTrue(v: string | null): boolean {
-  return v === 'true' || v === '1';
+  if (v === null) return false;
+  const s = v.toLowerCase();
+  return s !== '0' && s !== 'false';
 }
 
 export function includeOf(q: URLSearchParams): IncludeObject {
