@@ -90,3 +90,44 @@ export function decodeSsarProtobuf(body: Buffer): AccessReviewSpec {
   if (nra) out.nonResourceAttributes = { path: str(nra, 1) || undefined, verb: str(nra, 2) || undefined };
   return out;
 }
+
+const strMap = (f: Fields, n: number): Record<string, string> | undefined => {
+  const entries = (f.get(n) ?? []).filter(Buffer.isBuffer).map((b) => decode(b));
+  if (!entries.length) return undefined;
+  return Object.fromEntries(entries.map((e) => [str(e, 1), str(e, 2)]));
+};
+
+/**
+ * The objects kubectl creates in protobuf (`create namespace`, `create configmap`): ObjectMeta's name (1),
+ * generateName (2), namespace (3), labels (11), annotations (12); ConfigMap data (2); k8s.io/api
+ * generated.proto field numbers. Anything else in the body is not read.
+ */
+export function decodeCreateProtobuf(body: Buffer): Record<string, unknown> {
+  if (body.subarray(0, 4).toString('latin1') !== 'k8s\0') throw new Error('missing k8s protobuf magic');
+  const unknown = decode(body.subarray(4));
+  const tm = sub(unknown, 1);
+  const raw = unknown.get(2)?.[0];
+  if (!tm || !Buffer.isBuffer(raw)) throw new Error('no raw object');
+  const kind = str(tm, 2);
+  const obj = decode(raw);
+  const m = sub(obj, 1);
+  const metadata: Record<string, unknown> = {};
+  if (m) {
+    for (const [i, k] of [
+      [1, 'name'],
+      [2, 'generateName'],
+      [3, 'namespace'],
+    ] as const)
+      if (str(m, i)) metadata[k] = str(m, i);
+    const labels = strMap(m, 11);
+    const annotations = strMap(m, 12);
+    if (labels) metadata.labels = labels;
+    if (annotations) metadata.annotations = annotations;
+  }
+  const out: Record<string, unknown> = { apiVersion: str(tm, 1), kind, metadata };
+  if (kind === 'ConfigMap') {
+    const data = strMap(obj, 2);
+    if (data) out.data = data;
+  }
+  return out;
+}

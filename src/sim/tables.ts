@@ -37,6 +37,35 @@ const EXTRA_COLUMNS: Record<string, Col[]> = {
   ],
 };
 
+// pkg/printers/internalversion/printers.go: endpointColumnDefinitions, serviceAccountColumnDefinitions
+EXTRA_COLUMNS.endpoints = [
+  col('Name', NAME_DESC, 0, 'string', 'name'),
+  col(
+    'Endpoints',
+    'The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.',
+  ),
+  col('Age', AGE_DESC),
+];
+EXTRA_COLUMNS.serviceaccounts = [
+  col('Name', NAME_DESC, 0, 'string', 'name'),
+  col(
+    'Secrets',
+    'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. Pods are only limited to this list if this service account has a "kubernetes.io/enforce-mountable-secrets" annotation set to "true". The "kubernetes.io/enforce-mountable-secrets" annotation is deprecated since v1.32. Prefer separate namespaces to isolate access to mounted secrets. This field should not be used to find auto-generated service account token secrets for use outside of pods. Instead, tokens can be requested directly using the TokenRequest API, or service account token secrets can be manually created. More info: https://kubernetes.io/docs/concepts/configuration/secret',
+  ),
+  col('Age', AGE_DESC),
+];
+
+/** printers.go formatEndpoints: ip:port per ready address and port, three at most, then "+ N more...". */
+function endpointsCell(e: KObj): string {
+  const subsets = (e.subsets as { addresses?: { ip: string }[]; ports?: { port: number }[] }[] | undefined) ?? [];
+  const all: string[] = [];
+  for (const ss of subsets)
+    for (const a of ss.addresses ?? [])
+      for (const p of ss.ports?.length ? ss.ports : [undefined]) all.push(p ? `${a.ip}:${p.port}` : a.ip);
+  if (!all.length) return '<none>';
+  return all.slice(0, 3).join(',') + (all.length > 3 ? ` + ${all.length - 3} more...` : '');
+}
+
 const GENERIC: Col[] = [
   col('Name', NAME_DESC, 0, 'string', 'name'),
   col('Created At', 'Time when the object was created', 0, 'date'),
@@ -313,6 +342,14 @@ export function cellsFor(resource: string, obj: KObj, now = Date.now()): unknown
       ];
     case 'events':
       return eventCells(obj, now);
+    case 'endpoints':
+      return [obj.metadata.name, endpointsCell(obj), age(obj.metadata.creationTimestamp, now)];
+    case 'serviceaccounts':
+      return [
+        obj.metadata.name,
+        ((obj.secrets as unknown[] | undefined) ?? []).length,
+        age(obj.metadata.creationTimestamp, now),
+      ];
     default:
       return [obj.metadata.name, obj.metadata.creationTimestamp];
   }

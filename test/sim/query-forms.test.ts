@@ -64,7 +64,9 @@ test('plain HTTP on the TLS port gets Go net/http 400 and never reaches the API'
   const before = sim.stats().requests;
   const answer = await new Promise<string>((resolve, reject) => {
     const s = connect(sim.port, '127.0.0.1', () => {
-      s.write(`GET /api/v1/namespaces/kube-system/pods HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${sim.token}\r\n\r\n`);
+      s.write(
+        `GET /api/v1/namespaces/kube-system/pods HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${sim.token}\r\n\r\n`,
+      );
     });
     const chunks: Buffer[] = [];
     s.on('data', (c: Buffer) => chunks.push(c));

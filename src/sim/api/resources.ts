@@ -19,6 +19,7 @@ import {
   type Req,
 } from './http.js';
 import { podLog } from './logs.js';
+import { create, notSimulated, patch, update } from './modify.js';
 import { fieldSel, labelSel, list, negotiate, table } from './read.js';
 import { watch } from './watch.js';
 import { deleteOne, deletePods } from './writes.js';
@@ -105,6 +106,13 @@ export async function resourceRequest(
       return;
     }
     list(cluster, r, sel, known ? resKey : undefined, res);
+    return;
+  }
+  if (verb === 'create' || verb === 'update' || verb === 'patch') {
+    if (!known) throw notSimulated(`${verb} of ${plural}`);
+    if (verb === 'create') create(cluster, r, known, namespace, body, res);
+    else if (verb === 'update') update(cluster, r, known, namespace, name!, body, res);
+    else patch(cluster, r, known, namespace, name!, String(req.headers['content-type'] ?? ''), body, res);
     return;
   }
   if (verb === 'delete') {

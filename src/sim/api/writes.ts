@@ -1,5 +1,6 @@
 // Writes: DELETE of one object (pods go through the cluster's graceful deletion) and of a pod collection.
 import type { ServerResponse } from 'node:http';
+import { afterNodeGone, afterServiceGone } from '../cluster/cascade.js';
 import type { Cluster } from '../cluster/index.js';
 import { matchFields, matchLabels } from '../selectors.js';
 import type { KObj } from '../store.js';
@@ -28,7 +29,11 @@ export function deleteOne(
   }
   const obj = cluster.store.get(resKey, namespace, name);
   if (!obj) throw notFound(plural, name);
-  if (!dryRun) cluster.store.remove(resKey, obj);
+  if (!dryRun) {
+    cluster.store.remove(resKey, obj);
+    if (plural === 'services') afterServiceGone(cluster, obj);
+    if (plural === 'nodes') afterNodeGone(cluster, obj);
+  }
   send(
     res,
     200,

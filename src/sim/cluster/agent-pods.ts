@@ -209,6 +209,7 @@ export function agentPod(cl: Cluster, n: NodeInfo, st: AgentState, mode: 'initia
     },
     status: {},
   };
+  if (mode === 'pending') followTemplate(cl, pod);
   if (mode === 'pending') {
     pod.status = {
       phase: 'Pending',
@@ -267,4 +268,27 @@ export function setStarted(cl: Cluster, pod: KObj, st: AgentState, restarts: num
     ],
     qosClass: 'BestEffort',
   };
+}
+
+/**
+ * A pod the DaemonSet controller creates now carries the DaemonSet's current template: its generation
+ * (pod-template-generation), its annotations (kubectl rollout restart's restartedAt) and container images
+ * (kubectl set image).
+ */
+function followTemplate(cl: Cluster, pod: KObj): void {
+  const ds = cl.store.get('daemonsets.apps', cl.ns, 'cilium');
+  if (!ds) return;
+  const tpl = (
+    ds.spec as { template?: { metadata?: { annotations?: Record<string, string> }; spec?: Record<string, unknown> } }
+  ).template;
+  pod.metadata.labels = { ...pod.metadata.labels, 'pod-template-generation': String(ds.metadata.generation ?? 1) };
+  pod.metadata.annotations = { ...pod.metadata.annotations, ...tpl?.metadata?.annotations };
+  const spec = pod.spec as Record<string, { name: string; image?: string }[]>;
+  for (const field of ['initContainers', 'containers']) {
+    const want = (tpl?.spec?.[field] as { name: string; image?: string }[] | undefined) ?? [];
+    for (const c of spec[field] ?? []) {
+      const t = want.find((w) => w.name === c.name);
+      if (t?.image) c.image = t.image;
+    }
+  }
 }

@@ -1,7 +1,7 @@
 // The Cilium install (cilium-config, the cilium DaemonSet and its pods) and, when the scenario asks,
 // kube-proxy beside it.
 import type { KObj } from '../store.js';
-import { agentPod, containerSecurityContext, podConditions } from './agent-pods.js';
+import { agentPod, containerSecurityContext, INIT_CONTAINERS, podConditions } from './agent-pods.js';
 import type { Cluster, NodeInfo } from './index.js';
 
 export function buildCilium(cl: Cluster): void {
@@ -72,6 +72,20 @@ export function daemonSetObject(cl: Cluster, name: string, container: string, im
       template: {
         metadata: { creationTimestamp: null, labels },
         spec: {
+          // the agent pods' init containers come from here (the pods list them; so must the template)
+          ...(name === 'cilium'
+            ? {
+                initContainers: INIT_CONTAINERS.map((c) => ({
+                  name: c,
+                  image,
+                  resources: {},
+                  terminationMessagePath: '/dev/termination-log',
+                  terminationMessagePolicy: 'FallbackToLogsOnError',
+                  imagePullPolicy: 'IfNotPresent',
+                  securityContext: containerSecurityContext(cl),
+                })),
+              }
+            : {}),
           containers: [
             {
               name: container,

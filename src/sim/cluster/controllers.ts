@@ -183,13 +183,15 @@ export function refreshDaemonSetStatus(cl: Cluster): void {
   ).length;
   const copy = clone(ds);
   const n = cl.nodes.length;
+  const gen = ds.metadata.generation ?? 1;
+  const updated = pods.filter((p) => p.metadata.labels?.['pod-template-generation'] === String(gen)).length;
   const status: Record<string, unknown> = {
     currentNumberScheduled: pods.length,
     numberMisscheduled: 0,
     desiredNumberScheduled: n,
     numberReady: ready,
-    observedGeneration: 1,
-    updatedNumberScheduled: pods.length,
+    observedGeneration: gen,
+    updatedNumberScheduled: updated,
     numberAvailable: ready,
   };
   if (ready < n) status.numberUnavailable = n - ready;

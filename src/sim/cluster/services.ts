@@ -214,4 +214,40 @@ export function addService(
     },
     true,
   );
+  // The core/v1 Endpoints object the endpoints controller still keeps next to the slices (1.32).
+  const addr = (b: (typeof backends)[number]): Record<string, unknown> => ({
+    ip: b.ip,
+    ...(b.nodeName ? { nodeName: b.nodeName } : {}),
+    ...(b.podName ? { targetRef: { kind: 'Pod', namespace: s.namespace, name: b.podName } } : {}),
+  });
+  const ready = backends.filter((b) => b.ready).map(addr);
+  const notReady = backends.filter((b) => !b.ready).map(addr);
+  cl.store.create(
+    'endpoints',
+    {
+      kind: 'Endpoints',
+      apiVersion: 'v1',
+      metadata: cl.meta(
+        s.name,
+        s.namespace,
+        isApi ? { labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } } : {},
+      ),
+      ...(backends.length
+        ? {
+            subsets: [
+              {
+                ...(ready.length ? { addresses: ready } : {}),
+                ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+                ports: ports.map((p) => ({
+                  ...(p.name ? { name: p.name } : {}),
+                  port: p.targetPort,
+                  protocol: p.protocol,
+                })),
+              },
+            ],
+          }
+        : {}),
+    },
+    true,
+  );
 }

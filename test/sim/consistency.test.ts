@@ -1,0 +1,85 @@
+// Data that agrees with itself, read back with real kubectl: Endpoints next to the slices, table columns,
+// the DaemonSet template, and what a DELETE of a Service or a Node takes with it.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { agentPods, simulator, type SimHandle } from '../helpers/sim.js';
+
+const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+const maybe = existsSync(KUBECTL) || process.env.CI === 'true' ? describe : describe.skip;
+
+maybe('a simulated cluster that agrees with itself', () => {
+  let sim: SimHandle;
+  let cacheDir: string;
+  const kubectl = (args: string[]) =>
+    execa(KUBECTL, ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', cacheDir, ...args], {
+      reject: false,
+      timeout: 60_000,
+    });
+
+  beforeAll(async () => {
+    cacheDir = mkdtempSync(join(tmpdir(), 'kdiag-kcache-'));
+    sim = await simulator('bpf-programs-not-loaded');
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  test('kubectl get endpoints web lists the ready backends as ip:port', async () => {
+    const r = await kubectl(['-n', 'default', 'get', 'endpoints', 'web']);
+    expect(r.exitCode).toBe(0);
+    const [head, row] = r.stdout.trim().split('\n');
+    expect(head).toMatch(/^NAME\s+ENDPOINTS\s+AGE$/);
+    expect(row).toMatch(/^web\s+\d+\.\d+\.\d+\.\d+:8080,\d+\.\d+\.\d+\.\d+:8080,\d+\.\d+\.\d+\.\d+:8080\s+\S+$/);
+  });
+
+  test('ServiceAccounts have the NAME SECRETS AGE columns', async () => {
+    const r = await kubectl(['-n', 'kube-system', 'get', 'serviceaccounts']);
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+SECRETS\s+AGE$/);
+    expect(lines.slice(1).every((l) => /^\S+\s+\d+\s+\S+$/.test(l))).toBe(true);
+  });
+
+  test('the DaemonSet template has the init containers its pods have', async () => {
+    const r = await kubectl([
+      '-n',
+      'kube-system',
+      'get',
+      'ds',
+      'cilium',
+      '-o',
+      'jsonpath={.spec.template.spec.initContainers[*].name}',
+    ]);
+    const pod = agentPods(sim)[0]!;
+    const podInits = (pod.spec as { initContainers: { name: string }[] }).initContainers.map((c) => c.name);
+    expect(r.stdout.split(' ')).toEqual(podInits);
+  });
+
+  test('deleting a Service deletes its EndpointSlices and Endpoints', async () => {
+    expect((await kubectl(['-n', 'default', 'delete', 'service', 'web'])).exitCode).toBe(0);
+    const slices = await kubectl(['-n', 'default', 'get', 'endpointslices', '-l', 'kubernetes.io/service-name=web']);
+    expect(slices.stderr.trim()).toBe('No resources found in default namespace.');
+    const ep = await kubectl(['-n', 'default', 'get', 'endpoints', 'web']);
+    expect(ep.stderr.trim()).toBe('Error from server (NotFound): endpoints "web" not found');
+  });
+
+  test('deleting a Node deletes its pods and lowers the DaemonSet desired count', async () => {
+    expect((await kubectl(['delete', 'node', 'node-5'])).exitCode).toBe(0);
+    const pods = await kubectl(['get', 'pods', '-A', '--field-selector', 'spec.nodeName=node-5']);
+    expect(pods.stderr.trim()).toBe('No resources found');
+    const ds = await kubectl([
+      '-n',
+      'kube-system',
+      'get',
+      'ds',
+      'cilium',
+      '-o',
+      'jsonpath={.status.desiredNumberScheduled}',
+    ]);
+    expect(ds.stdout).toBe('4');
+    expect(agentPods(sim)).toHaveLength(4);
+  });
+});
