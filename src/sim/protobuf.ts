@@ -131,3 +131,12 @@ export function decodeCreateProtobuf(body: Buffer): Record<string, unknown> {
   }
   return out;
 }
+
+/** The namespace (spec field 1) of a protobuf SelfSubjectRulesReview, as `kubectl auth can-i --list` sends it. */
+export function decodeSsrrNamespace(body: Buffer): string {
+  if (body.subarray(0, 4).toString('latin1') !== 'k8s\0') throw new Error('missing k8s protobuf magic');
+  const raw = decode(body.subarray(4)).get(2)?.[0];
+  if (!Buffer.isBuffer(raw)) throw new Error('no raw object');
+  const spec = sub(decode(raw), 2);
+  return spec ? str(spec, 1) : '';
+}

@@ -58,6 +58,16 @@ maybe('a simulated cluster that agrees with itself', () => {
     expect(r.stdout.split(' ')).toEqual(podInits);
   });
 
+  test('auth can-i --list (SelfSubjectRulesReview) and auth whoami (SelfSubjectReview) answer', async () => {
+    const list = await kubectl(['-n', 'kube-system', 'auth', 'can-i', '--list']);
+    expect(list.exitCode).toBe(0);
+    expect(list.stdout.split('\n')[0]).toMatch(/^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs$/);
+    expect(list.stdout).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+    const who = await kubectl(['auth', 'whoami']);
+    expect(who.exitCode).toBe(0);
+    expect(who.stdout).toMatch(/^Username\s+kdiag$/m);
+  });
+
   test('deleting a Service deletes its EndpointSlices and Endpoints', async () => {
     expect((await kubectl(['-n', 'default', 'delete', 'service', 'web'])).exitCode).toBe(0);
     const slices = await kubectl(['-n', 'default', 'get', 'endpointslices', '-l', 'kubernetes.io/service-name=web']);

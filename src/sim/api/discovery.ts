@@ -38,6 +38,16 @@ export const AUTHZ_V1 = {
   ],
 };
 
+export const AUTHN_V1 = {
+  kind: 'APIResourceList',
+  apiVersion: 'v1',
+  groupVersion: 'authentication.k8s.io/v1',
+  resources: [
+    { name: 'selfsubjectreviews', singularName: '', namespaced: false, kind: 'SelfSubjectReview', verbs: ['create'] },
+    { name: 'tokenreviews', singularName: '', namespaced: false, kind: 'TokenReview', verbs: ['create'] },
+  ],
+};
+
 export interface DiscoRes {
   name: string;
   namespaced: boolean;
@@ -51,6 +61,7 @@ export const GROUP_VERSIONS: Record<string, { list: { resources: DiscoRes[] }; g
   'apps/v1': { list: APPS_V1 as { resources: DiscoRes[] }, group: 'apps' },
   'discovery.k8s.io/v1': { list: DISCOVERY_V1 as { resources: DiscoRes[] }, group: 'discovery.k8s.io' },
   'authorization.k8s.io/v1': { list: AUTHZ_V1 as { resources: DiscoRes[] }, group: 'authorization.k8s.io' },
+  'authentication.k8s.io/v1': { list: AUTHN_V1 as { resources: DiscoRes[] }, group: 'authentication.k8s.io' },
 };
 
 export interface ResourcePath {

@@ -19,6 +19,7 @@ import {
   type Req,
 } from './http.js';
 import { podLog } from './logs.js';
+import { selfSubjectReview, selfSubjectRulesReview } from './reviews.js';
 import { create, notSimulated, patch, update } from './modify.js';
 import { fieldSel, labelSel, list, negotiate, table } from './read.js';
 import { watch } from './watch.js';
@@ -42,8 +43,16 @@ export async function resourceRequest(
   const known = RESOURCES.find((x) => x.plural === plural && x.group === ri.group);
 
   if (ri.gv === 'authorization.k8s.io/v1') {
-    if (plural !== 'selfsubjectaccessreviews' || r.method !== 'POST') throw methodNotAllowed();
-    selfSubjectAccessReview(cluster, r, body, req, res);
+    if (r.method !== 'POST') throw methodNotAllowed();
+    if (plural === 'selfsubjectaccessreviews') selfSubjectAccessReview(cluster, r, body, req, res);
+    else if (plural === 'selfsubjectrulesreviews') selfSubjectRulesReview(cluster, r, body, req, res);
+    else throw notSimulated(`create of ${plural}`);
+    return;
+  }
+  if (ri.gv === 'authentication.k8s.io/v1') {
+    if (r.method !== 'POST') throw methodNotAllowed();
+    if (plural === 'selfsubjectreviews') selfSubjectReview(cluster, r, res);
+    else throw notSimulated(`create of ${plural}`);
     return;
   }
 
