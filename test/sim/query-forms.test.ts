@@ -32,10 +32,10 @@ test.each(['0', 'false', 'False', 'FALSE'])('watch=%s is a list', async (v) => {
   expect((JSON.parse(r.body) as { kind: string }).kind).toBe('NodeList');
 });
 
-test('follow=1 streams the log (no content-length); follow=false answers it whole', async () => {
+test.each(['1', 'True'])('follow=%s streams the log (no content-length); follow=false answers it whole', async (v) => {
   const whole = await rawRequest(sim, `${logPath()}&follow=false`);
   expect(whole.headers['content-length']).toBeDefined();
-  const streamed = await rawRequest(sim, `${logPath()}&follow=1`, { closeAfterMs: 500 });
+  const streamed = await rawRequest(sim, `${logPath()}&follow=${v}`, { closeAfterMs: 500 });
   expect(streamed.status).toBe(200);
   expect(streamed.headers['content-length']).toBeUndefined();
   expect(streamed.headers['transfer-encoding']).toBe('chunked');
