@@ -15,6 +15,8 @@ export interface Outcome<T = unknown> {
   verdict: Verdict;
   /** What `run()` returns (the command's data). */
   data: T;
+  /** Overrides the verdict's code: 130/143 after a summary printed on SIGINT/SIGTERM. */
+  exitCode?: number;
 }
 
 /** The one place that maps what happened to the documented exit code (0 ok, 1 problems, 2 could not run). */
@@ -34,8 +36,8 @@ export abstract class BaseCommand extends Command {
   protected abstract execute(): Promise<Outcome>;
 
   async run(): Promise<unknown> {
-    const { verdict, data } = await this.execute();
-    process.exitCode = exitCodeFor(verdict);
+    const { verdict, data, exitCode } = await this.execute();
+    process.exitCode = exitCode ?? exitCodeFor(verdict);
     return data;
   }
 

@@ -22,7 +22,11 @@ export const agentLogs: Check = {
       const source = `kubectl -n ${ns} logs ${pod ?? '<agent>'} -c cilium-agent${logs.previous ? ' --previous' : ''}`;
       const matched: { rec: LogRecord; m: CatalogMatch }[] = [];
       const other: LogRecord[] = [];
+      // Lines older than the current container are history, not evidence of the current state.
+      const started = logs.previous ? undefined : startedAt(facts, node);
+      const history = started === undefined ? [] : logs.records.filter((r) => isBefore(r, started));
       for (const rec of logs.records) {
+        if (history.includes(rec)) continue;
         const m = classify(rec);
         if (m) matched.push({ rec, m });
         else if (SEVERE.has(rec.level)) other.push(rec);
@@ -41,6 +45,7 @@ export const agentLogs: Check = {
             message: `${ids.join(', ')}: ${top.m.explanation}`,
             evidence: [{ source, node, pod, excerpt: capped(matched.map((x) => x.rec.raw)) }],
             cause: top.m.cause,
+            basis: 'log',
             remediation: {
               summary: top.m.fix,
               commands: [source],
@@ -73,10 +78,27 @@ export const agentLogs: Check = {
         finding(ID, 'clean', {
           status: 'pass',
           node,
-          message: `no known errors in ${logs.lines} line(s)`,
+          message: `no known errors in ${logs.lines} line(s)${
+            history.length
+              ? ` (${history.length} older line(s) from before the agent started at ${new Date(started!).toISOString()} are history, not evidence)`
+              : ''
+          }`,
           evidence: [],
         }),
       ];
     });
   },
 };
+
+/** The current agent container's start, in ms; undefined when unknown. */
+function startedAt(facts: Facts, node: string): number | undefined {
+  const s = facts.agents.ok ? facts.agents.value.get(node)?.agent.startedAt : undefined;
+  const t = s ? Date.parse(s) : NaN;
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** A record with a time before `t` (a record without a time is taken as current). */
+function isBefore(rec: LogRecord, t: number): boolean {
+  const r = rec.time ? Date.parse(rec.time) : NaN;
+  return !Number.isNaN(r) && r < t;
+}

@@ -42,6 +42,8 @@ export const bpfPrograms: Check = {
               node,
               message: `all ${required.length} required programs loaded`,
               evidence: [listing],
+              // bpftool's listing now outranks any log line saying programs failed to load.
+              clears: ['bpf-programs-not-loaded'],
             }),
           ];
         }

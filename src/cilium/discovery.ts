@@ -14,7 +14,10 @@ interface Container {
   securityContext?: { privileged?: boolean; capabilities?: { add?: string[] } };
 }
 export interface DaemonSet extends KubeObject {
-  spec?: { template?: { spec?: { containers?: Container[] } } };
+  spec?: {
+    template?: { spec?: { containers?: Container[] } };
+    updateStrategy?: { type?: string; rollingUpdate?: { maxUnavailable?: number | string } };
+  };
   status?: { desiredNumberScheduled?: number; numberReady?: number };
 }
 export interface Pod extends KubeObject {
@@ -32,7 +35,11 @@ export interface Pod extends KubeObject {
       name: string;
       ready: boolean;
       restartCount: number;
-      state?: { running?: object; waiting?: { reason?: string }; terminated?: { reason?: string; exitCode?: number } };
+      state?: {
+        running?: { startedAt?: string };
+        waiting?: { reason?: string };
+        terminated?: { reason?: string; exitCode?: number };
+      };
       lastState?: { terminated?: { reason?: string; exitCode?: number; finishedAt?: string } };
     }[];
   };
@@ -71,7 +78,22 @@ export async function findCilium(client: KubeClient, namespace?: string): Promis
     privileged: c.securityContext?.privileged,
     desiredNumberScheduled: ds.status?.desiredNumberScheduled ?? 0,
     numberReady: ds.status?.numberReady ?? 0,
+    maxUnavailable: dsMaxUnavailable(ds),
   };
+}
+
+/**
+ * rollingUpdate.maxUnavailable as a count: an integer, or a percentage of the desired pods rounded up
+ * (as the DaemonSet controller does); Kubernetes' default is 1, and never less than 1.
+ */
+export function dsMaxUnavailable(ds: DaemonSet): number {
+  const v = ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable;
+  const desired = ds.status?.desiredNumberScheduled ?? 0;
+  let n = 1;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && /^\d+%$/.test(v)) n = Math.ceil((parseInt(v, 10) * desired) / 100);
+  else if (typeof v === 'string' && /^\d+$/.test(v)) n = parseInt(v, 10);
+  return Math.max(1, Math.floor(n));
 }
 
 function agentContainer(cs: Container[] | undefined): Container | undefined {
@@ -110,6 +132,7 @@ export function agentPodFact(p: Pod): AgentPodFact {
     restartCount: cs?.restartCount ?? 0,
     waitingReason: cs?.state?.waiting?.reason,
     lastTermination: last ? `${last.reason ?? 'Terminated'} (exit ${last.exitCode ?? '?'})` : undefined,
+    ...(cs?.state?.running?.startedAt ? { startedAt: cs.state.running.startedAt } : {}),
   };
   const owner = p.metadata?.ownerReferences?.find((o) => o.kind === 'DaemonSet');
   return {

@@ -84,6 +84,8 @@ Exit codes: 0 all read, 1 some agent could not be read, 2 none could (or bad inp
     const json = flags.json || flags.output === 'json';
 
     const client = await this.connect(flags, { streams: flags['max-log-requests'] });
+    const { validateNodeNames } = await import('../engine/node-names.js');
+    await validateNodeNames(client, flags.node);
     const { findTargets, readAgentLogs } = await import('../logs/fetch.js');
     const { judge, toJson } = await import('../logs/filter.js');
     const targets = await findTargets(client, {

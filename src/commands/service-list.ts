@@ -40,6 +40,8 @@ export default class ServiceList extends BaseCommand {
     // Unlike kubectl get, the default scope is every namespace: drift anywhere matters.
     const namespace = flags['all-namespaces'] ? undefined : flags.namespace;
     const client = await this.connect(flags);
+    const { validateNodeNames } = await import('../engine/node-names.js');
+    await validateNodeNames(client, flags.node ? [flags.node] : undefined);
     const progress = await startProgress(
       'Reading the load-balancer map of every agent…',
       format === 'table' || format === 'wide',

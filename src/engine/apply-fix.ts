@@ -14,21 +14,56 @@ export interface ApplyOptions {
   install: CiliumInstallFact;
   readyTimeoutMs: number;
   pollMs?: number;
-  /** Re-diagnoses the given nodes; resolves with the causes still present on them. */
-  recheck: (nodes: string[]) => Promise<{ node: string; remaining: string[] }[]>;
+  /**
+   * Re-diagnoses the given nodes; resolves with the causes still present on them and what the re-check
+   * could not see there (a node with unknowns is "not verified", never "clean").
+   */
+  recheck: (nodes: string[]) => Promise<{ node: string; remaining: string[]; unknown?: string[] }[]>;
   onEvent?: (line: string) => void;
   /** Set by Ctrl-C: finish the current batch, then stop. */
   aborted?: () => boolean;
+  /** Aborted by SIGINT/SIGTERM: stop waiting for new agents at once, report what was done. */
+  signal?: AbortSignal;
 }
 
+/**
+ * Never throws once a pod may have been deleted: whatever goes wrong (API lost, a bug), the result says
+ * which pods were deleted and which nodes are left in an unknown state.
+ */
 export async function applyFixes(client: KubeClient, plan: FixPlan, opts: ApplyOptions): Promise<FixResult> {
   const steps: StepResult[] = [];
+  const deleted = new Set<string>();
+  try {
+    return await applyBatches(client, plan, opts, steps, deleted);
+  } catch (e) {
+    for (const a of remaining(plan, steps))
+      steps.push(
+        deleted.has(a.pod)
+          ? {
+              node: a.node,
+              oldPod: a.pod,
+              outcome: 'failed',
+              detail: `pod deleted; the node's state is unknown: ${oneLine(e)}`,
+            }
+          : { node: a.node, oldPod: a.pod, outcome: 'skipped', detail: `not started: ${oneLine(e)}` },
+      );
+    return { steps, completed: false, stoppedReason: `stopped: ${oneLine(e)}` };
+  }
+}
+
+async function applyBatches(
+  client: KubeClient,
+  plan: FixPlan,
+  opts: ApplyOptions,
+  steps: StepResult[],
+  deleted: Set<string>,
+): Promise<FixResult> {
   const say = opts.onEvent ?? (() => {});
   for (const batch of plan.batches) {
-    if (opts.aborted?.()) {
+    if (opts.aborted?.() || opts.signal?.aborted) {
       for (const a of remaining(plan, steps))
         steps.push({ node: a.node, oldPod: a.pod, outcome: 'skipped', detail: 'interrupted before this step' });
-      return { steps, completed: false, stoppedReason: 'interrupted (Ctrl-C): later steps were not started' };
+      return { steps, completed: false, stoppedReason: 'interrupted: later steps were not started' };
     }
     const started: RestartAction[] = [];
     for (const a of batch) {
@@ -40,6 +75,7 @@ export async function applyFixes(client: KubeClient, plan: FixPlan, opts: ApplyO
       say(`deleting ${a.namespace}/${a.pod} on ${a.node}`);
       try {
         await client.deletePod(a.namespace, a.pod);
+        deleted.add(a.pod);
         started.push(a);
       } catch (e) {
         steps.push({ node: a.node, oldPod: a.pod, outcome: 'failed', detail: `delete failed: ${oneLine(e)}` });
@@ -49,25 +85,52 @@ export async function applyFixes(client: KubeClient, plan: FixPlan, opts: ApplyO
       started.map((a) => waitForReplacement(client, a, opts).then((p) => [a, p] as const)),
     );
     const readyNodes = ready.filter(([, p]) => p.ok).map(([a]) => a.node);
-    const still = readyNodes.length ? await opts.recheck(readyNodes) : [];
+    let still: { node: string; remaining: string[]; unknown?: string[] }[] = [];
+    if (readyNodes.length && !opts.signal?.aborted) {
+      try {
+        still = await opts.recheck(readyNodes);
+      } catch (e) {
+        still = readyNodes.map((node) => ({ node, remaining: [], unknown: [`re-check failed: ${oneLine(e)}`] }));
+      }
+    }
     for (const [a, p] of ready) {
       if (!p.ok) {
         steps.push({ node: a.node, oldPod: a.pod, outcome: 'not-ready', detail: p.detail });
         continue;
       }
-      const rem = still.find((s) => s.node === a.node)?.remaining ?? [];
+      const check = still.find((s) => s.node === a.node);
+      const rem = check?.remaining ?? [];
+      const unk = check ? (check.unknown ?? []) : ['no re-check result for this node'];
       steps.push(
         rem.length
           ? { node: a.node, oldPod: a.pod, newPod: p.pod, outcome: 'not-recovered', detail: `still: ${rem.join(', ')}` }
-          : {
-              node: a.node,
-              oldPod: a.pod,
-              newPod: p.pod,
-              outcome: 'recovered',
-              detail: `new agent ${p.pod} Ready; node re-checked clean`,
-            },
+          : unk.length
+            ? {
+                node: a.node,
+                oldPod: a.pod,
+                newPod: p.pod,
+                outcome: 'not-verified',
+                detail: `new agent ${p.pod} Ready; re-check incomplete: ${unk.join('; ')}`,
+              }
+            : {
+                node: a.node,
+                oldPod: a.pod,
+                newPod: p.pod,
+                outcome: 'recovered',
+                detail: `new agent ${p.pod} Ready; node re-checked clean`,
+              },
       );
-      say(`${a.node}: ${rem.length ? `not recovered (${rem.join(', ')})` : `recovered (${p.pod} Ready)`}`);
+      const said = rem.length
+        ? `not recovered (${rem.join(', ')})`
+        : unk.length
+          ? `not verified (${unk[0]})`
+          : `recovered (${p.pod} Ready)`;
+      say(`${a.node}: ${said}`);
+    }
+    if (opts.signal?.aborted) {
+      for (const a of remaining(plan, steps))
+        steps.push({ node: a.node, oldPod: a.pod, outcome: 'skipped', detail: 'interrupted before this step' });
+      return { steps, completed: false, stoppedReason: 'interrupted: stopped waiting; later steps were not started' };
     }
     const bad = steps.find((s) => s.outcome !== 'recovered' && s.outcome !== 'skipped');
     if (bad) {
@@ -121,12 +184,18 @@ async function waitForReplacement(
   const deadline = Date.now() + opts.readyTimeoutMs;
   const poll = opts.pollMs ?? 500;
   let last = 'no replacement pod yet';
+  const interrupted = { ok: false as const, detail: 'interrupted while waiting for the new agent' };
   while (Date.now() < deadline) {
+    if (opts.signal?.aborted) return interrupted;
     try {
-      const pods = await client.listAll<Pod>(`/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods`, {
-        labelSelector: AGENT_LABEL,
-        fieldSelector: `spec.nodeName=${a.node}`,
-      });
+      const pods = await untilAborted(
+        client.listAll<Pod>(`/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods`, {
+          labelSelector: AGENT_LABEL,
+          fieldSelector: `spec.nodeName=${a.node}`,
+        }),
+        opts.signal,
+      );
+      if (!pods) return interrupted;
       const fresh = pods.map(agentPodFact).filter((p) => p.name !== a.pod && !p.deleting);
       const ready = fresh.find((p) => p.ready);
       if (ready) return { ok: true, pod: ready.name };
@@ -135,7 +204,42 @@ async function waitForReplacement(
       if (e instanceof KdiagError && e.kind === 'forbidden') return { ok: false, detail: e.message };
       last = oneLine(e);
     }
-    await new Promise((r) => setTimeout(r, poll));
+    await sleep(poll, opts.signal);
   }
+  if (opts.signal?.aborted) return interrupted;
   return { ok: false, detail: `no Ready agent on ${a.node} within ${opts.readyTimeoutMs / 1000}s (${last})` };
+}
+
+/** setTimeout that an abort ends early. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The promise's value, or undefined as soon as the signal aborts (the call itself is left to time out). */
+function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T | undefined> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }

@@ -23,6 +23,8 @@ export interface DiagnoseOptions {
   only?: string[];
   skip?: string[];
   maxUnavailable?: number;
+  /** --force-max-unavailable: no cap on the batch size. */
+  forceMaxUnavailable?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -73,7 +75,10 @@ export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
     status,
     rootCauses,
     findings,
-    plan: planFixes(rootCauses, facts, { maxUnavailable: opts.maxUnavailable }),
+    plan: planFixes(rootCauses, facts, {
+      maxUnavailable: opts.maxUnavailable,
+      forceMaxUnavailable: opts.forceMaxUnavailable,
+    }),
     unknowns: unknownsOf(facts),
   };
 }

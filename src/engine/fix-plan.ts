@@ -16,8 +16,39 @@ export const kubectlDeletePodArgv = (namespace: string, pods: string[]): string[
   ...pods,
 ];
 
-export function planFixes(causes: RootCause[], facts: Facts, opts: { maxUnavailable?: number } = {}): FixPlan {
-  const maxUnavailable = Math.max(1, Math.floor(opts.maxUnavailable ?? 1));
+/** At most this share of the nodes loses its agent at once, whatever the DaemonSet allows. */
+export const MAX_UNAVAILABLE_FRACTION = 0.25;
+
+/**
+ * The batch cap: the DaemonSet's own maxUnavailable (default 1) and a quarter of the nodes (at least 1).
+ * `force` (--force-max-unavailable) takes the request as given.
+ */
+export function batchSize(
+  requested: number | undefined,
+  facts: Pick<Facts, 'cilium' | 'nodes'>,
+  force = false,
+): { size: number; capped?: string } {
+  const want = Math.max(1, Math.floor(requested ?? 1));
+  if (force) return { size: want };
+  const ds = facts.cilium.ok ? (facts.cilium.value.maxUnavailable ?? 1) : 1;
+  const nodes = facts.nodes.ok ? facts.nodes.value.length : 0;
+  const share = Math.max(1, Math.floor(nodes * MAX_UNAVAILABLE_FRACTION));
+  const cap = Math.min(ds, share);
+  if (want <= cap) return { size: want };
+  const why =
+    ds <= share ? `the DaemonSet's own maxUnavailable is ${ds}` : `${share} is a quarter of the ${nodes} nodes`;
+  return {
+    size: cap,
+    capped: `--max-unavailable ${want} capped at ${cap} (${why}); --force-max-unavailable takes it as given`,
+  };
+}
+
+export function planFixes(
+  causes: RootCause[],
+  facts: Facts,
+  opts: { maxUnavailable?: number; forceMaxUnavailable?: boolean } = {},
+): FixPlan {
+  const { size: maxUnavailable, capped } = batchSize(opts.maxUnavailable, facts, opts.forceMaxUnavailable);
   const refused: RefusedNode[] = [];
   const notFixable: NotFixable[] = [];
   const byNode = new Map<string, RestartAction>();
@@ -87,7 +118,7 @@ export function planFixes(causes: RootCause[], facts: Facts, opts: { maxUnavaila
       b.map((a) => a.pod),
     ).join(' '),
   );
-  return { actions, batches, commands, refused, notFixable, maxUnavailable };
+  return { actions, batches, commands, refused, notFixable, maxUnavailable, ...(capped ? { capped } : {}) };
 }
 
 /** The agent pod to delete on `node`, or why not. */

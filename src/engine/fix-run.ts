@@ -27,7 +27,7 @@ export interface DoctorRunHooks {
 export type FixReport =
   | { applied: false; reason: string }
   | { applied: false; dryRun: true; commands: string[] }
-  | ({ applied: true; before: { id: string; nodes: string[] }[] } & FixResult);
+  | ({ applied: true; before: { id: string; nodes: string[] }[]; afterError?: string } & FixResult);
 
 /** The JSON/YAML document: the last diagnosis, with what the fix did. */
 export type DoctorResult = Diagnosis & { fix?: FixReport };
@@ -41,6 +41,10 @@ export interface DoctorRun {
   result: DoctorResult;
   /** Of the last diagnosis; `problems` also when the fix did not complete. */
   verdict: Verdict;
+  /** The signal that stopped the fix (the command exits 130/143 after the summary). */
+  interrupted?: 'SIGINT' | 'SIGTERM';
+  /** The diagnosis after the fix could not be made (e.g. the API was lost): why. */
+  afterError?: string;
 }
 
 export async function runDoctor(client: KubeClient, opts: DoctorRunOptions, hooks: DoctorRunHooks): Promise<DoctorRun> {
@@ -62,30 +66,56 @@ export async function runDoctor(client: KubeClient, opts: DoctorRunOptions, hook
   if (dryRun) return done({ ...diagnosis, fix: { applied: false, dryRun: true, commands: plan.commands } });
 
   await hooks.confirm(plan.actions.map((a) => `${a.namespace}/${a.pod} (${a.node})`));
-  let interrupted = false;
-  const onSigint = () => {
-    interrupted = true;
+  // Ctrl-C or SIGTERM: stop waiting at once, report what was done, exit 130/143 (the command).
+  let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+  const ac = new AbortController();
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => () => {
+    if (interrupted) return;
+    interrupted = sig;
     hooks.onInterrupt?.();
+    ac.abort();
   };
+  const onSigint = onSignal('SIGINT');
+  const onSigterm = onSignal('SIGTERM');
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  const before = diagnosis.rootCauses.map((c) => ({ id: c.id, nodes: c.nodes }));
   try {
     const fix = await applyFixes(client, plan, {
       install: facts.cilium.ok ? facts.cilium.value : (undefined as never),
       readyTimeoutMs,
-      aborted: () => interrupted,
+      aborted: () => interrupted !== undefined,
+      signal: ac.signal,
       onEvent: hooks.onEvent,
       recheck: async (nodes) => {
         const { diagnosis: d } = await diagnose(client, { ...diag, nodes });
         return nodes.map((node) => ({
           node,
           remaining: d.rootCauses.filter((c) => c.nodes.includes(node)).map((c) => c.id),
+          // What the re-check could not see on this node, or cluster-wide: not a clean bill.
+          unknown: d.findings
+            .filter((f) => f.status === 'unknown' && (f.node === undefined || f.node === node))
+            .map((f) => `${f.id}: ${f.message}`),
         }));
       },
     });
-    const { diagnosis: after } = await diagnose(client, diag);
-    const before = diagnosis.rootCauses.map((c) => ({ id: c.id, nodes: c.nodes }));
+    // Interrupted: the summary now, no second diagnosis.
+    if (interrupted) return done({ ...diagnosis, fix: { applied: true, ...fix, before } }, { fix, interrupted });
+    let after: Diagnosis;
+    try {
+      ({ diagnosis: after } = await diagnose(client, diag));
+    } catch (e) {
+      // The API went away after a change: still say what was changed (FIX RESULT), with the first diagnosis.
+      const afterError = e instanceof Error ? e.message : String(e);
+      return done({ ...diagnosis, fix: { applied: true, ...fix, before, afterError } } as DoctorResult, {
+        fix,
+        afterError,
+        verdict: 'problems',
+      });
+    }
     return done({ ...after, fix: { applied: true, ...fix, before } }, { after, fix });
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
 }

@@ -17,6 +17,8 @@ function defOf(id: string): CauseDef {
 
 interface Group {
   def: CauseDef;
+  /** What the supporting findings rest on. */
+  basis: Set<'live' | 'log'>;
   nodes: Set<string>;
   clusterWide: boolean;
   fail: boolean;
@@ -26,13 +28,27 @@ interface Group {
 
 export function rankRootCauses(findings: Finding[]): RootCause[] {
   const groups = new Map<string, Group>();
+  // Current state outranks a log line: causes a live observation rules out on its node.
+  const cleared = new Set<string>();
+  for (const f of findings)
+    if (f.node && f.status === 'pass') for (const c of f.clears ?? []) cleared.add(`${f.node}/${c}`);
   for (const f of findings) {
     if (!f.cause || (f.status !== 'warn' && f.status !== 'fail')) continue;
+    if (f.basis === 'log' && f.node && cleared.has(`${f.node}/${f.cause}`)) continue;
     let g = groups.get(f.cause);
     if (!g) {
-      g = { def: defOf(f.cause), nodes: new Set(), clusterWide: false, fail: false, findings: new Set(), evidence: [] };
+      g = {
+        def: defOf(f.cause),
+        basis: new Set(),
+        nodes: new Set(),
+        clusterWide: false,
+        fail: false,
+        findings: new Set(),
+        evidence: [],
+      };
       groups.set(f.cause, g);
     }
+    g.basis.add(f.basis ?? 'live');
     if (f.node) g.nodes.add(f.node);
     else g.clusterWide = true;
     if (f.status === 'fail') g.fail = true;
@@ -57,12 +73,14 @@ export function rankRootCauses(findings: Finding[]): RootCause[] {
     const fullyExplained =
       (g.nodes.size > 0 && explainedNodes.size === g.nodes.size && !g.clusterWide) ||
       (g.nodes.size === 0 && explainedClusterWide);
+    const logOnly = !g.basis.has('live');
     const confidence: Confidence = fullyExplained ? 'low' : g.fail && explainedNodes.size === 0 ? 'high' : 'medium';
     const rc: RootCause = {
       id: g.def.id,
       title: g.def.title,
       nodes: [...g.nodes].sort(naturalCompare),
       confidence,
+      basis: logOnly ? 'log' : g.basis.has('log') ? 'live+log' : 'live',
       fixableByRestart: g.def.fixableByRestart,
       findings: [...g.findings],
       evidence: g.evidence,

@@ -37,6 +37,10 @@ export interface Finding {
   evidence: Evidence[];
   /** Root cause id this finding supports (src/model/causes.ts). */
   cause?: string;
+  /** What the finding rests on: the node's current state (default) or a log line. */
+  basis?: 'live' | 'log';
+  /** Causes this observation of the current state rules out on its node (a log line cannot outrank it). */
+  clears?: string[];
   remediation?: Remediation;
 }
 

@@ -10,6 +10,8 @@ export interface RootCause {
   /** Affected nodes, sorted; empty for a cluster-wide cause. */
   nodes: string[];
   confidence: Confidence;
+  /** What the confidence rests on: the current state (live), log lines, or both. */
+  basis?: 'live' | 'log' | 'live+log';
   fixableByRestart: boolean;
   /** For causes a restart cannot fix. */
   whatToChange?: string;
@@ -55,7 +57,10 @@ export interface FixPlan {
   commands: string[];
   refused: RefusedNode[];
   notFixable: NotFixable[];
+  /** Agents restarted per batch: the requested --max-unavailable, capped unless forced. */
   maxUnavailable: number;
+  /** Why the batch is smaller than asked (the cap), when it is. */
+  capped?: string;
 }
 
 export interface StepResult {
@@ -63,7 +68,8 @@ export interface StepResult {
   oldPod: string;
   newPod?: string;
   /** deleted → replaced (Ready) → recovered (node re-checked clean). */
-  outcome: 'recovered' | 'not-recovered' | 'not-ready' | 'refused' | 'failed' | 'skipped';
+  /** `not-verified`: the new agent is Ready but the re-check could not see everything (never "clean"). */
+  outcome: 'recovered' | 'not-verified' | 'not-recovered' | 'not-ready' | 'refused' | 'failed' | 'skipped';
   detail: string;
 }
 

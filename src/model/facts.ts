@@ -35,6 +35,8 @@ export interface ContainerState {
   waitingReason?: string;
   /** Last termination: reason and exit code, e.g. `Error (exit 1)`. */
   lastTermination?: string;
+  /** When the current container started (state.running.startedAt, RFC 3339). */
+  startedAt?: string;
 }
 
 export interface AgentPodFact {
@@ -63,6 +65,8 @@ export interface CiliumInstallFact {
   privileged?: boolean;
   desiredNumberScheduled: number;
   numberReady: number;
+  /** The DaemonSet's own rollingUpdate.maxUnavailable as a pod count (Kubernetes' default: 1). */
+  maxUnavailable?: number;
 }
 
 /** The cilium-config ConfigMap data (keys as found; see src/cilium/config.ts for normalisation). */

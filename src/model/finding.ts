@@ -9,6 +9,8 @@ export interface FindingInit {
   message: string;
   evidence?: Evidence[];
   cause?: string;
+  basis?: 'live' | 'log';
+  clears?: string[];
   remediation?: Remediation;
 }
 
@@ -23,6 +25,8 @@ export function finding(check: string, reason: string, init: FindingInit): Findi
   };
   if (init.node) f.node = init.node;
   if (init.cause) f.cause = init.cause;
+  if (init.basis) f.basis = init.basis;
+  if (init.clears?.length) f.clears = init.clears;
   if (init.remediation) f.remediation = init.remediation;
   return f;
 }

@@ -63,7 +63,7 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
     const top = d.rootCauses[0];
     add(`VERDICT: ${top.title} [${top.id}]`, '', '  ', chalk.red.bold);
     add(
-      `affected: ${nodeList(top.nodes)}   confidence: ${top.confidence}   fixable by restart: ${top.fixableByRestart ? 'yes' : 'no'}`,
+      `affected: ${nodeList(top.nodes)}   confidence: ${top.confidence}${top.basis ? ` (${basisText[top.basis]})` : ''}   fixable by restart: ${top.fixableByRestart ? 'yes' : 'no'}`,
       '  ',
       '    ',
     );
@@ -110,7 +110,11 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
     steps.push(
       `   then wait for the new agents: kubectl -n ${d.plan.actions[0].namespace} wait --for=condition=Ready pod -l k8s-app=cilium --field-selector spec.nodeName=<node> --timeout=120s`,
     );
-    steps.push('   or let kdiag do it, one node at a time, verified: kdiag doctor clusterip --fix');
+    const n = d.plan.maxUnavailable;
+    steps.push(
+      `   or let kdiag do it, ${n === 1 ? 'one node at a time' : `${n} nodes at a time`}, verified: kdiag doctor clusterip --fix`,
+    );
+    if (d.plan.capped) steps.push(`Batch size: ${d.plan.capped}`);
   }
   for (const r of d.plan.refused) steps.push(`Do NOT restart ${r.pod ?? 'the agent'} on ${r.node}: ${r.reason}`);
   for (const n of d.plan.notFixable)
@@ -143,9 +147,16 @@ export function renderFixResult(r: FixResult, before: Diagnosis, after?: Diagnos
     );
   }
   if (r.stoppedReason) out.push(chalk.red(r.stoppedReason));
-  const summary = (d: Diagnosis) =>
-    d.rootCauses.length ? d.rootCauses.map((c) => `${c.id} (${nodeList(c.nodes)})`).join('; ') : 'healthy';
+  const summary = (d: Diagnosis) => {
+    if (d.rootCauses.length) return d.rootCauses.map((c) => `${c.id} (${nodeList(c.nodes)})`).join('; ');
+    // "healthy" only when nothing was left unseen.
+    const unk = d.findings.filter((f) => f.status === 'unknown').length;
+    return unk ? `not verified — no root cause found, ${unk} check result(s) unknown` : 'healthy';
+  };
   out.push('', `before: ${summary(before)}`);
   if (after) out.push(`after:  ${summary(after)}`);
+  else out.push('after:  not verified — no diagnosis after the fix');
   return out.join('\n') + '\n';
 }
+
+const basisText = { live: 'live state', log: 'log lines only', 'live+log': 'live state and logs' } as const;

@@ -340,7 +340,7 @@ describe('Ctrl-C', () => {
     expect(r.exitCode === 0).toBe(false);
   }, 70_000);
 
-  test('during fixing: finishes the current step, reports what was done, skips the rest', async () => {
+  test('during fixing: stops waiting, reports what was done, skips the rest', async () => {
     const before = agents(fixing);
     const r = await interrupt(
       ['doctor', 'clusterip', '--fix', '--yes', '--ready-timeout', '30s'],
@@ -361,6 +361,7 @@ describe('Ctrl-C', () => {
     expect(changed).toEqual(['node-2']);
     expect(r.stdout).toMatch(/node-4/);
     expect(r.stdout).toMatch(/skipped|interrupted|not started/i);
-    expect(r.exitCode).toBe(1);
+    // issue #20 item 7: the summary, then the shell's code for SIGINT (was 1).
+    expect(r.exitCode).toBe(130);
   }, 70_000);
 });

@@ -58,6 +58,13 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
     if (format === 'json' || format === 'yaml') process.stdout.write(renderData(views, format) + '\n');
     else process.stdout.write(renderProgramsTable(views, format === 'wide'));
     const missing = views.some((v) => (v.summary?.missing ?? 0) > 0);
+    if (!missing && views.length > 0 && views.every((v) => v.error !== undefined)) {
+      // Not one node answered: "could not run", never a clean exit 0.
+      process.stderr.write(
+        `Error: could not list the programs on any node (${views.length} unknown; first: ${views[0]!.node}: ${views[0]!.error})\n`,
+      );
+      return { verdict: 'could-not-run', data: views };
+    }
     return { verdict: missing ? 'problems' : 'ok', data: views };
   }
 
@@ -84,6 +91,8 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
     human: boolean,
   ): Promise<NodeProgramsView[]> {
     const client = await this.connect(flags);
+    const { validateNodeNames } = await import('../../engine/node-names.js');
+    await validateNodeNames(client, flags.node);
     const { gatherFacts } = await import('../../engine/gather.js');
     const progress = await startProgress('Listing eBPF programs on each node…', human);
     let facts;

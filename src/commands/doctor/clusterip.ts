@@ -52,7 +52,15 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     fix: Flags.boolean({ description: 'apply the safe fixes the evidence supports (restart affected agents)' }),
     yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation (needed when stdin is not a terminal)' }),
     'dry-run': Flags.boolean({ description: 'with --fix: print the exact actions, change nothing' }),
-    'max-unavailable': Flags.integer({ description: 'agents restarted at once', default: 1, min: 1 }),
+    'max-unavailable': Flags.integer({
+      description: "agents restarted at once (capped at the DaemonSet's maxUnavailable and a quarter of the nodes)",
+      default: 1,
+      min: 1,
+    }),
+    'force-max-unavailable': Flags.boolean({
+      description: 'with --max-unavailable: no cap (restart that many agents at once)',
+      dependsOn: ['max-unavailable'],
+    }),
     'ready-timeout': Flags.string({ description: 'how long to wait for each new agent to be Ready', default: '120s' }),
   };
 
@@ -74,6 +82,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
       from: flags.from ? parseRef(flags.from, '--from', ns) : undefined,
       nodes: flags.node,
       maxUnavailable: flags['max-unavailable'],
+      forceMaxUnavailable: flags['force-max-unavailable'],
       fix: flags.fix,
       dryRun: flags['dry-run'],
       readyTimeoutMs: parseDuration(flags['ready-timeout'], '--ready-timeout'),
@@ -82,6 +91,8 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
 
     // Run: one engine call; the hooks print as it goes.
     const client = await this.connect(flags);
+    const { validateNodeNames } = await import('../../engine/node-names.js');
+    await validateNodeNames(client, flags.node);
     const { runDoctor } = await import('../../engine/fix-run.js');
     const { verdictOf } = await import('../../engine/doctor.js');
     const { renderDiagnosis, renderFixResult } = await import('../../render/diagnosis.js');
@@ -98,7 +109,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
         },
         confirm: (targets) => this.confirm(targets, flags.yes),
         onEvent: (l) => human && process.stderr.write(chalk.dim(`  ${l}\n`)),
-        onInterrupt: () => process.stderr.write('\nInterrupted: finishing the current step, then stopping.\n'),
+        onInterrupt: () => process.stderr.write('\nInterrupted: stopping now; the summary of what was done follows.\n'),
       },
     ).finally(() => progress.stop());
 
@@ -106,9 +117,13 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     const { result } = run;
     if (human && result.fix && !result.fix.applied) {
       if ('dryRun' in result.fix) {
+        const n = result.plan.maxUnavailable;
         process.stdout.write(
-          chalk.bold('\nDRY RUN — would run, one batch at a time, waiting for Ready and re-checking each node:\n'),
+          chalk.bold(
+            `\nDRY RUN — would run, ${n === 1 ? 'one node at a time' : `${n} nodes at a time`}, waiting for Ready and re-checking each node:\n`,
+          ),
         );
+        if (result.plan.capped) process.stdout.write(chalk.yellow(`  note: ${result.plan.capped}\n`));
         for (const c of result.fix.commands) process.stdout.write(`  ${c}\n`);
       } else
         process.stdout.write(
@@ -117,7 +132,16 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     }
     if (human && run.fix) process.stdout.write('\n' + renderFixResult(run.fix, run.before, run.after));
     if (!human) process.stdout.write(renderData(result, format as 'json' | 'yaml') + '\n');
-    if (verdictOf(result) === 'could-not-run') {
+    if (run.afterError)
+      process.stderr.write(
+        `Error: could not re-diagnose after the fix: ${run.afterError} (the FIX RESULT above says what was changed)\n`,
+      );
+    if (run.interrupted) {
+      const code = run.interrupted === 'SIGINT' ? 130 : 143;
+      process.stderr.write(`Stopped by ${run.interrupted}: the FIX RESULT says what was done.\n`);
+      return { verdict: 'problems', data: result, exitCode: code };
+    }
+    if (verdictOf(result) === 'could-not-run' && !run.afterError) {
       // Nothing failed, but not everything could be seen: say so instead of a silent "healthy".
       const unknown = result.findings.filter((f) => f.status === 'unknown');
       const hint = result.unknowns.find((u) => u.hint)?.hint;

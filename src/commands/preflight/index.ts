@@ -62,6 +62,9 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
 
     // Run: one gate call.
     const client = await this.connect(flags);
+    const { validateNodeNames } = await import('../../engine/node-names.js');
+    const ruleNodes = gate.ignores.filter((r) => r.node !== undefined);
+    for (const r of ruleNodes) await validateNodeNames(client, [r.node!], `ignore rule "${r.raw}":`);
     const { runClusterGate } = await import('../../gate/cluster-run.js');
     const progress = await startProgress('Running preflight checks…', format === 'table' || format === 'wide');
     const paint = { warn: chalk.yellow, retry: chalk.dim, 'gave-up': (s: string) => s };
