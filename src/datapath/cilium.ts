@@ -22,11 +22,17 @@ export const ciliumDatapath: Datapath = {
   readLbMap: readServiceList,
 };
 
+/** Frontends kept per node: memory stays bounded whatever an agent prints; more is reported, not dropped silently. */
+export const MAX_LB_ROWS_PER_NODE = 100_000;
+
 /** Streams the LB map in the text table (constant memory, filtered early); JSON if the text is unreadable. */
 async function readServiceList(agent: AgentCli, keep?: (s: LbService) => boolean): Promise<LbService[]> {
   const rows: LbService[] = [];
+  let overflow = 0;
   const parser = new ServiceListTextStream((s) => {
-    if (!keep || keep(s)) rows.push(s);
+    if (keep && !keep(s)) return;
+    if (rows.length < MAX_LB_ROWS_PER_NODE) rows.push(s);
+    else overflow++;
   });
   let parseError: unknown;
   const r = await agent.run(['service', 'list'], (chunk) => {
@@ -41,6 +47,11 @@ async function readServiceList(agent: AgentCli, keep?: (s: LbService) => boolean
   if (!parseError) {
     try {
       parser.end();
+      if (overflow)
+        throw new KdiagError(
+          'exec',
+          `${agent.name} service list printed ${rows.length + overflow} frontends, more than the ${MAX_LB_ROWS_PER_NODE} kdiag keeps per node: this node's map is not compared`,
+        );
       return rows;
     } catch (e) {
       parseError = e;

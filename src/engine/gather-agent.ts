@@ -7,6 +7,7 @@ import { parseLogLine } from '../cilium/formats/log.js';
 import { classify } from '../cilium/log-catalog.js';
 import type { LbService, LogRecord } from '../cilium/types.js';
 import type { AgentPodFact, LogFact, ServiceFact } from '../model/facts.js';
+import { capLine, MAX_LINE_CHARS } from '../model/finding.js';
 
 /** Records kept per agent log: the newest problems, bounded so huge logs cost constant memory. */
 const MAX_LOG_RECORDS = 200;
@@ -32,7 +33,12 @@ export async function readAgentLog(client: KubeClient, a: AgentPodFact, tail: nu
   for await (const line of createInterface({ input: res, crlfDelay: Infinity })) {
     lines++;
     if (!line) continue;
+    // One huge line costs one capped record, not its size times the records kept.
     const rec = parseLogLine(line);
+    if (line.length > MAX_LINE_CHARS) {
+      rec.raw = capLine(line);
+      rec.msg = capLine(rec.msg);
+    }
     if (
       rec.level === 'warning' ||
       rec.level === 'error' ||

@@ -31,9 +31,18 @@ export function finding(check: string, reason: string, init: FindingInit): Findi
   return f;
 }
 
-/** The first N items, and "… (+K more)" for evidence excerpts. */
+/** Longest line kept as evidence: a 1 MB log line is cut here, with its size. */
+export const MAX_LINE_CHARS = 2000;
+
+/** A line cut at `max` characters with an ellipsis and its full size in bytes. */
+export function capLine(line: string, max = MAX_LINE_CHARS): string {
+  if (line.length <= max) return line;
+  return `${line.slice(0, max)}… (${Buffer.byteLength(line, 'utf8')} bytes)`;
+}
+
+/** The first N items, each cut at MAX_LINE_CHARS, and "… (+K more)" for evidence excerpts. */
 export function capped(lines: string[], n = 20): string {
-  const head = lines.slice(0, n);
+  const head = lines.slice(0, n).map((l) => capLine(l));
   if (lines.length > n) head.push(`… (+${lines.length - n} more)`);
   return head.join('\n');
 }

@@ -309,3 +309,41 @@ describe('no spinner on a terminal of size 0x0', () => {
     expect(r.exitCode).toBe(0);
   }, 70_000);
 });
+
+describe('bounds', () => {
+  let huge: SimHandle;
+  const BIG = 'x'.repeat(1024 * 1024);
+  beforeAll(async () => {
+    huge = await simulator(
+      scenario({
+        count: 3,
+        faults: [
+          {
+            kind: 'logs',
+            nodes: 'node-2',
+            lines: [`level=error msg="Error while reloading endpoint BPF program" error="${BIG}" subsys=endpoint`],
+          },
+        ],
+      } as never),
+    );
+  });
+  afterAll(() => huge?.stop());
+
+  test('a 1 MB log line is evidence cut with an ellipsis and its byte count', async () => {
+    const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim: huge });
+    expectNoStack(r);
+    const j = parseJson<DoctorJson & { findings: { evidence: { excerpt: string }[] }[] }>(r)!;
+    const f = j.findings.find((x) => x.check === 'agent-logs' && x.node === 'node-2')!;
+    const excerpt = f.evidence.map((e) => e.excerpt).join('\n');
+    record({
+      group: 'Output',
+      command: 'doctor clusterip -o json',
+      fault: 'a 1 MB agent log line on node-2',
+      exitCode: r.exitCode,
+      line: `evidence ${excerpt.length} chars, ending ${excerpt.slice(-24)}`,
+    });
+    expect(excerpt.length).toBeLessThan(5000);
+    expect(excerpt).toMatch(/… \(\d{7} bytes\)$/);
+    expect(r.stdout.length).toBeLessThan(200_000);
+  }, 60_000);
+});
