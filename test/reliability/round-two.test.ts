@@ -332,7 +332,8 @@ describe('bounds', () => {
   test('a 1 MB log line is evidence cut with an ellipsis and its byte count', async () => {
     const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim: huge });
     expectNoStack(r);
-    const j = parseJson<DoctorJson & { findings: { evidence: { excerpt: string }[] }[] }>(r)!;
+    type WithEvidence = { check: string; node?: string; evidence: { excerpt: string }[] };
+    const j = parseJson<{ findings: WithEvidence[] }>(r)!;
     const f = j.findings.find((x) => x.check === 'agent-logs' && x.node === 'node-2')!;
     const excerpt = f.evidence.map((e) => e.excerpt).join('\n');
     record({
