@@ -37,6 +37,7 @@ export const MAX_LINE_CHARS = 2000;
 /** A line cut at `max` characters with an ellipsis and its full size in bytes. */
 export function capLine(line: string, max = MAX_LINE_CHARS): string {
   if (line.length <= max) return line;
+  if (line.length <= max + 32 && /… \(\d+ bytes\)$/.test(line)) return line; // cut once already
   return `${line.slice(0, max)}… (${Buffer.byteLength(line, 'utf8')} bytes)`;
 }
 
