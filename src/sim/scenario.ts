@@ -70,7 +70,7 @@ const scenarioSchema = z
         installed: z.boolean().default(true),
         version: z
           .string()
-          .regex(/^1\.(1[2-8])\.\d+$/, 'expected a Cilium version 1.12.x to 1.18.x')
+          .regex(/^1\.(1[2-9])\.\d+$/, 'expected a Cilium version 1.12.x to 1.19.x')
           .default('1.16.5'),
         namespace: z.string().default('kube-system'),
         kubeProxyReplacement: z.enum(['true', 'false', 'strict', 'partial', 'probe', 'disabled']).optional(),
@@ -163,7 +163,7 @@ export interface Scenario extends Parsed {
   name: string;
   /** Absolute path of the file, when loaded from one. */
   file?: string;
-  /** Cilium minor version (12–18). */
+  /** Cilium minor version (12–19). */
   minor: number;
   nodeNames: string[];
   /** Faults with node names resolved and fixedByRestart defaulted. */
