@@ -214,11 +214,33 @@ export function validateScenario(input: unknown, source: string, file?: string):
     const sel = resolveNodes(f.nodes, nodeNames, `${source}: nodes.faults[${i}].nodes`);
     return { ...f, nodeNames: sel, fixedByRestart: f.fixedByRestart ?? faultDef(f.kind).fixedByRestart };
   });
+  const known = serviceNames(p);
+  for (const [i, f] of p.nodes.faults.entries())
+    for (const ref of faultDef(f.kind).services?.(f) ?? [])
+      if (!known.has(ref))
+        throw new KdiagError(
+          'config',
+          `${source}: nodes.faults[${i}]: Service "${ref}" does not exist in this scenario`,
+          {
+            hint: 'name a Service of services.explicit, a generated svc-NNN, default/kubernetes or kube-system/kube-dns',
+          },
+        );
   for (const [i, s] of p.rbac.deny.entries()) {
     if (s.resource.includes(' '))
       throw new KdiagError('config', `${source}: rbac.deny[${i}].resource: no spaces allowed`);
   }
   return { ...p, name, file, minor, nodeNames, resolvedFaults };
+}
+
+/** `ns/name` of every Service the simulator creates (services.ts): the two built-ins, explicit, generated. */
+function serviceNames(p: Parsed): Set<string> {
+  const out = new Set(['default/kubernetes', 'kube-system/kube-dns']);
+  for (const s of p.services.explicit) out.add(`${s.namespace}/${s.name}`);
+  const gen = p.services.generated;
+  const width = Math.max(String(gen.count).length, 3);
+  for (let i = 1; i <= gen.count; i++)
+    out.add(`${gen.namespaces[(i - 1) % gen.namespaces.length]}/svc-${String(i).padStart(width, '0')}`);
+  return out;
 }
 
 function resolveNodes(sel: string | number | (string | number)[], names: string[], where: string): string[] {
