@@ -40,6 +40,8 @@ const serviceSchema = z
     backends: z.number().int().min(0).default(2),
     /** Backend pods that exist but are not ready (EndpointSlice `ready: false`). */
     notReadyBackends: z.number().int().min(0).default(0),
+    /** Service labels, e.g. `service.kubernetes.io/service-proxy-name` (the agents then skip it). */
+    labels: z.record(z.string()).optional(),
   })
   .strict();
 

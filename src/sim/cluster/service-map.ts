@@ -102,6 +102,8 @@ export function* serviceMap(c: Cluster, st: AgentState): Generator<LbService> {
   for (const svc of c.store.list('services')) {
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
     if (drifts.some((d) => d.hides(key))) continue;
+    // The agent only serves Services without a service-proxy-name label (its k8s-service-proxy-name is "").
+    if (svc.metadata.labels?.['service.kubernetes.io/service-proxy-name'] !== undefined) continue;
     const spec = svc.spec as { clusterIP?: string; type?: string; ports?: SvcPort[] };
     if (!spec.clusterIP || spec.clusterIP === 'None') continue;
     for (const { port, backends: fromSlices } of frontends(spec.ports ?? [], index.get(key) ?? [], distinct, minor)) {

@@ -58,9 +58,13 @@ export function buildServices(cl: Cluster): void {
   for (const s of sc.services.explicit) {
     const clusterIP = s.clusterIP ?? nextIP();
     const tp = s.ports[0]!.targetPort ?? s.ports[0]!.port;
-    addService(cl, { ...s, clusterIP }, backendsFor(s.name, s.namespace, s.backends, s.notReadyBackends, tp), {
-      app: s.name,
-    });
+    addService(
+      cl,
+      { ...s, clusterIP },
+      backendsFor(s.name, s.namespace, s.backends, s.notReadyBackends, tp),
+      { app: s.name },
+      s.labels,
+    );
   }
   const width = String(gen.count).length;
   for (let i = 1; i <= gen.count; i++) {
