@@ -199,10 +199,13 @@ function rowKey(r: DriftRow): string {
   ].join('|');
 }
 
-/** Drift rows every compared node has, identically; none unless at least two nodes were compared. */
+/**
+ * Drift rows every compared node has, identically; none unless at least three nodes were compared (with
+ * two, each node's only peer is the other: no majority to tell a stale agent from a cluster-wide cause).
+ */
 function commonDrift(drifts: (Gathered<NodeDrift> | undefined)[]): DriftRow[] {
   const ok = drifts.filter((g): g is { ok: true; value: NodeDrift } => !!g && g.ok);
-  if (ok.length < 2) return [];
+  if (ok.length < 3) return [];
   let common = new Map(ok[0]!.value.rows.filter((r) => BAD.has(r.status)).map((r) => [rowKey(r), r] as const));
   for (const g of ok.slice(1)) {
     const keys = new Set(g.value.rows.map(rowKey));

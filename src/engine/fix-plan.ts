@@ -79,8 +79,9 @@ export function planFixes(causes: RootCause[], facts: Facts, opts: { maxUnavaila
   }
 
   // Every agent at once is a cluster-wide restart: the same fault everywhere points at a cluster-wide
-  // cause, and restarting all agents cuts every node's datapath. Only when the user named the nodes.
-  if (!facts.nodeScope && agents && agents.size >= 2 && byNode.size >= agents.size) {
+  // cause, and restarting all agents cuts every node's datapath. Only when the user named the nodes
+  // (from three agents: with two, restarting both is restarting each node that differs).
+  if (!facts.nodeScope && agents && agents.size >= 3 && byNode.size >= agents.size) {
     for (const a of byNode.values())
       refused.push({
         node: a.node,

@@ -25,11 +25,11 @@ test('cluster-wide-drift: one cluster-wide finding naming the label, no restart,
 });
 
 test('a restart-fixable fault on every node: --fix refuses unless --node names the nodes', async () => {
-  const all = scenario({ count: 2, faults: [{ kind: 'bpf-programs-not-loaded', nodes: 'all' }] });
+  const all = scenario({ count: 3, faults: [{ kind: 'bpf-programs-not-loaded', nodes: 'all' }] });
   await withSim(all, async (sim) => {
     const r = json(await kdiag(['doctor', 'clusterip', '--fix', '--dry-run', '-o', 'json'], { sim }));
     expect(r.plan.actions).toEqual([]);
-    expect(r.plan.refused.map((x: any) => x.node)).toEqual(['node-1', 'node-2']);
+    expect(r.plan.refused.map((x: any) => x.node)).toEqual(['node-1', 'node-2', 'node-3']);
     expect(r.plan.refused[0].reason).toContain('name the nodes with --node');
     const named = json(
       await kdiag(['doctor', 'clusterip', '--fix', '--dry-run', '--node', 'node-1', '-o', 'json'], { sim }),
