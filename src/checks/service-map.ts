@@ -3,7 +3,7 @@ import { agentNodes, capped, finding, nodeUnknown, restartRemediation } from './
 import { compareServiceMap, formatDriftRow, indexServices, type ServiceIndex } from '../cilium/lb-drift.js';
 import type { DriftRow, NodeDrift } from '../model/lb-drift.js';
 import { compareOptionsFor, servicesInScope } from '../cilium/service-scope.js';
-import type { Facts, Gathered } from '../model/facts.js';
+import type { Facts, Gathered, ServiceFact } from '../model/facts.js';
 import type { Check, Finding } from '../model/check.js';
 
 const ID = 'service-map';
@@ -30,6 +30,7 @@ export const serviceMap: Check = {
     'backends-differ',
     'stale-frontend',
     'no-ready-endpoints',
+    'cluster-wide',
     'headless',
     'target-not-found',
   ],
@@ -98,13 +99,22 @@ export const serviceMap: Check = {
     let index: ServiceIndex | undefined;
     const idx = () => (index ??= indexServices(services));
     const cmd = listCmd(facts);
-    for (const node of agentNodes(facts, facts.serviceDrift ?? facts.serviceMap)) {
-      const g = driftOf(facts, node, idx);
+    const nodes = agentNodes(facts, facts.serviceDrift ?? facts.serviceMap);
+    const drifts = new Map(nodes.map((n) => [n, driftOf(facts, n, idx)] as const));
+    // The same difference on every agent asked: the agents agree with each other, so restarting one
+    // resyncs nothing. Those rows get one cluster-wide finding; per node only what differs from the peers.
+    const common = commonDrift([...drifts.values()]);
+    if (common.length) out.push(clusterWide(common, services, cmd, drifts.size));
+    for (const node of nodes) {
+      const g = drifts.get(node);
       if (!g || !g.ok) {
         out.push(nodeUnknown(ID, node, `\`${cmd}\``, g ? g.error : 'no result for this node'));
         continue;
       }
-      const drift = g.value;
+      const own = common.length
+        ? g.value.rows.filter((r) => !common.some((c) => rowKey(c) === rowKey(r)))
+        : g.value.rows;
+      const drift = { ...g.value, rows: own };
       const pod = facts.agents.ok ? facts.agents.value.get(node)?.name : undefined;
       const byStatus = (s: DriftRow['status']): DriftRow[] => drift.rows.filter((r) => r.status === s);
       const ev = (rows: DriftRow[]) => [
@@ -175,3 +185,67 @@ export const serviceMap: Check = {
     return out;
   },
 };
+
+const BAD: ReadonlySet<DriftRow['status']> = new Set(['NOT_IN_MAP', 'BACKENDS_DIFFER', 'STALE']);
+
+function rowKey(r: DriftRow): string {
+  return [
+    r.status,
+    r.namespace ?? '',
+    r.name ?? '',
+    r.frontend,
+    (r.missing ?? []).join(','),
+    (r.extra ?? []).join(','),
+  ].join('|');
+}
+
+/**
+ * Drift rows every compared node has, identically; none unless at least three nodes were compared (with
+ * two, each node's only peer is the other: no majority to tell a stale agent from a cluster-wide cause).
+ */
+function commonDrift(drifts: (Gathered<NodeDrift> | undefined)[]): DriftRow[] {
+  const ok = drifts.filter((g): g is { ok: true; value: NodeDrift } => !!g && g.ok);
+  if (ok.length < 3) return [];
+  let common = new Map(ok[0]!.value.rows.filter((r) => BAD.has(r.status)).map((r) => [rowKey(r), r] as const));
+  for (const g of ok.slice(1)) {
+    const keys = new Set(g.value.rows.map(rowKey));
+    common = new Map([...common].filter(([k]) => keys.has(k)));
+  }
+  return [...common.values()];
+}
+
+/** Types Cilium programs into the LB map; anything else (ExternalName) it skips by design. */
+const PROGRAMMED = new Set(['ClusterIP', 'NodePort', 'LoadBalancer']);
+
+function clusterWide(rows: DriftRow[], services: ServiceFact[], cmd: string, nodes: number): Finding {
+  const byKey = new Map(services.map((s) => [`${s.namespace}/${s.name}`, s]));
+  const why = new Set<string>();
+  for (const r of rows) {
+    const s = r.name ? byKey.get(`${r.namespace}/${r.name}`) : undefined;
+    if (!s) continue;
+    const ref = `${s.namespace}/${s.name}`;
+    const proxy = s.proxyName;
+    if (proxy !== undefined)
+      why.add(
+        `${ref} has label service.kubernetes.io/service-proxy-name=${proxy}: Cilium is told to leave it to another proxy`,
+      );
+    if (s.headless) why.add(`${ref} is headless: nothing is load-balanced`);
+    if (!PROGRAMMED.has(s.type)) why.add(`${ref} is of type ${s.type}, which Cilium does not program`);
+  }
+  const named = [...why];
+  return finding(ID, 'cluster-wide', {
+    status: 'fail',
+    subject: 'cluster',
+    message: named.length
+      ? `the same ${rows.length} difference(s) on all ${nodes} agents: ${named.join('; ')}`
+      : `the same ${rows.length} difference(s) on all ${nodes} agents: they agree with each other, not with the API. Look cluster-wide (a Service Cilium is told to skip, kdiag's own expectation, the agents' connection to the API server), not at one agent`,
+    evidence: [{ source: `${cmd} vs EndpointSlices, on every node`, excerpt: capped(rows.map(formatDriftRow)) }],
+    cause: 'service-map-cluster-wide',
+    remediation: {
+      summary:
+        'no agent restart: every agent agrees. Fix the cluster-wide cause; restart only a node that differs (--fix --node N)',
+      commands: [],
+      autoFixable: false,
+    },
+  });
+}

@@ -122,13 +122,15 @@ export function renderServiceTable(report: ServiceListReport, wide: boolean): st
   }
   const s = report.summary;
   const unknown = report.nodes.filter((n) => n.status === 'unknown');
+  const down = report.nodes.filter((n) => n.datapath === 'down');
   const empty = report.summary.rows > 0 ? 'No rows that are not OK.' : 'No Services found.';
   const lines = [rows.length ? renderTable(headers, rows, { fit: !wide, drop: ['Type', 'Endpoints'] }) : empty];
   lines.push('');
   lines.push(
     ...wrapLine(
       `${s.rows} frontends of ${s.services} Services on ${s.nodes} nodes: ${s.notOk === 0 ? chalk.green('all OK') : chalk.red(`${s.notOk} not OK`)}` +
-        (unknown.length ? chalk.yellow(`; ${unknown.length} node(s) could not be asked`) : ''),
+        (unknown.length ? chalk.yellow(`; ${unknown.length} node(s) could not be asked`) : '') +
+        (down.length ? chalk.red(`; datapath down on ${down.length} node(s)`) : ''),
       terminalWidth(),
       '',
       '  ',
@@ -138,5 +140,8 @@ export function renderServiceTable(report: ServiceListReport, wide: boolean): st
   for (const n of unknown.slice(0, 10))
     lines.push(...wrapLine(`${n.node}: ${n.reason}`, width, '  ', '    ').map((l) => chalk.yellow(l)));
   if (unknown.length > 10) lines.push(chalk.yellow(`  … and ${unknown.length - 10} more (see -o json)`));
+  for (const n of down.slice(0, 10))
+    lines.push(...wrapLine(`${n.node}: ${n.reason}`, width, '  ', '    ').map((l) => chalk.red(l)));
+  if (down.length > 10) lines.push(chalk.red(`  … and ${down.length - 10} more (see -o json)`));
   return lines.join('\n') + '\n';
 }

@@ -109,6 +109,19 @@ export function planFixes(
     }
   }
 
+  // Every agent at once is a cluster-wide restart: the same fault everywhere points at a cluster-wide
+  // cause, and restarting all agents cuts every node's datapath. Only when the user named the nodes
+  // (from three agents: with two, restarting both is restarting each node that differs).
+  if (!facts.nodeScope && agents && agents.size >= 3 && byNode.size >= agents.size) {
+    for (const a of byNode.values())
+      refused.push({
+        node: a.node,
+        pod: a.pod,
+        cause: a.causes[0]!,
+        reason: 'every agent would be restarted: kdiag will not restart the whole cluster; name the nodes with --node',
+      });
+    byNode.clear();
+  }
   const actions = [...byNode.values()];
   const batches: RestartAction[][] = [];
   for (let i = 0; i < actions.length; i += maxUnavailable) batches.push(actions.slice(i, i + maxUnavailable));

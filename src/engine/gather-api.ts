@@ -108,6 +108,9 @@ export async function listServices(
       externalIPs: s.spec?.externalIPs ?? [],
       loadBalancerIPs: (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter((ip): ip is string => !!ip),
       headless: s.spec?.clusterIP === 'None',
+      ...(s.metadata?.labels?.['service.kubernetes.io/service-proxy-name'] !== undefined
+        ? { proxyName: s.metadata.labels['service.kubernetes.io/service-proxy-name'] }
+        : {}),
       endpoints: eps.get(`${s.metadata?.namespace}/${s.metadata?.name}`) ?? [],
     };
   });

@@ -5,6 +5,7 @@ import type { KubeClient } from '../cluster/client.js';
 import type { LbService } from '../cilium/types.js';
 import type { Facts, Gathered, ServiceFact } from '../model/facts.js';
 import { gatherFacts } from './gather.js';
+import { datapathDown } from './service-list-datapath.js';
 import { compareServiceMap, indexServices } from '../cilium/lb-drift.js';
 import { worstDrift, type AgentBackend, type DriftStatus, type FrontendKind } from '../model/lb-drift.js';
 import { naturalCompare } from '../util/natural-sort.js';
@@ -40,10 +41,19 @@ export interface ServiceListReport {
     rows: number;
     nodes: number;
     nodesUnknown: number;
+    /** Nodes whose agent answered but whose datapath is down (not Ready, no programs loaded). */
+    nodesDatapathDown: number;
     notOk: number;
     byStatus: Record<DriftStatus, number>;
   };
-  nodes: { node: string; status: 'ok' | 'unknown'; reason?: string; drift: Partial<Record<DriftStatus, number>> }[];
+  nodes: {
+    node: string;
+    status: 'ok' | 'unknown';
+    reason?: string;
+    /** `down`: the map was read, but it is not in use on this node (`reason` says why). */
+    datapath?: 'down';
+    drift: Partial<Record<DriftStatus, number>>;
+  }[];
   rows: ServiceRow[];
 }
 
@@ -102,7 +112,7 @@ export async function buildServiceList(
   };
 
   const facts = await gatherFacts(client, {
-    needs: ['services', 'serviceMap'],
+    needs: ['services', 'serviceMap', 'bpfPrograms'],
     ciliumNamespace: opts.ciliumNamespace,
     namespace: opts.namespace,
     target: opts.service,
@@ -116,6 +126,20 @@ export async function buildServiceList(
     },
     consumeServiceMap: consume,
   });
+
+  // Rows that agree on a node whose datapath is down are not OK there: the map is not in use.
+  const down = datapathDown(facts);
+  for (const n of nodes) {
+    const reason = down.get(n.node);
+    if (n.status !== 'ok' || !reason) continue;
+    n.datapath = 'down';
+    n.reason = reason;
+    for (const row of rows.values()) {
+      if (!row.name || row.nodes.some((x) => x.node === n.node)) continue;
+      row.nodesOk = Math.max(0, row.nodesOk - 1);
+      row.nodes.push({ node: n.node, status: 'NODE_UNKNOWN', reason });
+    }
+  }
 
   const byStatus: Record<DriftStatus, number> = {
     OK: 0,
@@ -148,6 +172,7 @@ export async function buildServiceList(
         rows: out.length,
         nodes: nodes.length,
         nodesUnknown: nodes.filter((n) => n.status === 'unknown').length,
+        nodesDatapathDown: nodes.filter((n) => n.datapath === 'down').length,
         notOk: out.filter((r) => r.status !== 'OK').length,
         byStatus,
       },

@@ -97,6 +97,14 @@ export const CAUSES: readonly CauseDef[] = [
     specificity: 30,
   },
   {
+    id: 'service-map-cluster-wide',
+    title: 'Every agent agrees with the others and not with the API: a cluster-wide cause, not a stale agent',
+    fixableByRestart: false,
+    specificity: 40,
+    whatToChange:
+      "look cluster-wide first: a Service Cilium is told to skip (label service.kubernetes.io/service-proxy-name, headless, a type Cilium does not program), kdiag's own expectation, or the agents' connection to the API server; restart an agent only on a node that differs from its peers (--fix --node N)",
+  },
+  {
     id: 'no-ready-endpoints',
     title: 'The Service has no ready endpoints (not a datapath fault)',
     fixableByRestart: false,

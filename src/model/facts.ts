@@ -81,6 +81,8 @@ export interface ServiceFact {
   externalIPs: string[];
   loadBalancerIPs: string[];
   headless: boolean;
+  /** The Service's `service.kubernetes.io/service-proxy-name` label: another proxy owns it, Cilium skips it. */
+  proxyName?: string;
   /** Ready endpoints from EndpointSlices: ip:port/protocol per service port name */
   endpoints: EndpointFact[];
 }

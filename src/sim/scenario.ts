@@ -40,6 +40,8 @@ const serviceSchema = z
     backends: z.number().int().min(0).default(2),
     /** Backend pods that exist but are not ready (EndpointSlice `ready: false`). */
     notReadyBackends: z.number().int().min(0).default(0),
+    /** Service labels, e.g. `service.kubernetes.io/service-proxy-name` (the agents then skip it). */
+    labels: z.record(z.string()).optional(),
   })
   .strict();
 
@@ -70,7 +72,7 @@ const scenarioSchema = z
         installed: z.boolean().default(true),
         version: z
           .string()
-          .regex(/^1\.(1[2-8])\.\d+$/, 'expected a Cilium version 1.12.x to 1.18.x')
+          .regex(/^1\.(1[2-9])\.\d+$/, 'expected a Cilium version 1.12.x to 1.19.x')
           .default('1.16.5'),
         namespace: z.string().default('kube-system'),
         kubeProxyReplacement: z.enum(['true', 'false', 'strict', 'partial', 'probe', 'disabled']).optional(),
@@ -163,7 +165,7 @@ export interface Scenario extends Parsed {
   name: string;
   /** Absolute path of the file, when loaded from one. */
   file?: string;
-  /** Cilium minor version (12–18). */
+  /** Cilium minor version (12–19). */
   minor: number;
   nodeNames: string[];
   /** Faults with node names resolved and fixedByRestart defaulted. */
@@ -214,11 +216,33 @@ export function validateScenario(input: unknown, source: string, file?: string):
     const sel = resolveNodes(f.nodes, nodeNames, `${source}: nodes.faults[${i}].nodes`);
     return { ...f, nodeNames: sel, fixedByRestart: f.fixedByRestart ?? faultDef(f.kind).fixedByRestart };
   });
+  const known = serviceNames(p);
+  for (const [i, f] of p.nodes.faults.entries())
+    for (const ref of faultDef(f.kind).services?.(f) ?? [])
+      if (!known.has(ref))
+        throw new KdiagError(
+          'config',
+          `${source}: nodes.faults[${i}]: Service "${ref}" does not exist in this scenario`,
+          {
+            hint: 'name a Service of services.explicit, a generated svc-NNN, default/kubernetes or kube-system/kube-dns',
+          },
+        );
   for (const [i, s] of p.rbac.deny.entries()) {
     if (s.resource.includes(' '))
       throw new KdiagError('config', `${source}: rbac.deny[${i}].resource: no spaces allowed`);
   }
   return { ...p, name, file, minor, nodeNames, resolvedFaults };
+}
+
+/** `ns/name` of every Service the simulator creates (services.ts): the two built-ins, explicit, generated. */
+function serviceNames(p: Parsed): Set<string> {
+  const out = new Set(['default/kubernetes', 'kube-system/kube-dns']);
+  for (const s of p.services.explicit) out.add(`${s.namespace}/${s.name}`);
+  const gen = p.services.generated;
+  const width = Math.max(String(gen.count).length, 3);
+  for (let i = 1; i <= gen.count; i++)
+    out.add(`${gen.namespaces[(i - 1) % gen.namespaces.length]}/svc-${String(i).padStart(width, '0')}`);
+  return out;
 }
 
 function resolveNodes(sel: string | number | (string | number)[], names: string[], where: string): string[] {

@@ -346,7 +346,7 @@ export function renderServiceListJson(services: LbService[]): string {
       ...(b.nodeName ? { nodeName: b.nodeName } : {}),
       port: b.port,
       preferred: true,
-      protocol: b.protocol,
+      ...(b.protocol !== 'ANY' ? { protocol: b.protocol } : {}),
       state: b.state === 'unknown' ? 'active' : b.state,
       weight: b.weight ?? 100,
     }));
@@ -358,7 +358,13 @@ export function renderServiceListJson(services: LbService[]): string {
       trafficPolicy: 'Cluster',
       type: s.type,
     };
-    const fe = { ip: s.frontend.ip, port: s.frontend.port, protocol: s.frontend.protocol, scope: 'external' };
+    // up to 1.16 the model has no protocol (L3n4Addr.GetModel sets IP, Port and Scope only): ANY omits it
+    const fe = {
+      ip: s.frontend.ip,
+      port: s.frontend.port,
+      ...(s.frontend.protocol !== 'ANY' ? { protocol: s.frontend.protocol } : {}),
+      scope: 'external',
+    };
     // backend-addresses has no omitempty: a service without backends carries `null`
     const body = { 'backend-addresses': be.length ? be : null, flags, 'frontend-address': fe, id: s.id };
     return { spec: body, status: { realized: structuredClone(body) } };

@@ -1,6 +1,7 @@
 // The agent's load-balancer map on a node, generated from Services and EndpointSlices, then altered by
 // the faults that drift it (faults/service-map-drift.ts).
 import type { LbBackend, LbService } from '../../cilium/types.js';
+import { protocolDistinct } from '../../cilium/versions.js';
 import { faultDef, type MapDrift } from '../faults/index.js';
 import type { KObj } from '../store.js';
 import type { AgentState, Cluster, ResolvedFault } from './index.js';
@@ -36,41 +37,77 @@ function serviceId(c: Cluster, key: string): number {
   return id;
 }
 
+type SvcPort = { name?: string; port: number; protocol: string; nodePort?: number; targetPort?: number | string };
+type Slice = { ports?: { name: string; port: number; protocol: string }[]; endpoints?: SliceEndpoint[] };
+type SliceEndpoint = {
+  addresses: string[];
+  conditions: { ready?: boolean; serving?: boolean; terminating?: boolean };
+  nodeName?: string;
+};
+
+/** The backends the EndpointSlices of a Service give one of its ports. */
+function sliceBackends(sls: KObj[], port: SvcPort): LbBackend[] {
+  const out: LbBackend[] = [];
+  for (const sl of sls as unknown as Slice[]) {
+    const slPorts = sl.ports ?? [];
+    const sp = slPorts.find((p) => (p.name ?? '') === (port.name ?? '')) ?? slPorts[0];
+    if (!sp) continue;
+    for (const ep of sl.endpoints ?? []) {
+      if (ep.conditions.ready === false && !ep.conditions.terminating) continue;
+      out.push({
+        ip: ep.addresses[0]!,
+        port: sp.port,
+        protocol: port.protocol,
+        state: ep.conditions.terminating ? 'terminating' : 'active',
+        ...(ep.nodeName ? { nodeName: ep.nodeName } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * One frontend per port and protocol on an agent that keeps protocols apart; otherwise one per port
+ * number, with the union of the backends of every protocol deduplicated by IP:port (docs/formats.md,
+ * "What the simulator should render for kube-dns"). The shared row's protocol is ANY up to 1.16 (the
+ * model has none) and NONE from 1.17 (L4Type NONE, printed `/NONE` by 1.18's `StringWithProtocol`).
+ */
+function frontends(
+  ports: SvcPort[],
+  sls: KObj[],
+  distinct: boolean,
+  minor: number,
+): { port: SvcPort; backends: LbBackend[] }[] {
+  if (distinct) return ports.map((port) => ({ port, backends: sliceBackends(sls, port) }));
+  const shared = minor >= 17 ? 'NONE' : 'ANY';
+  const byPort = new Map<number, { port: SvcPort; backends: LbBackend[] }>();
+  for (const port of ports) {
+    const row = byPort.get(port.port) ?? { port: { ...port, protocol: shared }, backends: [] };
+    byPort.set(port.port, row);
+    for (const b of sliceBackends(sls, port)) {
+      if (row.backends.some((x) => x.ip === b.ip && x.port === b.port)) continue;
+      row.backends.push({ ...b, protocol: shared });
+    }
+  }
+  return [...byPort.values()];
+}
+
 /** The agent's load-balancer map on a node, generated on the fly from Services and EndpointSlices plus drift. */
 export function* serviceMap(c: Cluster, st: AgentState): Generator<LbService> {
   const drifts = mapDrifts(st);
   const index = slices(c);
+  const minor = c.scenario.minor;
+  const distinct = protocolDistinct(minor, c.scenario.cilium.config);
   const rows: LbService[] = [];
   for (const svc of c.store.list('services')) {
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
     if (drifts.some((d) => d.hides(key))) continue;
-    const spec = svc.spec as {
-      clusterIP?: string;
-      type?: string;
-      ports?: { name?: string; port: number; protocol: string; nodePort?: number; targetPort?: number | string }[];
-    };
+    // The agent only serves Services without a service-proxy-name label (its k8s-service-proxy-name is "").
+    if (svc.metadata.labels?.['service.kubernetes.io/service-proxy-name'] !== undefined) continue;
+    const spec = svc.spec as { clusterIP?: string; type?: string; ports?: SvcPort[] };
     if (!spec.clusterIP || spec.clusterIP === 'None') continue;
-    for (const port of spec.ports ?? []) {
-      let backends: LbBackend[] = [];
-      for (const sl of index.get(key) ?? []) {
-        const slPorts = (sl.ports as { name: string; port: number; protocol: string }[]) ?? [];
-        const sp = slPorts.find((p) => (p.name ?? '') === (port.name ?? '')) ?? slPorts[0];
-        if (!sp) continue;
-        for (const ep of (sl.endpoints as {
-          addresses: string[];
-          conditions: { ready?: boolean; terminating?: boolean };
-          nodeName?: string;
-        }[]) ?? []) {
-          if (ep.conditions.ready === false && !ep.conditions.terminating) continue;
-          backends.push({
-            ip: ep.addresses[0]!,
-            port: sp.port,
-            protocol: port.protocol,
-            state: ep.conditions.terminating ? 'terminating' : 'active',
-            ...(ep.nodeName ? { nodeName: ep.nodeName } : {}),
-          });
-        }
-      }
+    for (const { port, backends: fromSlices } of frontends(spec.ports ?? [], index.get(key) ?? [], distinct, minor)) {
+      let backends = fromSlices;
       for (const d of drifts) backends = d.backends(key, backends);
       const base = { name: svc.metadata.name, namespace: svc.metadata.namespace };
       rows.push({

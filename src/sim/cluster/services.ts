@@ -1,5 +1,6 @@
 // Services and their EndpointSlices (and backend Pods as data): the scenario's explicit ones, the
-// generated ones, and the apiserver's own `kubernetes` Service.
+// generated ones, the apiserver's own `kubernetes` Service, and kube-dns with its two CoreDNS pods (every
+// real cluster has it, and its 53/UDP + 53/TCP ports are where Cilium versions differ: docs/formats.md).
 import { hash32 } from '../prng.js';
 import type { KObj } from '../store.js';
 import { podConditions } from './agent-pods.js';
@@ -57,9 +58,13 @@ export function buildServices(cl: Cluster): void {
   for (const s of sc.services.explicit) {
     const clusterIP = s.clusterIP ?? nextIP();
     const tp = s.ports[0]!.targetPort ?? s.ports[0]!.port;
-    addService(cl, { ...s, clusterIP }, backendsFor(s.name, s.namespace, s.backends, s.notReadyBackends, tp), {
-      app: s.name,
-    });
+    addService(
+      cl,
+      { ...s, clusterIP },
+      backendsFor(s.name, s.namespace, s.backends, s.notReadyBackends, tp),
+      { app: s.name },
+      s.labels,
+    );
   }
   const width = String(gen.count).length;
   for (let i = 1; i <= gen.count; i++) {
@@ -77,6 +82,11 @@ export function buildServices(cl: Cluster): void {
       backendsFor(name, ns, gen.backends, 0, gen.targetPort),
       { app: name },
     );
+  }
+  // kube-dns last, so the generated names and IPs of every other object stay what they were before it
+  if (!sc.services.explicit.some((s) => s.namespace === 'kube-system' && s.name === 'kube-dns')) {
+    const coredns = backendsFor('coredns', 'kube-system', 2, 0, 53);
+    addKubeDns(cl, coredns, withPods);
   }
 }
 
@@ -157,6 +167,7 @@ export function addService(
   },
   backends: { ip: string; ready: boolean; nodeName?: string; podName?: string }[],
   selector: Record<string, string>,
+  labels?: Record<string, string>,
 ): void {
   const isApi = s.name === 'kubernetes' && s.namespace === 'default';
   let npCounter = 30000 + (hash32(`${s.namespace}/${s.name}`) % 2000);
@@ -172,7 +183,7 @@ export function addService(
     {
       kind: 'Service',
       apiVersion: 'v1',
-      metadata: cl.meta(s.name, s.namespace, isApi ? { labels: selector } : {}),
+      metadata: cl.meta(s.name, s.namespace, isApi ? { labels: selector } : labels ? { labels } : {}),
       spec: {
         ports,
         ...(isApi ? {} : { selector }),
@@ -249,5 +260,58 @@ export function addService(
         : {}),
     },
     true,
+  );
+}
+
+/**
+ * kube-system/kube-dns as kubeadm creates it (10.96.0.10; dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP;
+ * selector k8s-app=kube-dns) with two CoreDNS backends.
+ */
+function addKubeDns(
+  cl: Cluster,
+  backends: { ip: string; ready: boolean; nodeName: string; podName: string }[],
+  withPods: boolean,
+): void {
+  const sel = { 'k8s-app': 'kube-dns' };
+  if (withPods)
+    for (const b of backends) {
+      const pod = cl.store.get('pods', 'kube-system', b.podName);
+      if (!pod) continue;
+      pod.metadata.labels = { ...sel, 'pod-template-hash': b.podName.split('-')[1]! };
+      const spec = pod.spec as { containers: Record<string, unknown>[] };
+      spec.containers[0] = {
+        ...spec.containers[0],
+        name: 'coredns',
+        image: 'registry.k8s.io/coredns/coredns:v1.11.3',
+        args: ['-conf', '/etc/coredns/Corefile'],
+        ports: [
+          { name: 'dns', containerPort: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+          { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
+        ],
+      };
+      const status = pod.status as { containerStatuses: Record<string, unknown>[] };
+      status.containerStatuses[0] = {
+        ...status.containerStatuses[0],
+        name: 'coredns',
+        image: 'registry.k8s.io/coredns/coredns:v1.11.3',
+      };
+    }
+  addService(
+    cl,
+    {
+      name: 'kube-dns',
+      namespace: 'kube-system',
+      type: 'ClusterIP',
+      clusterIP: '10.96.0.10',
+      ports: [
+        { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
+        { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
+        { name: 'metrics', port: 9153, targetPort: 9153, protocol: 'TCP' },
+      ],
+    },
+    backends,
+    sel,
+    { ...sel, 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
   );
 }

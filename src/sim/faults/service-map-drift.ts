@@ -31,6 +31,10 @@ export default defineFault({
     })
     .strict(),
   fixedByRestart: true,
+  services: (f) => [
+    ...f.missingFrontends,
+    ...[...f.wrongBackends, ...f.missingBackends, ...f.extraBackends].map((x) => x.service),
+  ],
   mapDrift: (drift) => {
     const missing = new Set(drift.flatMap((d) => d.missingFrontends));
     const wrong = new Map(drift.flatMap((d) => d.wrongBackends.map((w) => [w.service, w.backends] as const)));

@@ -64,6 +64,8 @@ export interface FaultEffects<F> {
   exec?(f: F, argv: string[], scenarioFile: string | undefined): CommandResult | undefined;
   /** Lines the agent logs after startup: structured records, or raw lines printed verbatim after them. */
   logs?(f: F, minor: number): FaultLogs;
+  /** Services (`ns/name`) the fault names: each must exist, or the scenario does not load. */
+  services?(f: F): string[];
   /** Alters the agent's service map; gets every active fault of this kind on the node at once. */
   mapDrift?(faults: F[]): MapDrift;
 }
