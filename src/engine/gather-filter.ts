@@ -22,7 +22,7 @@ export const NODE_FILTER_SCRIPT =
   'NR == 1 || /^kdiag-exit / { print; next } ' +
   '/^[0-9]/ { fe = $2; sub(/\\/[A-Za-z]+$/, "", fe); port = fe; sub(/.*:/, "", port); ip = fe; ' +
   'sub(/:[0-9]+$/, "", ip); gsub(/[][]/, "", ip); keep = (("ip=" ip) in want) || (("port=" port) in want) } ' +
-  "keep' \"$@\"";
+  'keep\' "$@"';
 
 export interface FrontendKeys {
   ips: string[];

@@ -17,7 +17,7 @@ import type { FactKey } from '../model/check.js';
 import { failed, got, type AgentPodFact, type CiliumInstallFact, type Facts, type Gathered } from '../model/facts.js';
 import { withoutOkRows } from '../model/lb-drift.js';
 import { frontendFilter, readAgentLog } from './gather-agent.js';
-import { frontendKeys, readFilteredLbMap } from './gather-filter.js';
+import { frontendKeys, nodeFilterArgv, readFilteredLbMap } from './gather-filter.js';
 import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
 
 export interface GatherOptions {
@@ -194,7 +194,10 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
             const read = async (): Promise<LbService[]> => {
               if (nodeKeys && targetFilter && datapath.id === 'cilium') {
                 const rows = await readFilteredLbMap(client, a, cli, nodeKeys, targetFilter);
-                if (rows) return rows;
+                if (rows) {
+                  (facts.serviceMapCommand ??= new Map()).set(a.node, nodeFilterArgv(cli, nodeKeys));
+                  return rows;
+                }
               }
               return datapath.readLbMap(agentOf(a), targetFilter);
             };
