@@ -90,7 +90,7 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
     default:
       break;
   }
-  return fail(127, `${bin}: not simulated\n`);
+  return fail(127, `${bin}: executable file not found in $PATH: not simulated\n`);
 }
 
 function mounts(ctx: ExecContext, style: 'mount' | 'proc'): string {
