@@ -117,8 +117,15 @@ export const serviceMap: Check = {
       const drift = { ...g.value, rows: own };
       const pod = facts.agents.ok ? facts.agents.value.get(node)?.name : undefined;
       const byStatus = (s: DriftRow['status']): DriftRow[] => drift.rows.filter((r) => r.status === s);
+      const command = facts.serviceMapCommand?.get(node);
       const ev = (rows: DriftRow[]) => [
-        { source: `${cmd} vs EndpointSlices`, node, pod, excerpt: capped(rows.map(formatDriftRow)) },
+        {
+          source: `${cmd} vs EndpointSlices`,
+          node,
+          pod,
+          excerpt: capped(rows.map(formatDriftRow)),
+          ...(command ? { command } : {}),
+        },
       ];
       const restart = restartRemediation(facts, [node], 'restart the agent so it resyncs its service map');
       let bad = false;

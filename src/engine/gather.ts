@@ -17,6 +17,7 @@ import type { FactKey } from '../model/check.js';
 import { failed, got, type AgentPodFact, type CiliumInstallFact, type Facts, type Gathered } from '../model/facts.js';
 import { withoutOkRows } from '../model/lb-drift.js';
 import { frontendFilter, readAgentLog } from './gather-agent.js';
+import { frontendKeys, nodeFilterArgv, readFilteredLbMap } from './gather-filter.js';
 import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
 
 export interface GatherOptions {
@@ -114,6 +115,9 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
   opts.onClusterFacts?.(facts);
   let targetFilter = opts.serviceMapFilter;
   if (!targetFilter && opts.target && facts.services.ok) targetFilter = frontendFilter(facts.services.value);
+  // With a target, each agent filters its own map (gather-filter.ts); the full read is the fallback.
+  const nodeKeys =
+    opts.target && !opts.serviceMapFilter && facts.services.ok ? frontendKeys(facts.services.value) : undefined;
 
   const wanted = PER_NODE.filter((k) => needs.has(k));
   // With a client pod (--from), its traffic is translated by the agent on its node: ask that agent only.
@@ -187,7 +191,17 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
       tasks.push(
         mapSlots(() =>
           client.pool(async () => {
-            sink(a.node, await settle(notRunning(a) ?? datapath.readLbMap(agentOf(a), targetFilter)));
+            const read = async (): Promise<LbService[]> => {
+              if (nodeKeys && targetFilter && datapath.id === 'cilium') {
+                const rows = await readFilteredLbMap(client, a, cli, nodeKeys, targetFilter);
+                if (rows) {
+                  (facts.serviceMapCommand ??= new Map()).set(a.node, nodeFilterArgv(cli, nodeKeys));
+                  return rows;
+                }
+              }
+              return datapath.readLbMap(agentOf(a), targetFilter);
+            };
+            sink(a.node, await settle(notRunning(a) ?? read()));
             tick();
           }),
         ),

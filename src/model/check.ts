@@ -15,6 +15,8 @@ export interface Evidence {
   pod?: string;
   /** The exact lines or values. */
   excerpt: string;
+  /** The exact argv run in the container when it is not just `source` (the node-side filter). */
+  command?: string[];
 }
 
 export interface Remediation {

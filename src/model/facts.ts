@@ -147,6 +147,8 @@ export interface Facts {
   bpffs: Map<string, Gathered<BpffsFact>>;
   services: Gathered<ServiceFact[]>;
   kubeProxy: Gathered<KubeProxyFact>;
+  /** Per node, the exact argv that read its LB map when it was not the plain list (the node-side filter). */
+  serviceMapCommand?: Map<string, string[]>;
   /** Nodes the run is about (--node, or the --from client's node); undefined = every node. */
   nodeScope?: string[];
   /** Target Service of `doctor clusterip NS/SVC`, if any. */

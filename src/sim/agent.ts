@@ -1,4 +1,5 @@
-// Commands inside the simulated cilium-agent container, dispatched on argv (never through a real shell).
+// Commands inside the simulated cilium-agent container, dispatched on argv. `sh -c` and the text tools
+// run for real (api/exec-shell.ts), calling back here for the simulated tools.
 import type { Readable } from 'node:stream';
 import {
   cliFor,
@@ -40,30 +41,6 @@ const fail = (code: number, stderr: string, stdout = ''): CommandResult => ({
   stdout: [stdout],
 });
 
-/** Split a `sh -c` script into words (single/double quotes, no expansions). */
-function words(script: string): string[] {
-  const out: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(script))) out.push(m[1] ?? m[2] ?? m[3]!);
-  return out;
-}
-
-const PATH_BINARIES = new Set([
-  'sh',
-  'bash',
-  'uname',
-  'mount',
-  'cat',
-  'echo',
-  'true',
-  'false',
-  'bpftool',
-  'ls',
-  'hostname',
-  'sleep',
-]);
-
 export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
   const { cluster, agent } = ctx;
   if (argv.length === 0)
@@ -80,22 +57,6 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
   const minor = cluster.scenario.minor;
   const cli = cliFor(minor);
   const isAgent = ctx.container === 'cilium-agent' && agent !== undefined;
-
-  if (name === 'sh' || name === 'bash') {
-    if (args[0] !== '-c' || args[1] === undefined) return ok('');
-    // `a || b`, `a; b` and `2>/dev/null` are common in diagnostic one-liners: run the first command only.
-    const first = args[1]
-      .split(/\s*(?:\|\||;|&&)\s*/)[0]!
-      .replace(/\s*2>\s*\/dev\/null/g, '')
-      .trim();
-    const w = words(first);
-    if (w[0] === 'exit') return { exitCode: Number(w[1] ?? 0) & 255, stdout: [''] };
-    if (w.length === 0) return ok('');
-    const r = runCommand(ctx, w);
-    if (!r.hang && r.exitCode === 127 && !PATH_BINARIES.has(w[0]!))
-      return fail(127, `${name}: 1: ${w[0]}: not found\n`);
-    return r;
-  }
 
   switch (name) {
     case 'true':
@@ -119,8 +80,6 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
       if (args[0] === '/proc/mounts' || args[0] === '/proc/self/mounts') return ok(mounts(ctx, 'proc'));
       if (args[0] === '/proc/sys/kernel/osrelease') return ok(`${agent?.node.kernel ?? ''}\n`);
       return fail(1, `cat: ${args[0] ?? ''}: No such file or directory\n`);
-    case 'ls':
-      return ok('');
     case 'bpftool':
       if (!isAgent) break;
       return bpftool(ctx, args);
@@ -131,7 +90,7 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
     default:
       break;
   }
-  return fail(127, `exec: "${bin}": executable file not found in $PATH\n`);
+  return fail(127, `${bin}: executable file not found in $PATH: not simulated\n`);
 }
 
 function mounts(ctx: ExecContext, style: 'mount' | 'proc'): string {

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { Cluster } from './cluster/index.js';
+import { execStats } from './api/exec.js';
+import { stopShellHost } from './api/exec-shell.js';
 import { loadScenario, validateScenario, type Scenario, type ScenarioInput } from './scenario.js';
 import { SimServer } from './server.js';
 import { makeServingCert } from './tls.js';
@@ -39,6 +41,8 @@ export interface SimHandle {
   scenario: Scenario;
   stop(): Promise<void>;
   stats(): { requests: number; byPath: Record<string, number> };
+  /** Execs served and their stdout+stderr bytes, in total and per pod (`ns/name`). */
+  execStats(): { execs: number; bytes: number; byPod: Record<string, { execs: number; bytes: number }> };
   /** Current pods (copies), optionally in one namespace. */
   pods(ns?: string): KObj[];
   /** Any stored object list, e.g. list('nodes'), list('endpointslices.discovery.k8s.io', 'default'). */
@@ -107,9 +111,14 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
       stopped = true;
       cluster.stop();
       await server.close();
+      stopShellHost(cluster);
       if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
     },
     stats: () => ({ requests: server.requests, byPath: { ...server.byPath } }),
+    execStats: () => {
+      const s = execStats(cluster);
+      return { execs: s.execs, bytes: s.bytes, byPod: Object.fromEntries([...s.byPod].map(([k, v]) => [k, { ...v }])) };
+    },
     pods: (ns) => cluster.store.list('pods', ns).map(clone),
     list: (resource, ns) => cluster.store.list(resource, ns).map(clone),
     nodesWithFault: (kind) =>

@@ -13,6 +13,7 @@ import {
   badRequest,
   baseHeaders,
   HttpError,
+  isTrue,
   methodNotAllowed,
   pageNotFound,
   readBody,
@@ -298,7 +299,14 @@ export class SimServer {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         this.openWs.add(ws);
         ws.on('close', () => this.openWs.delete(ws));
-        void runExec(this.cluster, ws, pod, container, url.searchParams.getAll('command'));
+        void runExec(
+          this.cluster,
+          ws,
+          pod,
+          container,
+          url.searchParams.getAll('command'),
+          isTrue(url.searchParams.get('stdin')),
+        );
       });
     } catch (e) {
       if (e instanceof HttpError) rejectUpgrade(socket, e.status, e.body, e.headers);

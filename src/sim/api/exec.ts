@@ -1,8 +1,9 @@
 // pods/exec over WebSocket (v5…v1 channel.k8s.io): the apiserver's checks before the upgrade, refused
 // upgrades written on the raw socket, and the stream of a command run by the simulated container.
-import type { Duplex, Readable } from 'node:stream';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { runCommand, type CommandResult } from '../agent.js';
+import { runCommand, type CommandResult, type ExecContext } from '../agent.js';
+import { runShell, SHELL_TEXT_TOOLS } from './exec-shell.js';
 import type { Cluster } from '../cluster/index.js';
 import type { KObj } from '../store.js';
 import { badRequest, baseHeaders, HttpError, notFound } from './http.js';
@@ -68,29 +69,76 @@ export function rejectUpgrade(socket: Duplex, code: number, body: unknown, extra
   socket.end(head + text);
 }
 
+/** What the simulator served through exec: per pod, the count and the stdout+stderr bytes (tests, bench). */
+export interface ExecStats {
+  execs: number;
+  bytes: number;
+  byPod: Map<string, { execs: number; bytes: number }>;
+}
+
+const statsByCluster = new WeakMap<Cluster, ExecStats>();
+
+export function execStats(cluster: Cluster): ExecStats {
+  let s = statsByCluster.get(cluster);
+  if (!s) statsByCluster.set(cluster, (s = { execs: 0, bytes: 0, byPod: new Map() }));
+  return s;
+}
+
+/** `sh`/`bash` run a real shell; plain text tools (grep, sort, cat of stdin …) run for real through it. */
+function viaShell(argv: string[]): string[] | undefined {
+  const name = argv[0]!.split('/').pop()!;
+  if (name === 'sh' || name === 'bash') return argv.slice(1);
+  const catOfStdin = name === 'cat' && argv.slice(1).every((a) => a === '-' || a.startsWith('-'));
+  if (catOfStdin || SHELL_TEXT_TOOLS.includes(name)) return ['-c', 'exec "$@"', 'sh', ...argv];
+  return undefined;
+}
+
 export async function runExec(
   cluster: Cluster,
   ws: WebSocket,
   pod: KObj,
   container: string,
   argv: string[],
+  stdinWanted = false,
 ): Promise<void> {
   const proto = ws.protocol;
   const v4plus = proto === 'v4.channel.k8s.io' || proto === 'v5.channel.k8s.io';
   let closed = false;
+  // stdin (channel 0) until the v5 close frame for it [255, 0], or the socket closes.
+  const stdin = new PassThrough();
+  if (!stdinWanted) stdin.end();
   ws.on('close', () => {
     closed = true;
+    if (!stdin.writableEnded) stdin.end();
   });
   ws.on('error', () => {
     closed = true;
+    if (!stdin.writableEnded) stdin.end();
   });
-  ws.on('message', () => {
-    /* stdin, resize and v5 close frames are accepted and ignored */
+  ws.on('message', (m: Buffer) => {
+    const data = Buffer.isBuffer(m) ? m : Buffer.from(m as ArrayBuffer);
+    if (stdin.writableEnded || data.length === 0) return;
+    if (data[0] === 0) stdin.write(data.subarray(1));
+    else if (data[0] === 255 && data[1] === 0) stdin.end();
+    /* resize (4) is accepted and ignored */
   });
   const agent = cluster.agentFor(pod);
+  const ctx: ExecContext = { cluster: cluster, agent, container };
+  const stats = execStats(cluster);
+  const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
+  const podStats = stats.byPod.get(podKey) ?? { execs: 0, bytes: 0 };
+  stats.byPod.set(podKey, podStats);
+  stats.execs++;
+  podStats.execs++;
   let result: CommandResult;
   try {
-    result = runCommand({ cluster: cluster, agent, container }, argv);
+    const answer = argv.length && agent ? cluster.execAnswer(agent, argv) : undefined;
+    const shArgs = argv.length && !answer ? viaShell(argv) : undefined;
+    if (answer) result = answer;
+    else if (shArgs) {
+      const r = await runShell(cluster, ctx, shArgs, stdin, (c, a) => runCommand(c, a));
+      result = { exitCode: r.exitCode, stdout: [r.stdout.toString('utf8')], stderr: r.stderr };
+    } else result = runCommand(ctx, argv);
   } catch (e) {
     result = { exitCode: 126, stderr: `${(e as Error).message}\n` };
   }
@@ -105,6 +153,8 @@ export async function runExec(
     });
   const sendData = async (channel: number, chunk: string | Buffer): Promise<void> => {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    stats.bytes += buf.length;
+    podStats.bytes += buf.length;
     for (let off = 0; off < buf.length && !closed; off += 32 * 1024)
       await sendFrame(channel, buf.subarray(off, off + 32 * 1024));
   };

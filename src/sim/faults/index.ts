@@ -9,6 +9,7 @@ import execHangs from './exec-hangs.js';
 import kernelTooOld from './kernel-too-old.js';
 import logs from './logs.js';
 import missingCapabilities from './missing-capabilities.js';
+import noShell from './no-shell.js';
 import recordedOutput from './recorded-output.js';
 import serviceMapDrift from './service-map-drift.js';
 import type { FaultDef } from './types.js';
@@ -22,6 +23,7 @@ export const FAULTS = [
   agentNotReady,
   serviceMapDrift,
   execHangs,
+  noShell,
   logs,
   recordedOutput,
 ] as const;
