@@ -14,93 +14,30 @@ import { readBody } from './body.js';
 import { runExecPlugin } from './exec-credential.js';
 import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.js';
 import { proxyAgent, proxyFor } from './proxy.js';
+import { backoff, retryDelay, sleep } from './retry.js';
+import type {
+  ClientOptions,
+  RequestOptions,
+  ListOptions,
+  LogOptions,
+  ExecOptions,
+  ExecResult,
+  KubeObject,
+  ListResponse,
+} from './types.js';
 
-export interface ClientOptions {
-  /** Per-request timeout (kubectl's --request-timeout); 0 = none. */
-  requestTimeoutMs: number;
-  /** Bound on concurrent per-node calls. */
-  concurrency: number;
-  /** Log streams held open at once (kdiag logs --max-log-requests): sockets on top of the per-node calls. */
-  streams?: number;
-  /** Retries for 429/5xx and dropped connections (idempotent requests only). */
-  retries?: number;
-  /** Called with one line per API call (verbose mode). Never receives credentials. */
-  trace?: (line: string) => void;
-}
-
-export interface RequestOptions {
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  timeoutMs?: number;
-  accept?: string;
-}
-
-export interface ListOptions {
-  labelSelector?: string;
-  fieldSelector?: string;
-  /** Page size (limit); the continue token fetches the rest. */
-  pageSize?: number;
-}
-
-export interface LogOptions {
-  container?: string;
-  tailLines?: number;
-  sinceSeconds?: number;
-  previous?: boolean;
-  follow?: boolean;
-  timestamps?: boolean;
-  limitBytes?: number;
-  timeoutMs?: number;
-}
-
-export interface ExecOptions {
-  timeoutMs?: number;
-  /** Receives stdout chunks as they arrive (then `stdout` in the result stays empty). */
-  onStdout?: (chunk: Buffer) => void;
-  /** Cap on buffered stdout; beyond it the call fails rather than eat memory. */
-  maxBufferBytes?: number;
-}
-
-export interface ExecResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    resourceVersion?: string;
-    continue?: string;
-    uid?: string;
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
-}
-
-interface ListResponse<T> {
-  items?: T[];
-  metadata?: { continue?: string; resourceVersion?: string };
-}
+export type {
+  ClientOptions,
+  RequestOptions,
+  ListOptions,
+  LogOptions,
+  ExecOptions,
+  ExecResult,
+  KubeObject,
+} from './types.js';
 
 const USER_AGENT = 'kdiag/0.1.0';
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
-/** A back-off that ends early (resolving) when the client is closed; the next step then sees `closed`. */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 export class KubeClient {
   /** Bounded pool for per-node fan-out (one per run). */
@@ -526,13 +463,3 @@ function execTimeout(what: string, ms: number): KdiagError {
 }
 
 const enc = encodeURIComponent;
-
-function backoff(attempt: number): number {
-  return Math.min(200 * 2 ** attempt, 5_000);
-}
-
-function retryDelay(header: string | string[] | undefined, st: K8sStatus | undefined, attempt: number): number {
-  const h = Array.isArray(header) ? header[0] : header;
-  const secs = h !== undefined && /^\d+$/.test(h) ? Number(h) : st?.details?.retryAfterSeconds;
-  return secs !== undefined ? Math.min(secs * 1000, 10_000) : backoff(attempt);
-}

@@ -1,0 +1,25 @@
+// Retry timing: exponential back-off, Retry-After (header or Status details), a sleep that a closed client ends.
+import type { K8sStatus } from './api-errors.js';
+
+/** A back-off that ends early (resolving) when the client is closed; the next step then sees `closed`. */
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+export function backoff(attempt: number): number {
+  return Math.min(200 * 2 ** attempt, 5_000);
+}
+
+export function retryDelay(header: string | string[] | undefined, st: K8sStatus | undefined, attempt: number): number {
+  const h = Array.isArray(header) ? header[0] : header;
+  const secs = h !== undefined && /^\d+$/.test(h) ? Number(h) : st?.details?.retryAfterSeconds;
+  return secs !== undefined ? Math.min(secs * 1000, 10_000) : backoff(attempt);
+}
