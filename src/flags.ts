@@ -55,6 +55,14 @@ export const showPassedFlag = {
   'show-passed': Flags.boolean({ description: 'also list the checks that passed', helpGroup: 'OUTPUT' }),
 };
 
+/** Only what is not pass, on every command that lists per-node results. */
+export const problemsFlag = {
+  problems: Flags.boolean({
+    description: 'only the problems: unknown, warn and fail (the rest is still counted)',
+    helpGroup: 'FILTER',
+  }),
+};
+
 /** `-o/--output` with a command's own formats, and `--json` as its shorthand. */
 export function outputFlagsFor(formats: readonly string[], defaultFormat = 'table', description = 'output format') {
   return {
@@ -91,5 +99,6 @@ export const gateFlags = {
     helpGroup: 'GATE',
   }),
   ...outputFlagsFor(GATE_FORMATS),
+  ...problemsFlag,
   'junit-file': Flags.string({ description: 'also write the JUnit XML report to this file', helpGroup: 'OUTPUT' }),
 };

@@ -8,6 +8,7 @@ import type { Facts, Gathered } from '../model/facts.js';
 export type { Diagnosis } from '../model/diagnosis.js';
 import type { Diagnosis } from '../model/diagnosis.js';
 import { planFixes } from './fix-plan.js';
+import { withCommands } from './evidence-commands.js';
 import { gatherFacts } from './gather.js';
 import { rankRootCauses } from './rank.js';
 import { runChecks, selectChecks } from './run-checks.js';
@@ -49,11 +50,14 @@ export async function diagnose(
 
 /** Pure: facts in, diagnosis out. */
 export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
-  const findings = runChecks(facts, {
-    checks: (opts.datapath ?? detectDatapath(facts)).checks,
-    only: opts.only,
-    skip: opts.skip,
-  });
+  const findings = withCommands(
+    runChecks(facts, {
+      checks: (opts.datapath ?? detectDatapath(facts)).checks,
+      only: opts.only,
+      skip: opts.skip,
+    }),
+    facts,
+  );
   const rootCauses = rankRootCauses(findings);
   const status = findings.reduce<Status>((w, f) => (STATUS_ORDER[f.status] > STATUS_ORDER[w] ? f.status : w), 'pass');
   return {

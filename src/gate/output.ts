@@ -29,7 +29,8 @@ function statusCell(f: GateFinding): string {
 
 /** Worst first (FAIL, WARN, UNKNOWN, INFO, then passes and suppressed findings), the gate's order within;
  * `wide` adds the evidence column: each source with the first line of what it showed. */
-export function renderGateTable(report: GateReport, wide = false): string {
+/** `problems` (--problems): only unknown, warn and fail rows; passes, infos and suppressed stay in the counts. */
+export function renderGateTable(report: GateReport, wide = false, problems = false): string {
   const rows: { rank: number; cells: string[] }[] = [];
   for (const t of report.testcases) {
     if (!t.findings.length)
@@ -47,10 +48,12 @@ export function renderGateTable(report: GateReport, wide = false): string {
       });
   }
   rows.sort((a, b) => b.rank - a.rank);
+  // --problems: passes and suppressed findings stay in the counts below, not in the table
+  const kept = problems ? rows.filter((r) => r.rank >= STATUS_ORDER.unknown) : rows;
   const headers = ['check', 'node', 'status', 'message', ...(wide ? ['evidence'] : [])];
   const table = renderTable(
     headers,
-    rows.map((r) => r.cells),
+    kept.map((r) => r.cells),
   );
   return `${table}\n\n${wrapLine(summaryLine(report), terminalWidth(), '', '  ').join('\n')}\n`;
 }
@@ -74,7 +77,7 @@ export function gateData(report: GateReport, extra: Record<string, unknown> = {}
 export async function printGate(
   report: GateReport,
   format: GateFormat,
-  opts: { junitFile?: string; extra?: Record<string, unknown> } = {},
+  opts: { junitFile?: string; extra?: Record<string, unknown>; problems?: boolean } = {},
 ): Promise<void> {
   if (opts.junitFile) {
     try {
@@ -96,6 +99,6 @@ export async function printGate(
       process.stdout.write(renderGithub(report));
       break;
     default:
-      process.stdout.write(renderGateTable(report, format === 'wide'));
+      process.stdout.write(renderGateTable(report, format === 'wide', opts.problems));
   }
 }

@@ -17,6 +17,8 @@ export interface Evidence {
   excerpt: string;
   /** The exact argv run in the container when it is not just `source` (the node-side filter). */
   command?: string[];
+  /** The command that shows it, ready to paste (set by the engine where it knows one). */
+  pasteCommand?: string;
 }
 
 export interface Remediation {

@@ -4,6 +4,8 @@ import { safeText } from './safe-text.js';
 import { terminalWidth, wrapCommand, wrapLine } from './width.js';
 import type { Diagnosis, FixResult } from '../model/diagnosis.js';
 import { STATUS_ORDER, type Status } from '../model/check.js';
+import { factInWords } from './fact-words.js';
+import { groupFindings, nodeList } from './group.js';
 
 const MARK: Record<Status, string> = { pass: '✔', info: 'ℹ', unknown: '?', warn: '!', fail: '✖' };
 const PAINT: Record<Status, (s: string) => string> = {
@@ -13,11 +15,6 @@ const PAINT: Record<Status, (s: string) => string> = {
   warn: chalk.yellow,
   fail: chalk.red,
 };
-
-function nodeList(nodes: string[]): string {
-  if (nodes.length === 0) return 'cluster-wide';
-  return nodes.length <= 6 ? nodes.join(', ') : `${nodes.slice(0, 6).join(', ')} and ${nodes.length - 6} more`;
-}
 
 /** Worst first: FAIL, WARN, UNKNOWN, INFO, then PASS; the engine's order within one severity. */
 export function bySeverity<T extends { status: Status }>(items: T[]): T[] {
@@ -70,23 +67,29 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
     for (const c of d.rootCauses.slice(1))
       add(`also: ${c.title} [${c.id}] on ${nodeList(c.nodes)} (${c.confidence})`, '  ', '    ', chalk.dim);
   }
+  add(summaryOf(d), '', '  ', chalk.dim);
   out.push('');
 
   // 2. Evidence
-  const shown = bySeverity(d.findings.filter((f) => showPassed || f.status !== 'pass'));
+  // Identical evidence on many nodes prints once, with the node list (-o json keeps each finding).
+  const shown = groupFindings(bySeverity(d.findings.filter((f) => showPassed || f.status !== 'pass')));
   if (shown.length) {
     out.push(chalk.bold('EVIDENCE'));
-    for (const f of shown) {
+    for (const { first: f, nodes } of shown) {
+      const subject = nodes.length > 1 ? nodeList(nodes) : f.subject;
       add(
-        `${f.id}  ${chalk.dim(f.subject)}`,
+        `${f.id}  ${chalk.dim(subject)}`,
         `${PAINT[f.status](`${MARK[f.status]} ${f.status.toUpperCase().padEnd(7)}`)} `,
         '          ',
       );
       add(safeText(f.message), '    ');
+      if (nodes.length > 1) add(`the same on ${nodes.length} nodes; shown for ${f.node}:`, '    ', '      ', chalk.dim);
       for (const e of f.evidence.slice(0, full ? 50 : 4)) {
         const where = [e.node, e.pod].filter(Boolean).join('/');
         const lines = e.excerpt.split('\n').slice(0, full ? 40 : 6);
         add(`${e.source}${where ? ` (${where})` : ''}:`, '    ┆ ', '    ┆   ', chalk.dim);
+        if (e.command && e.command !== e.source)
+          out.push(...wrapCommand(`$ ${e.command}`, width, '    ┆   ').map((l) => chalk.dim(l)));
         for (const l of lines) add(safeText(l), '    ┆   ', '    ┆     ', chalk.dim);
         const hidden = e.excerpt.split('\n').length - lines.length;
         if (hidden > 0) add(`… ${hidden} more line(s) (-o wide or -o json)`, '    ┆   ', '    ┆     ', chalk.dim);
@@ -107,9 +110,11 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
   if (d.plan.actions.length) {
     steps.push(`Restart the Cilium agent on the affected node(s) (${d.plan.actions.map((a) => a.node).join(', ')}):`);
     for (const c of d.plan.commands) steps.push(`   ${c}`);
-    steps.push(
-      `   then wait for the new agents: kubectl -n ${d.plan.actions[0].namespace} wait --for=condition=Ready pod -l k8s-app=cilium --field-selector spec.nodeName=<node> --timeout=120s`,
-    );
+    steps.push('   then wait for the new agents, node by node:');
+    for (const a of d.plan.actions)
+      steps.push(
+        `   kubectl -n ${a.namespace} wait --for=condition=Ready pod -l k8s-app=cilium --field-selector spec.nodeName=${a.node} --timeout=120s`,
+      );
     const n = d.plan.maxUnavailable;
     steps.push(
       `   or let kdiag do it, ${n === 1 ? 'one node at a time' : `${n} nodes at a time`}, verified: kdiag doctor clusterip --fix`,
@@ -132,10 +137,23 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
   if (d.unknowns.length) {
     out.push(chalk.yellow(`Could not check ${d.unknowns.length} thing(s):`));
     for (const u of d.unknowns.slice(0, 10))
-      add(`${u.fact}${u.node ? ` on ${u.node}` : ''}: ${u.reason}`, '  ', '    ', chalk.yellow);
+      add(`${factInWords(u.fact, u.node)}: ${u.reason}`, '  ', '    ', chalk.yellow);
     if (d.unknowns.length > 10) add(`… and ${d.unknowns.length - 10} more (-o json)`, '  ', '    ', chalk.yellow);
   }
   return out.join('\n').replace(/\n+$/, '') + '\n';
+}
+
+/** Counts per status and per cause, one line: what the details below add up to. */
+export function summaryOf(d: Diagnosis): string {
+  const counts = (Object.keys(STATUS_ORDER) as Status[])
+    .sort((a, b) => STATUS_ORDER[b] - STATUS_ORDER[a])
+    .map((s) => [s, d.findings.filter((f) => f.status === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
+  const causes = d.rootCauses.map(
+    (c) => `${c.id} (${c.nodes.length ? `${c.nodes.length} node${c.nodes.length === 1 ? '' : 's'}` : 'cluster-wide'})`,
+  );
+  return `summary: ${counts.join(', ') || 'no findings'}${causes.length ? ` · causes: ${causes.join(', ')}` : ''}`;
 }
 
 export function renderFixResult(r: FixResult, before: Diagnosis, after?: Diagnosis): string {

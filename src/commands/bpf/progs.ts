@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import { hostname } from 'node:os';
 import { BaseCommand, type Outcome } from '../../base-command.js';
 import { KdiagError, oneLine } from '../../errors.js';
-import { outputFlags } from '../../flags.js';
+import { outputFlags, problemsFlag } from '../../flags.js';
 import { renderData } from '../../render/data.js';
 import { startProgress } from '../../render/progress.js';
 import { localCiliumSettings } from '../../node/local-config.js';
@@ -30,6 +30,7 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
 
   static override flags = {
     ...outputFlags,
+    ...problemsFlag,
     node: Flags.string({ description: 'only these nodes (repeatable)', multiple: true }),
     all: Flags.boolean({ description: 'also list programs that are not Cilium’s' }),
     local: Flags.boolean({ description: 'this machine, with its own bpftool (no cluster)' }),
@@ -56,7 +57,7 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
       ? await this.local(flags)
       : await this.cluster(flags, format === 'table' || format === 'wide');
     if (format === 'json' || format === 'yaml') process.stdout.write(renderData(views, format) + '\n');
-    else process.stdout.write(renderProgramsTable(views, format === 'wide'));
+    else process.stdout.write(renderProgramsTable(views, format === 'wide', flags.problems));
     const missing = views.some((v) => (v.summary?.missing ?? 0) > 0);
     if (!missing && views.length > 0 && views.every((v) => v.error !== undefined)) {
       // Not one node answered: "could not run", never a clean exit 0.

@@ -79,7 +79,7 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     }).finally(() => progress.stop());
 
     // Print.
-    await printGate(report, format, { junitFile: flags['junit-file'] });
+    await printGate(report, format, { junitFile: flags['junit-file'], problems: flags.problems });
     return { verdict: gateVerdict(report), data: report };
   }
 }

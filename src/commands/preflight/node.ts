@@ -78,6 +78,7 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     );
     await printGate(report, format, {
       junitFile: flags['junit-file'],
+      problems: flags.problems,
       extra: { node: res.node, programs: res.programs },
     });
     return { verdict: gateVerdict(report), data: report };
