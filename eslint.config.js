@@ -34,6 +34,7 @@ const zones = [
     'src/cilium is Cilium knowledge: it imports only model, cluster and errors',
   ),
   down('./src/render/**', ['./src/gate', './src/engine', './src/checks', './src/cluster'], 'render prints models'),
+  down('./src/report/**', ['./src/gate', './src/engine', './src/checks', './src/cluster'], 'a report prints models'),
   down('./src/cluster/**', ['./src/!(cluster|errors.ts)/**'], 'the cluster layer imports only errors'),
   down('./src/errors.ts', './src', 'errors is the floor'),
 ];

@@ -63,6 +63,14 @@ export const problemsFlag = {
   }),
 };
 
+/** `doctor clusterip` and `preflight`: a shareable report file next to the usual output. */
+export const reportFlag = {
+  report: Flags.string({
+    description: 'also write a report: FILE.html (self-contained page with a node grid) or FILE.md (Markdown)',
+    helpGroup: 'OUTPUT',
+  }),
+};
+
 /** `-o/--output` with a command's own formats, and `--json` as its shorthand. */
 export function outputFlagsFor(formats: readonly string[], defaultFormat = 'table', description = 'output format') {
   return {

@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import { createInterface } from 'node:readline/promises';
 import { BaseCommand, type Outcome } from '../../base-command.js';
 import { EXIT, KdiagError } from '../../errors.js';
-import { outputFlagsFor, showPassedFlag } from '../../flags.js';
+import { outputFlagsFor, reportFlag, showPassedFlag } from '../../flags.js';
 import { renderData } from '../../render/data.js';
 import { startProgress } from '../../render/progress.js';
 import { parseRef } from '../../util/ref.js';
@@ -42,6 +42,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
   static override flags = {
     ...outputFlagsFor(['table', 'wide', 'json', 'yaml']),
     ...showPassedFlag,
+    ...reportFlag,
     namespace: Flags.string({
       char: 'n',
       description: 'namespace of SERVICE and --from when given without one [default: default]',
@@ -88,6 +89,9 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
       readyTimeoutMs: parseDuration(flags['ready-timeout'], '--ready-timeout'),
     };
     if (flags['dry-run'] && !flags.fix) throw new KdiagError('usage', '--dry-run only makes sense with --fix');
+    const { reportFormat, writeReport } = await import('../../report/write.js');
+    if (flags.report) reportFormat(flags.report);
+    const startedAt = new Date();
 
     // Run: one engine call; the hooks print as it goes.
     const client = await this.connect(flags);
@@ -132,6 +136,10 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     }
     if (human && run.fix) process.stdout.write('\n' + renderFixResult(run.fix, run.before, run.after));
     if (!human) process.stdout.write(renderData(result, format as 'json' | 'yaml') + '\n');
+    if (flags.report) {
+      const { fromDiagnosis } = await import('../../report/model.js');
+      await writeReport(flags.report, fromDiagnosis(result, startedAt));
+    }
     if (run.afterError)
       process.stderr.write(
         `Error: could not re-diagnose after the fix: ${run.afterError} (the FIX RESULT above says what was changed)\n`,

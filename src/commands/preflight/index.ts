@@ -4,7 +4,7 @@ import { BaseCommand, type Outcome } from '../../base-command.js';
 import { CHECKS } from '../../checks/index.js';
 import { selectChecks } from '../../engine/run-checks.js';
 import { KdiagError } from '../../errors.js';
-import { gateFlags } from '../../flags.js';
+import { gateFlags, reportFlag } from '../../flags.js';
 import { preflightChecks } from '../../gate/cluster-checks.js';
 import { gateVerdict, type GateReport } from '../../gate/gate.js';
 import { resolveGate } from '../../gate/flags.js';
@@ -36,6 +36,7 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
 
   static override flags = {
     ...gateFlags,
+    ...reportFlag,
     wait: Flags.string({
       description: 're-run until the gate passes or this much time has passed, e.g. 2m',
       helpGroup: 'GATE',
@@ -59,6 +60,9 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     }
     const checks = selectChecks(eligible, flags.check, flags.skip);
     const waitMs = flags.wait ? parseDuration(flags.wait, '--wait') : 0;
+    const { appendStepSummary, reportFormat, writeReport } = await import('../../report/write.js');
+    if (flags.report) reportFormat(flags.report);
+    const startedAt = new Date();
 
     // Run: one gate call.
     const client = await this.connect(flags);
@@ -80,6 +84,11 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
 
     // Print.
     await printGate(report, format, { junitFile: flags['junit-file'], problems: flags.problems });
+    const { fromGate } = await import('../../report/model.js');
+    if (flags.report) await writeReport(flags.report, fromGate(report, startedAt));
+    // GitHub Actions shows this file on the run's summary page
+    const summary = process.env.GITHUB_STEP_SUMMARY;
+    if (summary) await appendStepSummary(summary, fromGate(report, startedAt));
     return { verdict: gateVerdict(report), data: report };
   }
 }
