@@ -77,12 +77,14 @@ export function gateData(report: GateReport, extra: Record<string, unknown> = {}
 export async function printGate(
   report: GateReport,
   format: GateFormat,
-  opts: { junitFile?: string; extra?: Record<string, unknown>; problems?: boolean } = {},
+  opts: { junitFile?: string; extra?: Record<string, unknown>; problems?: boolean; startedAt?: Date } = {},
 ): Promise<void> {
+  const startedAt = opts.startedAt ?? new Date();
+  const run = { startedAt, seconds: (Date.now() - startedAt.getTime()) / 1000 };
   if (opts.junitFile) {
     try {
       await mkdir(dirname(opts.junitFile), { recursive: true });
-      await writeFile(opts.junitFile, renderJunit(report) + '\n');
+      await writeFile(opts.junitFile, renderJunit(report, run) + '\n');
     } catch (e) {
       throw new KdiagError('config', `cannot write --junit-file ${opts.junitFile}: ${oneLine(e)}`);
     }
@@ -93,7 +95,7 @@ export async function printGate(
       process.stdout.write(renderData(gateData(report, opts.extra), format) + '\n');
       break;
     case 'junit':
-      process.stdout.write(renderJunit(report) + '\n');
+      process.stdout.write(renderJunit(report, run) + '\n');
       break;
     case 'github':
       process.stdout.write(renderGithub(report));

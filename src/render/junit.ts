@@ -5,6 +5,7 @@
 //              failed, no bpftool); an error, not a skip, so a CI report never shows it as fine
 //   suppressed -> <skipped/> and <system-out>suppressed by RULE: …</system-out>
 //   warnings below --fail-on -> passing, the warning in <system-out>
+import { hostname } from 'node:os';
 import junitModule, { type Builder, type TestCase as JunitCase } from 'junit-report-builder';
 import type { GateFinding, GateReport, TestCase } from '../model/report.js';
 
@@ -28,14 +29,24 @@ function oneMessage(fs: GateFinding[]): string {
   return fs.map((f) => (f.node ? `${f.node}: ${f.message}` : f.message)).join('; ');
 }
 
+const xmlAttr = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** `run`: when the run started and how long it took, for the strict Ant schema's `timestamp` and `time`. */
 export function renderJunit(
   report: GateReport,
+  run: { startedAt: Date; seconds: number } = { startedAt: new Date(), seconds: 0 },
   suiteName = report.scope === 'node' ? 'kdiag preflight node' : 'kdiag preflight',
 ): string {
   const builder = junit.newBuilder();
-  const suite = builder.testSuite().name(suiteName);
+  const suite = builder
+    .testSuite()
+    .name(suiteName)
+    .timestamp(run.startedAt)
+    .time(Math.round(run.seconds * 1000) / 1000);
   for (const t of report.testcases) addCase(suite.testCase(), t, report);
-  return builder.build();
+  // the builder has no `hostname` (which the Ant schema requires): added to the one <testsuite> element
+  return builder.build().replace('<testsuite ', `<testsuite hostname="${xmlAttr(hostname())}" `);
 }
 
 function addCase(tc: JunitCase, t: TestCase, report: GateReport): void {

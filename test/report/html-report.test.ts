@@ -29,9 +29,10 @@ describe('doctor --report FILE.html', () => {
       expect(await page.textContent('#verdict')).toContain('[bpf-programs-not-loaded]');
       const cells = page.locator('#grid .cell');
       expect(await cells.count()).toBe(5);
-      const failing = await page
-        .locator('#grid .cell[data-status="fail"]')
-        .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.node));
+      const failCells = page.locator('#grid .cell[data-status="fail"]');
+      const failing: (string | null)[] = [];
+      for (let i = 0; i < (await failCells.count()); i++)
+        failing.push(await failCells.nth(i).getAttribute('data-node'));
       expect(failing).toEqual(['node-2', 'node-4']);
       await page.click('#grid .cell[data-node="node-4"]');
       expect(await page.textContent('#node-detail')).toContain('bpf-programs/none-loaded');

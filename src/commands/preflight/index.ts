@@ -83,7 +83,7 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     }).finally(() => progress.stop());
 
     // Print.
-    await printGate(report, format, { junitFile: flags['junit-file'], problems: flags.problems });
+    await printGate(report, format, { junitFile: flags['junit-file'], problems: flags.problems, startedAt });
     const { fromGate } = await import('../../report/model.js');
     if (flags.report) await writeReport(flags.report, fromGate(report, startedAt));
     // GitHub Actions shows this file on the run's summary page
