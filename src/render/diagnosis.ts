@@ -88,8 +88,8 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
         const where = [e.node, e.pod].filter(Boolean).join('/');
         const lines = e.excerpt.split('\n').slice(0, full ? 40 : 6);
         add(`${e.source}${where ? ` (${where})` : ''}:`, '    ┆ ', '    ┆   ', chalk.dim);
-        if (e.command && e.command !== e.source)
-          out.push(...wrapCommand(`$ ${e.command}`, width, '    ┆   ').map((l) => chalk.dim(l)));
+        if (e.pasteCommand && e.pasteCommand !== e.source)
+          out.push(...wrapCommand(`$ ${e.pasteCommand}`, width, '    ┆   ').map((l) => chalk.dim(l)));
         for (const l of lines) add(safeText(l), '    ┆   ', '    ┆     ', chalk.dim);
         const hidden = e.excerpt.split('\n').length - lines.length;
         if (hidden > 0) add(`… ${hidden} more line(s) (-o wide or -o json)`, '    ┆   ', '    ┆     ', chalk.dim);

@@ -17,7 +17,7 @@ function findingHtml(f: Finding): string {
   const ev = f.evidence
     .map(
       (e) =>
-        `<div>${esc(e.source)}${e.node ? ` (${esc(e.node)})` : ''}${e.command ? `<pre>$ ${esc(e.command)}</pre>` : ''}<pre>${esc(e.excerpt)}</pre></div>`,
+        `<div>${esc(e.source)}${e.node ? ` (${esc(e.node)})` : ''}${e.pasteCommand ? `<pre>$ ${esc(e.pasteCommand)}</pre>` : ''}<pre>${esc(e.excerpt)}</pre></div>`,
     )
     .join('');
   return `<details><summary><b class="t-${f.status}">${f.status.toUpperCase()}</b> ${esc(f.id)} <span class="meta">${esc(f.subject)}</span> — ${esc(f.message)}</summary>${ev}</details>`;

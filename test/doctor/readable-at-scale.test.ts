@@ -48,7 +48,7 @@ describe('readable at scale (100 nodes, 2 broken)', () => {
     const pods = agentNames(sim);
     for (const f of noneLoaded) {
       const bpftool = f.evidence.find((e: any) => e.source === 'bpftool prog show');
-      expect(bpftool.command).toBe(
+      expect(bpftool.pasteCommand).toBe(
         `kubectl -n kube-system exec ${pods.get(f.node)} -c cilium-agent -- bpftool prog show`,
       );
     }
