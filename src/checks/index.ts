@@ -7,6 +7,7 @@ import { capabilities } from './capabilities.js';
 import { ciliumInstalled } from './cilium-installed.js';
 import { clientPlacement } from './client-placement.js';
 import { kernelVersion } from './kernel-version.js';
+import { lbMapFull } from './lb-map-full.js';
 import { kubeProxyConflict } from './kube-proxy-conflict.js';
 import { kubeProxyReplacement } from './kube-proxy-replacement.js';
 import { serviceMap } from './service-map.js';
@@ -23,6 +24,7 @@ export const CHECKS: Check[] = [
   kubeProxyReplacement,
   kubeProxyConflict,
   serviceMap,
+  lbMapFull,
   clientPlacement,
 ];
 

@@ -42,6 +42,18 @@ export const LOG_CATALOG: CatalogEntry[] = [
     ],
   },
   {
+    id: 'lb-map-full',
+    cause: 'lb-map-full',
+    pattern: /the map is full, please consider resizing it/,
+    explanation:
+      'A BPF map is at its size (E2BIG); for the load-balancer maps (cilium_lb4_*) the Services the agent could not insert have no ClusterIP translation on the node.',
+    fix: 'Raise bpf-lb-map-max (helm bpf.lbMapMax, default 65536) and roll the agents; a restart alone refills the map to the same limit.',
+    examples: [
+      // pkg/bpf/bpf_linux.go (UpdateElementFromPointers, E2BIG) logged by pkg/k8s/watchers/service.go; Documentation/operations/upgrade.rst quotes the backend-map case
+      'level=error msg="Error while inserting service in LB map" error="Unable to update element for cilium_lb4_backends_v2 map with file descriptor 15: the map is full, please consider resizing it. argument list too long" subsys=k8s-watcher',
+    ],
+  },
+  {
     id: 'tc-clsact-unsupported',
     cause: 'kernel-too-old',
     pattern:

@@ -77,6 +77,15 @@ export const CAUSES: readonly CauseDef[] = [
     explains: ['bpf-programs-not-loaded', 'agent-not-ready'],
   },
   {
+    id: 'lb-map-full',
+    title: 'A Cilium load-balancer BPF map is full, so the agent could not insert Services',
+    fixableByRestart: false,
+    specificity: 65,
+    whatToChange:
+      'raise bpf-lb-map-max: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set bpf.lbMapMax=131072, then kubectl -n kube-system rollout restart ds/cilium',
+    explains: ['service-map-stale'],
+  },
+  {
     id: 'bpf-programs-not-loaded',
     title: "Cilium's eBPF programs are not loaded on the node",
     fixableByRestart: true,

@@ -7,6 +7,7 @@ import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
 import execHangs from './exec-hangs.js';
 import kernelTooOld from './kernel-too-old.js';
+import lbMapFull from './lb-map-full.js';
 import logs from './logs.js';
 import missingCapabilities from './missing-capabilities.js';
 import noShell from './no-shell.js';
@@ -22,6 +23,7 @@ export const FAULTS = [
   agentCrashloop,
   agentNotReady,
   serviceMapDrift,
+  lbMapFull,
   execHangs,
   noShell,
   logs,
