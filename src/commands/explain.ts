@@ -9,6 +9,7 @@ import { CHECKS } from '../checks/index.js';
 import { NODE_CHECKS } from '../node/checks/index.js';
 import { CAUSES, causeById } from '../model/causes.js';
 import { causeDoc } from '../model/cause-docs.js';
+import { findingIds } from '../model/check.js';
 
 export interface Explainable {
   id: string;
@@ -19,7 +20,7 @@ export interface Explainable {
 /** Every cause id, then every finding id (`check/reason`) of the cluster and node checks. */
 function catalogue(): Explainable[] {
   const findings = [...CHECKS, ...NODE_CHECKS].flatMap((c) =>
-    c.reasons.map((r) => ({ id: `${c.id}/${r}`, kind: 'finding' as const, title: c.title })),
+    findingIds([c]).map((id) => ({ id, kind: 'finding' as const, title: c.title })),
   );
   return [...CAUSES.map((c) => ({ id: c.id, kind: 'cause' as const, title: c.title })), ...findings];
 }
