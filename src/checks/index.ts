@@ -11,6 +11,7 @@ import { lbMapFull } from './lb-map-full.js';
 import { kubeProxyConflict } from './kube-proxy-conflict.js';
 import { kubeProxyReplacement } from './kube-proxy-replacement.js';
 import { serviceMap } from './service-map.js';
+import { socketLb } from './socket-lb.js';
 import { findingIds, type Check } from '../model/check.js';
 
 export const CHECKS: Check[] = [
@@ -21,6 +22,7 @@ export const CHECKS: Check[] = [
   capabilities,
   bpffs,
   bpfPrograms,
+  socketLb,
   kubeProxyReplacement,
   kubeProxyConflict,
   serviceMap,

@@ -145,6 +145,27 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     fix: ["Make the Service's pods Ready: check the selector, readiness probes and the pods' logs."],
     reports: ['https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/'],
   },
+  'socket-lb-cannot-attach': {
+    meaning:
+      'Socket LB is enabled (kube-proxy replacement or bpf-lb-sock) but its cgroup_sock_addr programs (cil_sock4_connect, cil_sock4_sendmsg, …) are not attached, while the tc programs are loaded.',
+    why: "With socket LB, a pod's connect() to a ClusterIP is rewritten to a backend by cil_sock4_connect at the cgroup v2 root (pkg/socketlb/socketlb.go). Without a cgroup v2 root to attach to (cgroup v1, nested or kind nodes) or without kernel BTF the programs are missing, and ClusterIP connects are not translated at the socket, while pod IPs still route through the tc programs.",
+    evidence: [
+      'socket-lb/not-attached: bpftool prog show lists the tc programs (sched_cls cil_from_*/cil_to_*) but no cgroup_sock_addr cil_sock* program the config needs',
+      'bpf-programs/missing on the same node, which this cause explains',
+    ],
+    confirm: [
+      `${AGENT} bpftool prog show | grep -E 'cgroup_sock_addr|sched_cls'`,
+      `${AGENT} bpftool cgroup tree`,
+      `${AGENT} grep cgroup2 /proc/mounts`,
+      `${AGENT} ls /sys/kernel/btf/vmlinux`,
+    ],
+    fix: [
+      'Give the agent a cgroup v2 root: mount cgroup2 on the node, or helm --set cgroup.autoMount.enabled=true,cgroup.hostRoot=/run/cilium/cgroupv2, and run a kernel with BTF (CONFIG_DEBUG_INFO_BTF=y); then roll the agents.',
+      'Or turn socket LB off: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.enabled=false (the tc programs then translate ClusterIPs per packet).',
+      'A restart alone attaches to the same missing cgroup again.',
+    ],
+    reports: ['cilium/cilium#21609', 'cilium/cilium#16078', 'cilium/cilium#48778'],
+  },
   'lb-map-full': {
     meaning:
       'A Cilium load-balancer map (cilium_lb4_services_v2 / cilium_lb4_backends_v3) reached its size, bpf-lb-map-max (default 65536), so the agent could not insert a Service or its backends.',

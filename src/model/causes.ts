@@ -77,6 +77,15 @@ export const CAUSES: readonly CauseDef[] = [
     explains: ['bpf-programs-not-loaded', 'agent-not-ready'],
   },
   {
+    id: 'socket-lb-cannot-attach',
+    title: 'Socket LB is enabled but its cgroup programs could not attach (no cgroup v2 root or no kernel BTF)',
+    fixableByRestart: false,
+    specificity: 75,
+    whatToChange:
+      'mount cgroup v2 on the node (or helm --set cgroup.autoMount.enabled=true,cgroup.hostRoot=/run/cilium/cgroupv2) and boot a kernel with BTF (CONFIG_DEBUG_INFO_BTF=y); or turn socket LB off: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.enabled=false',
+    explains: ['bpf-programs-not-loaded', 'service-map-stale'],
+  },
+  {
     id: 'lb-map-full',
     title: 'A Cilium load-balancer BPF map is full, so the agent could not insert Services',
     fixableByRestart: false,

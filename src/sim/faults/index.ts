@@ -13,6 +13,7 @@ import missingCapabilities from './missing-capabilities.js';
 import noShell from './no-shell.js';
 import recordedOutput from './recorded-output.js';
 import serviceMapDrift from './service-map-drift.js';
+import socketLbCannotAttach from './socket-lb-cannot-attach.js';
 import type { FaultDef } from './types.js';
 
 export const FAULTS = [
@@ -24,6 +25,7 @@ export const FAULTS = [
   agentNotReady,
   serviceMapDrift,
   lbMapFull,
+  socketLbCannotAttach,
   execHangs,
   noShell,
   logs,
