@@ -1,6 +1,7 @@
 // The check registry: an explicit, listable catalogue (after k8sgpt's coreAnalyzerMap). Order = run order.
 import { agentLogs } from './agent-logs.js';
 import { agentPods } from './agent-pods.js';
+import { apiServerReach } from './api-server-reach.js';
 import { bpfPrograms } from './bpf-programs.js';
 import { bpffs } from './bpffs.js';
 import { capabilities } from './capabilities.js';
@@ -18,6 +19,7 @@ export const CHECKS: Check[] = [
   ciliumInstalled,
   agentPods,
   agentLogs,
+  apiServerReach,
   kernelVersion,
   capabilities,
   bpffs,

@@ -42,6 +42,18 @@ export const LOG_CATALOG: CatalogEntry[] = [
     ],
   },
   {
+    id: 'api-server-unreachable',
+    cause: 'api-server-unreachable',
+    pattern: /Unable to contact k8s api-server/,
+    explanation:
+      'The agent cannot reach the API server at the address it was given (k8s-service-host/port); without kube-proxy the kubernetes Service ClusterIP is not translated before the agent runs.',
+    fix: 'Set helm k8sServiceHost/k8sServicePort to the real API server endpoint and roll the agents.',
+    examples: [
+      // pkg/k8s/client (Error "Unable to contact k8s api-server" with ipAddr); Documentation/installation troubleshooting quotes it
+      'time="2024-07-28T15:08:08Z" level=error msg="Unable to contact k8s api-server" error="Get \\"https://10.96.0.1:443/api/v1/namespaces/kube-system\\": dial tcp 10.96.0.1:443: i/o timeout" ipAddr="https://10.96.0.1:443" subsys=k8s-client',
+    ],
+  },
+  {
     id: 'lb-map-full',
     cause: 'lb-map-full',
     pattern: /the map is full, please consider resizing it/,

@@ -145,6 +145,31 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     fix: ["Make the Service's pods Ready: check the selector, readiness probes and the pods' logs."],
     reports: ['https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/'],
   },
+  'api-server-unreachable': {
+    meaning:
+      'The Cilium agent cannot contact the Kubernetes API server at the address it was given (helm k8sServiceHost/k8sServicePort, the KUBERNETES_SERVICE_HOST/PORT of the agent), so it crash-loops at start-up.',
+    why: 'Without kube-proxy, the `kubernetes` Service ClusterIP (10.96.0.1) is translated only by Cilium itself, so an agent told to use it cannot start, and no agent means no Service is programmed on the node. A wrong host, port or certificate (x509) has the same effect.',
+    evidence: [
+      'api-server-reach/unreachable: agent log "Unable to contact k8s api-server" with ipAddr (pkg/k8s/client)',
+      'agent-pods/crashloop on the same node, which this cause explains',
+    ],
+    confirm: [
+      'kubectl -n kube-system logs ds/cilium -c cilium-agent --previous | grep -E "Unable to contact k8s api-server|Establishing connection"',
+      "kubectl -n kube-system get ds cilium -o jsonpath='{.spec.template.spec.containers[0].env}'",
+      "kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes -o jsonpath='{.items[*].endpoints[*].addresses[*]}'",
+    ],
+    fix: [
+      'helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set k8sServiceHost=<API server address> --set k8sServicePort=<port> (the control-plane endpoint, not the ClusterIP), then kubectl -n kube-system rollout restart ds/cilium',
+      'A restart alone dials the same unreachable address again.',
+    ],
+    reports: [
+      'cilium/cilium#28823',
+      'cilium/cilium#20679',
+      'cilium/cilium-cli#865',
+      'cilium/cilium#35440',
+      'cilium/cilium#8310',
+    ],
+  },
   'socket-lb-cannot-attach': {
     meaning:
       'Socket LB is enabled (kube-proxy replacement or bpf-lb-sock) but its cgroup_sock_addr programs (cil_sock4_connect, cil_sock4_sendmsg, …) are not attached, while the tc programs are loaded.',

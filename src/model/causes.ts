@@ -77,6 +77,15 @@ export const CAUSES: readonly CauseDef[] = [
     explains: ['bpf-programs-not-loaded', 'agent-not-ready'],
   },
   {
+    id: 'api-server-unreachable',
+    title: 'The Cilium agent cannot reach the Kubernetes API server (k8s-service-host/port)',
+    fixableByRestart: false,
+    specificity: 88,
+    whatToChange:
+      'set the real API server endpoint: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set k8sServiceHost=<API server address> --set k8sServicePort=<port>, then kubectl -n kube-system rollout restart ds/cilium',
+    explains: ['agent-not-ready', 'bpf-programs-not-loaded', 'service-map-stale'],
+  },
+  {
     id: 'socket-lb-cannot-attach',
     title: 'Socket LB is enabled but its cgroup programs could not attach (no cgroup v2 root or no kernel BTF)',
     fixableByRestart: false,

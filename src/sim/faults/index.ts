@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import agentCrashloop from './agent-crashloop.js';
 import agentNotReady from './agent-not-ready.js';
+import apiServerUnreachable from './api-server-unreachable.js';
 import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
 import execHangs from './exec-hangs.js';
@@ -26,6 +27,7 @@ export const FAULTS = [
   serviceMapDrift,
   lbMapFull,
   socketLbCannotAttach,
+  apiServerUnreachable,
   execHangs,
   noShell,
   logs,
