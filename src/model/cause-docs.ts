@@ -134,6 +134,20 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     fix: ['Restart the agent on the node so it resyncs its map.'],
     reports: ['cilium/cilium#16028'],
   },
+  'service-map-cluster-wide': {
+    meaning:
+      'Every agent agrees with the others and not with the API: the same Service is missing or different on every node.',
+    why: "When all agents disagree with the API the same way, the cause is cluster-wide (a Service Cilium is told to skip, a type it does not program, or the agents' view of the API), not one stale agent: restarting agents does not change it.",
+    evidence: ['service-map findings with the same drift on every node'],
+    confirm: [
+      `${AGENT} cilium-dbg service list`,
+      'kubectl get svc -n <ns> <svc> -o yaml   # labels such as service.kubernetes.io/service-proxy-name, type, clusterIP',
+    ],
+    fix: [
+      "Look cluster-wide first: the Service's labels and type, and the agents' connection to the API server; restart an agent only on a node that differs from its peers (kdiag doctor clusterip --fix --node N).",
+    ],
+    reports: ['cilium/cilium#16028'],
+  },
   'no-ready-endpoints': {
     meaning: 'The Service has no ready endpoints.',
     why: 'Not a datapath fault: there is no backend to translate the ClusterIP to.',
