@@ -101,7 +101,7 @@ export const CAUSES: readonly CauseDef[] = [
     specificity: 65,
     whatToChange:
       'raise bpf-lb-map-max: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set bpf.lbMapMax=131072, then kubectl -n kube-system rollout restart ds/cilium',
-    explains: ['service-map-stale'],
+    explains: ['service-map-stale', 'service-map-cluster-wide'],
   },
   {
     id: 'bpf-programs-not-loaded',
