@@ -42,6 +42,30 @@ export const LOG_CATALOG: CatalogEntry[] = [
     ],
   },
   {
+    id: 'api-server-unreachable',
+    cause: 'api-server-unreachable',
+    pattern: /Unable to contact k8s api-server/,
+    explanation:
+      'The agent cannot reach the API server at the address it was given (k8s-service-host/port); without kube-proxy the kubernetes Service ClusterIP is not translated before the agent runs.',
+    fix: 'Set helm k8sServiceHost/k8sServicePort to the real API server endpoint and roll the agents.',
+    examples: [
+      // pkg/k8s/client (Error "Unable to contact k8s api-server" with ipAddr); Documentation/installation troubleshooting quotes it
+      'time="2024-07-28T15:08:08Z" level=error msg="Unable to contact k8s api-server" error="Get \\"https://10.96.0.1:443/api/v1/namespaces/kube-system\\": dial tcp 10.96.0.1:443: i/o timeout" ipAddr="https://10.96.0.1:443" subsys=k8s-client',
+    ],
+  },
+  {
+    id: 'lb-map-full',
+    cause: 'lb-map-full',
+    pattern: /the map is full, please consider resizing it/,
+    explanation:
+      'A BPF map is at its size (E2BIG); for the load-balancer maps (cilium_lb4_*) the Services the agent could not insert have no ClusterIP translation on the node.',
+    fix: 'Raise bpf-lb-map-max (helm bpf.lbMapMax, default 65536) and roll the agents; a restart alone refills the map to the same limit.',
+    examples: [
+      // pkg/bpf/bpf_linux.go (UpdateElementFromPointers, E2BIG) logged by pkg/k8s/watchers/service.go; Documentation/operations/upgrade.rst quotes the backend-map case
+      'level=error msg="Error while inserting service in LB map" error="Unable to update element for cilium_lb4_backends_v2 map with file descriptor 15: the map is full, please consider resizing it. argument list too long" subsys=k8s-watcher',
+    ],
+  },
+  {
     id: 'tc-clsact-unsupported',
     cause: 'kernel-too-old',
     pattern:

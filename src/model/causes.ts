@@ -77,6 +77,33 @@ export const CAUSES: readonly CauseDef[] = [
     explains: ['bpf-programs-not-loaded', 'agent-not-ready'],
   },
   {
+    id: 'api-server-unreachable',
+    title: 'The Cilium agent cannot reach the Kubernetes API server (k8s-service-host/port)',
+    fixableByRestart: false,
+    specificity: 88,
+    whatToChange:
+      'set the real API server endpoint: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set k8sServiceHost=<API server address> --set k8sServicePort=<port>, then kubectl -n kube-system rollout restart ds/cilium',
+    explains: ['agent-not-ready', 'bpf-programs-not-loaded', 'service-map-stale'],
+  },
+  {
+    id: 'socket-lb-cannot-attach',
+    title: 'Socket LB is enabled but its cgroup programs could not attach (no cgroup v2 root or no kernel BTF)',
+    fixableByRestart: false,
+    specificity: 75,
+    whatToChange:
+      'mount cgroup v2 on the node (or helm --set cgroup.autoMount.enabled=true,cgroup.hostRoot=/run/cilium/cgroupv2) and boot a kernel with BTF (CONFIG_DEBUG_INFO_BTF=y); or turn socket LB off: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.enabled=false',
+    explains: ['bpf-programs-not-loaded', 'service-map-stale'],
+  },
+  {
+    id: 'lb-map-full',
+    title: 'A Cilium load-balancer BPF map is full, so the agent could not insert Services',
+    fixableByRestart: false,
+    specificity: 65,
+    whatToChange:
+      'raise bpf-lb-map-max: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set bpf.lbMapMax=131072, then kubectl -n kube-system rollout restart ds/cilium',
+    explains: ['service-map-stale', 'service-map-cluster-wide'],
+  },
+  {
     id: 'bpf-programs-not-loaded',
     title: "Cilium's eBPF programs are not loaded on the node",
     fixableByRestart: true,

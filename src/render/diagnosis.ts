@@ -96,6 +96,7 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
       }
       if (!full && f.evidence.length > 4)
         add(`… ${f.evidence.length - 4} more (-o wide or -o json)`, '    ┆ ', '    ┆   ', chalk.dim);
+      add(`→ kdiag explain ${f.cause ?? f.id}`, '    ', '      ', chalk.dim);
     }
     out.push('');
   }

@@ -184,6 +184,7 @@ describe('could not run', () => {
         'bpffs',
         'kube-proxy-replacement',
         'service-map',
+        'socket-lb',
       ]);
       for (const f of perm)
         expect(f).toMatchObject({

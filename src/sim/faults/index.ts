@@ -3,15 +3,18 @@
 import { z } from 'zod';
 import agentCrashloop from './agent-crashloop.js';
 import agentNotReady from './agent-not-ready.js';
+import apiServerUnreachable from './api-server-unreachable.js';
 import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
 import execHangs from './exec-hangs.js';
 import kernelTooOld from './kernel-too-old.js';
+import lbMapFull from './lb-map-full.js';
 import logs from './logs.js';
 import missingCapabilities from './missing-capabilities.js';
 import noShell from './no-shell.js';
 import recordedOutput from './recorded-output.js';
 import serviceMapDrift from './service-map-drift.js';
+import socketLbCannotAttach from './socket-lb-cannot-attach.js';
 import type { FaultDef } from './types.js';
 
 export const FAULTS = [
@@ -22,6 +25,9 @@ export const FAULTS = [
   agentCrashloop,
   agentNotReady,
   serviceMapDrift,
+  lbMapFull,
+  socketLbCannotAttach,
+  apiServerUnreachable,
   execHangs,
   noShell,
   logs,
