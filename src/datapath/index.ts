@@ -18,4 +18,5 @@ export function allChecks(datapaths: Datapath[] = DATAPATHS): Datapath['checks']
   return [...new Set(datapaths.flatMap((d) => d.checks))];
 }
 
+export { classifyDatapath, seenLine } from './detect.js';
 export type { AgentCli, Datapath, Detection, ExecResult } from './types.js';
