@@ -57,10 +57,11 @@ export async function diagnose(
 
 /** Pure: facts in, diagnosis out. */
 export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
+  // --check/--skip were validated against every datapath's checks; this datapath runs the ones it has.
+  const only = opts.only?.length ? new Set(opts.only) : undefined;
+  const skip = new Set(opts.skip ?? []);
   const findings = runChecks(facts, {
-    checks: (opts.datapath ?? detectDatapath(facts)).checks,
-    only: opts.only,
-    skip: opts.skip,
+    checks: (opts.datapath ?? detectDatapath(facts)).checks.filter((c) => (!only || only.has(c.id)) && !skip.has(c.id)),
   });
   const rootCauses = rankRootCauses(findings);
   const status = findings.reduce<Status>((w, f) => (STATUS_ORDER[f.status] > STATUS_ORDER[w] ? f.status : w), 'pass');

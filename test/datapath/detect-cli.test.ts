@@ -6,6 +6,7 @@ import { scenario, withSim } from '../helpers/sim.js';
 interface WithDatapath {
   datapath?: { id: string; services?: string; kubeProxyMode?: string; title: string };
   rootCauses?: { id: string }[];
+  findings?: { id: string; check: string; node?: string }[];
 }
 const json = (s: string) => JSON.parse(s) as WithDatapath;
 
@@ -23,6 +24,10 @@ describe('detected datapath', () => {
       expect(json(pj.stdout).datapath).toMatchObject({ id: 'cilium-kpr' });
       expect(pt.stdout).toMatch(/^Datapath: Cilium eBPF with kube-proxy replacement$/m);
       expect([dj.exitCode, pj.exitCode]).toEqual([0, 0]);
+      // kube-proxy's check belongs to another datapath: not run here, and naming it is no error.
+      expect(json(dj.stdout).findings?.some((f) => f.check === 'kube-proxy-pods')).toBe(false);
+      const only = await kdiag(['preflight', '--check', 'kube-proxy-pods', '-o', 'json'], { sim });
+      expect(only.exitCode).toBe(0);
     }));
 
   test('Cilium without kube-proxy replacement, kube-proxy in IPVS mode', () =>
@@ -30,11 +35,15 @@ describe('detected datapath', () => {
       scenario({ cilium: { kubeProxyReplacement: 'false' }, kubeProxy: true, datapath: { kubeProxyMode: 'ipvs' } }),
       async (sim) => {
         const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim });
-        expect(json(r.stdout).datapath).toMatchObject({
-          id: 'cilium-kube-proxy',
-          services: 'kube-proxy',
-          kubeProxyMode: 'ipvs',
-        });
+        const d = json(r.stdout);
+        expect(d.datapath).toMatchObject({ id: 'cilium-kube-proxy', services: 'kube-proxy', kubeProxyMode: 'ipvs' });
+        // kube-proxy serves Services here, so its own check runs through the seam: Ready on every node.
+        expect(d.findings?.filter((f) => f.check === 'kube-proxy-pods').map((f) => `${f.id}@${f.node}`)).toEqual([
+          'kube-proxy-pods/ready@node-1',
+          'kube-proxy-pods/ready@node-2',
+          'kube-proxy-pods/ready@node-3',
+        ]);
+        expect([d.rootCauses, r.exitCode]).toEqual([[], 0]);
       },
     ));
 
