@@ -83,6 +83,9 @@ export function classifyDatapath(facts: Facts): DetectedDatapath {
   const kpTitle = kubeProxy ? `kube-proxy (${mode ?? 'mode unknown'})` : 'kube-proxy (not found)';
   const base = { evidence, gaps };
   const viaKubeProxy = { services: 'kube-proxy' as const, ...(mode ? { kubeProxyMode: mode } : {}) };
+  // Cilium whose config we could not read: who serves Services is not known, and we do not guess.
+  if (cilium && !facts.config.ok)
+    return { id: 'unknown', title: `Cilium ${cilium.version}; kube-proxy replacement not known`, ...base };
   if (cilium && calico) {
     const owner = kprFull ? 'cilium' : calicoBpf ? 'calico' : 'kube-proxy';
     const chain = chaining && chaining !== 'none' ? `${CHAINING_KEY}=${chaining}` : `${CHAINING_KEY} unset`;

@@ -85,5 +85,11 @@ describe('classifyDatapath', () => {
     const d = classifyDatapath(facts({ cilium: noCilium, config: noCilium, kubeProxy: forbidden }));
     expect(d.id).toBe('unknown');
     expect(d.gaps).toEqual(['kube-proxy: daemonsets is forbidden']);
+    // Cilium without a readable cilium-config: kube-proxy replacement unknown, so no owner is guessed.
+    const noConfig = failed('configmaps "cilium-config" is forbidden', { kind: 'forbidden' });
+    expect(classifyDatapath(facts({ config: noConfig, kubeProxy }))).toMatchObject({
+      id: 'unknown',
+      services: undefined,
+    });
   });
 });
