@@ -5,6 +5,7 @@ import { ServiceListTextStream, parseServiceListJson } from '../cilium/formats/s
 import type { LbService } from '../cilium/types.js';
 import { KdiagError, oneLine } from '../errors.js';
 import type { Facts } from '../model/facts.js';
+import { classifyDatapath } from './detect.js';
 import type { AgentCli, Datapath, Detection } from './types.js';
 
 export const ciliumDatapath: Datapath = {
@@ -13,6 +14,8 @@ export const ciliumDatapath: Datapath = {
   detect(facts: Facts): Detection {
     const c = facts.cilium;
     if (!c.ok) return { present: false, evidence: [{ source: 'DaemonSet lookup', excerpt: c.error }] };
+    // Without full kube-proxy replacement kube-proxy serves Services (src/datapath/kube-proxy.ts).
+    if (classifyDatapath(facts).services === 'kube-proxy') return { present: false, evidence: [] };
     return {
       present: true,
       evidence: [{ source: 'DaemonSet', excerpt: `${c.value.namespace}/${c.value.daemonSet} ${c.value.version}` }],

@@ -1,9 +1,11 @@
-// Known datapaths, in detection order. Add kube-proxy/iptables or Calico here; the engine does not change.
+// Known datapaths, in detection order. Add Calico eBPF here; the engine does not change.
 import { ciliumDatapath } from './cilium.js';
+import { kubeProxyDatapath } from './kube-proxy.js';
 import type { Datapath } from './types.js';
 import type { Facts } from '../model/facts.js';
 
-export const DATAPATHS: Datapath[] = [ciliumDatapath];
+// Cilium first: it is also the fallback whose checks say what is missing when nothing is detected.
+export const DATAPATHS: Datapath[] = [ciliumDatapath, kubeProxyDatapath];
 
 /**
  * The first datapath detected in the facts. When none is (nothing installed), the first one: its checks
@@ -18,4 +20,5 @@ export function allChecks(datapaths: Datapath[] = DATAPATHS): Datapath['checks']
   return [...new Set(datapaths.flatMap((d) => d.checks))];
 }
 
+export { classifyDatapath, seenLine } from './detect.js';
 export type { AgentCli, Datapath, Detection, ExecResult } from './types.js';

@@ -2,7 +2,8 @@
 // causes and plan the fixes. `kdiag doctor clusterip` and `kdiag preflight` both stand on it.
 import type { KubeClient } from '../cluster/client.js';
 import type { Verdict } from '../errors.js';
-import { allChecks, detectDatapath, type Datapath } from '../datapath/index.js';
+import { allChecks, classifyDatapath, detectDatapath, seenLine, type Datapath } from '../datapath/index.js';
+import { KdiagError } from '../errors.js';
 import type { Facts, Gathered } from '../model/facts.js';
 
 export type { Diagnosis } from '../model/diagnosis.js';
@@ -35,7 +36,8 @@ export async function diagnose(
 ): Promise<{ diagnosis: Diagnosis; facts: Facts }> {
   // What to gather comes before the facts that tell the datapath: every datapath's selected checks.
   const checks = selectChecks(opts.datapath?.checks ?? allChecks(), opts.only, opts.skip);
-  const needs = new Set<FactKey>(['nodes', 'cilium']);
+  // The datapath detection reads cilium-config, kube-proxy and Calico's config on every run.
+  const needs = new Set<FactKey>(['nodes', 'cilium', 'config', 'kubeProxy', 'datapathSignals']);
   for (const c of checks) for (const n of c.needs) needs.add(n);
   const facts = await gatherFacts(client, {
     needs,
@@ -45,16 +47,25 @@ export async function diagnose(
     nodes: opts.nodes,
     onProgress: opts.onProgress,
   });
-  return { diagnosis: judge(facts, opts), facts };
+  const diagnosis = judge(facts, opts);
+  // Nothing serves Services that we can see: say what was seen instead of judging a datapath that is not there.
+  if (diagnosis.datapath?.id === 'none')
+    throw new KdiagError('not-installed', `no Service datapath recognised: ${seenLine(diagnosis.datapath)}`, {
+      hint: 'kdiag knows Cilium, kube-proxy (iptables, IPVS, nftables) and Calico; see docs/datapaths.md',
+    });
+  return { diagnosis, facts };
 }
 
 /** Pure: facts in, diagnosis out. */
 export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
+  // --check/--skip were validated against every datapath's checks; this datapath runs the ones it has.
+  const only = opts.only?.length ? new Set(opts.only) : undefined;
+  const skip = new Set(opts.skip ?? []);
   const findings = withCommands(
     runChecks(facts, {
-      checks: (opts.datapath ?? detectDatapath(facts)).checks,
-      only: opts.only,
-      skip: opts.skip,
+      checks: (opts.datapath ?? detectDatapath(facts)).checks.filter(
+        (c) => (!only || only.has(c.id)) && !skip.has(c.id),
+      ),
     }),
     facts,
   );
@@ -74,6 +85,7 @@ export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
     cilium: facts.cilium.ok
       ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version, cli: facts.cilium.value.cli }
       : undefined,
+    datapath: classifyDatapath(facts),
     nodes: facts.nodes.ok ? facts.nodes.value.length : 0,
     ...(facts.nodeScope ? { scope: facts.nodeScope } : {}),
     status,

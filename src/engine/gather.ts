@@ -18,6 +18,7 @@ import { failed, got, type AgentPodFact, type CiliumInstallFact, type Facts, typ
 import { withoutOkRows } from '../model/lb-drift.js';
 import { frontendFilter, readAgentLog } from './gather-agent.js';
 import { frontendKeys, nodeFilterArgv, readFilteredLbMap } from './gather-filter.js';
+import { gatherDatapathSignals } from './gather-datapath.js';
 import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
 
 export interface GatherOptions {
@@ -74,8 +75,9 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
     needs.has('services') ? settle(listServices(client, opts.namespace, opts.target)) : undefined,
     needs.has('kubeProxy') ? settle(findKubeProxy(client)) : undefined,
     opts.from ? settle(getClientPod(client, opts.from.namespace, opts.from.name)) : undefined,
+    needs.has('datapathSignals') ? settle(gatherDatapathSignals(client)) : undefined,
   ]);
-  const [nodes, cilium, services, kubeProxy, clientPod] = cluster;
+  const [nodes, cilium, services, kubeProxy, clientPod, datapathSignals] = cluster;
   for (const g of cluster) throwIfFatal(g);
   // What the user named must exist: a missing Service or client pod is an input error, not a finding.
   if (opts.target && services && !services.ok && services.kind === 'not-found')
@@ -90,6 +92,7 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
   if (services) facts.services = services;
   if (kubeProxy) facts.kubeProxy = kubeProxy;
   if (clientPod) facts.client = clientPod;
+  if (datapathSignals) facts.datapathSignals = datapathSignals;
   if (cilium) {
     if (cilium.ok && !cilium.value) {
       facts.cilium = failed(

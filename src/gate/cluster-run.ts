@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../cluster/client.js';
 import type { Check, Finding } from '../model/check.js';
+import type { DetectedDatapath } from '../model/datapath.js';
 import { KdiagError, oneLine } from '../errors.js';
 import { applyIgnores, buildReport, type GateReport } from './gate.js';
 import type { GateSettings } from './flags.js';
@@ -58,6 +59,7 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
   const denied = await permissionFindings(client, o.checks, ns, (l) => o.onNote?.(l, 'warn'));
   const runnable = o.checks.filter((c) => !denied.has(c.id));
   const findings: Finding[] = [];
+  let datapath: DetectedDatapath | undefined;
   if (runnable.length) {
     const { diagnose } = await import('../engine/doctor.js');
     const { diagnosis, facts } = await diagnose(client, {
@@ -68,12 +70,14 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
     if (!facts.nodes.ok && !facts.cilium.ok)
       throw new KdiagError('unreachable', `could not run the preflight: ${facts.nodes.error}`);
     findings.push(...diagnosis.findings);
+    datapath = diagnosis.datapath;
   }
   for (const f of denied.values()) findings.push(f);
-  return buildReport(
+  const report = buildReport(
     'cluster',
     o.checks.map(({ id, title }) => ({ id, title })),
     applyIgnores(findings, o.gate.ignores),
     o.gate.failOn,
   );
+  return datapath ? { ...report, datapath } : report;
 }

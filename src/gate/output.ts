@@ -55,7 +55,8 @@ export function renderGateTable(report: GateReport, wide = false, problems = fal
     headers,
     kept.map((r) => r.cells),
   );
-  return `${table}\n\n${wrapLine(summaryLine(report), terminalWidth(), '', '  ').join('\n')}\n`;
+  const head = report.datapath ? `${safeText(`Datapath: ${report.datapath.title}`)}\n\n` : '';
+  return `${head}${table}\n\n${wrapLine(summaryLine(report), terminalWidth(), '', '  ').join('\n')}\n`;
 }
 
 /** The machine-readable view: test cases name their findings by id instead of repeating them. */

@@ -138,6 +138,14 @@ export const CAUSES: readonly CauseDef[] = [
     specificity: 95,
     whatToChange: "make the Service's pods Ready (check the selector, readiness probes and the pods' logs)",
   },
+  {
+    id: 'kube-proxy-not-ready',
+    title: 'kube-proxy, which serves Services on this datapath, is missing or not Ready on the node(s)',
+    fixableByRestart: false,
+    specificity: 60,
+    whatToChange:
+      'restart the kube-proxy pod on the node (kubectl -n kube-system delete pod <kube-proxy pod>) and read its log; if it has no pod there, check the DaemonSet (taints, node selector)',
+  },
 ];
 
 const BY_ID = new Map(CAUSES.map((c) => [c.id, c]));

@@ -1,6 +1,7 @@
 // What `doctor clusterip` reports: ranked root causes, the fix plan, what a fix did, and the whole diagnosis.
 // The engine builds these (src/engine/rank.ts, fix-plan.ts, apply-fix.ts, doctor.ts); renderers print them.
 import type { Evidence, Finding, Status } from './check.js';
+import type { DetectedDatapath } from './datapath.js';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
@@ -85,6 +86,8 @@ export interface Diagnosis {
   target?: { namespace: string; name: string };
   from?: { namespace: string; name: string; node?: string; hostNetwork?: boolean };
   cilium?: { namespace: string; version: string; cli: string };
+  /** The Service datapath detected from what the cluster shows (src/datapath/detect.ts). */
+  datapath?: DetectedDatapath;
   nodes: number;
   /** The nodes judged when narrowed by --node or --from; absent = every node. */
   scope?: string[];

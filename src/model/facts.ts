@@ -2,6 +2,7 @@
 // A fact that could not be gathered is kept as an error with its reason, so a check depending on it
 // reports `unknown` instead of guessing.
 import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from './cilium.js';
+import type { DatapathSignals } from './datapath.js';
 import type { NodeDrift } from './lb-drift.js';
 import type { ErrorKind } from '../errors.js';
 
@@ -149,6 +150,8 @@ export interface Facts {
   kubeProxy: Gathered<KubeProxyFact>;
   /** Per node, the exact argv that read its LB map when it was not the plain list (the node-side filter). */
   serviceMapCommand?: Map<string, string[]>;
+  /** Calico and kube-proxy configuration the datapath detection reads (src/datapath/detect.ts). */
+  datapathSignals?: Gathered<DatapathSignals>;
   /** Nodes the run is about (--node, or the --from client's node); undefined = every node. */
   nodeScope?: string[];
   /** Target Service of `doctor clusterip NS/SVC`, if any. */

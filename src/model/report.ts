@@ -1,5 +1,6 @@
 // The preflight report: what the gate (src/gate/gate.ts) builds and the renderers (src/render/junit.ts,
 // src/render/github.ts, src/gate/output.ts) print.
+import type { DetectedDatapath } from './datapath.js';
 import { STATUS_ORDER, type Finding } from './check.js';
 
 export type FailOn = 'warn' | 'fail';
@@ -48,6 +49,8 @@ export interface GateReport {
   checks: GateCheck[];
   findings: GateFinding[];
   testcases: TestCase[];
+  /** The Service datapath detected (cluster scope, when the checks ran). */
+  datapath?: DetectedDatapath;
 }
 
 export function isGateFailure(f: GateFinding, failOn: FailOn): boolean {

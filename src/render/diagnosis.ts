@@ -37,6 +37,7 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
   add(`kdiag doctor clusterip — ${scope}`, '', '  ', chalk.bold);
   if (d.cilium)
     add(`Cilium ${d.cilium.version} in ${d.cilium.namespace} (${d.cilium.cli}), ${d.nodes} nodes`, '', '  ', chalk.dim);
+  if (d.datapath) add(`Datapath: ${safeText(d.datapath.title)}`, '', '  ', chalk.dim);
   if (d.from) {
     const where = d.from.hostNetwork
       ? 'hostNetwork (socket LB in the host namespace applies)'

@@ -84,6 +84,16 @@ const scenarioSchema = z
       .strict()
       .default({}),
     kubeProxy: z.boolean().default(false),
+    /** The Service datapath beside (or instead of) Cilium: kube-proxy's mode, Calico and its dataplane. */
+    datapath: z
+      .object({
+        /** KubeProxyConfiguration `mode` in the kube-proxy ConfigMap ('' = the platform default, iptables). */
+        kubeProxyMode: z.enum(['iptables', 'ipvs', 'nftables', '']).default('iptables'),
+        /** calico-node DaemonSet; `bpf` sets FELIX_BPFENABLED=true (Calico's eBPF dataplane). */
+        calico: z.enum(['iptables', 'bpf']).optional(),
+      })
+      .strict()
+      .default({}),
     namespaces: z.array(z.string()).default([]),
     nodes: z
       .object({

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { BaseCommand, type Outcome } from '../../base-command.js';
-import { CHECKS } from '../../checks/index.js';
+import { allChecks } from '../../datapath/index.js';
 import { selectChecks } from '../../engine/run-checks.js';
 import { KdiagError } from '../../errors.js';
 import { gateFlags, reportFlag } from '../../flags.js';
@@ -48,8 +48,8 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     const { flags } = await this.parse(Preflight);
     this.setup(flags);
     const format = (flags.json ? 'json' : flags.output) as GateFormat;
-    const gate = await resolveGate(flags, [...CHECKS.map((c) => c.id), ...NODE_CHECKS.map((c) => c.id)]);
-    selectChecks(CHECKS, flags.check, flags.skip); // unknown ids: usage error
+    const gate = await resolveGate(flags, [...allChecks().map((c) => c.id), ...NODE_CHECKS.map((c) => c.id)]);
+    selectChecks(allChecks(), flags.check, flags.skip); // unknown ids: usage error
     const eligible = preflightChecks();
     const targeted = (flags.check ?? []).filter((id) => !eligible.some((c) => c.id === id));
     if (targeted.length) {

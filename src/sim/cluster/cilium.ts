@@ -39,7 +39,7 @@ export function buildCilium(cl: Cluster): void {
         apiVersion: 'v1',
         metadata: cl.meta('kube-proxy', 'kube-system', { labels: { app: 'kube-proxy' } }),
         data: {
-          'config.conf': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: iptables\n',
+          'config.conf': `apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ${sc.datapath.kubeProxyMode || '""'}\n`,
         },
       },
       true,

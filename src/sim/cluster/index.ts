@@ -7,6 +7,7 @@ import { faultDef } from '../faults/index.js';
 import { Prng } from '../prng.js';
 import type { Scenario } from '../scenario.js';
 import { type KObj, Store } from '../store.js';
+import { buildCalico } from './calico.js';
 import { buildCilium } from './cilium.js';
 import { buildEvents, deletePod, podEvent } from './controllers.js';
 import { bpffsMounted, execAnswer, health, programs, restartsOf } from './node-faults.js';
@@ -138,6 +139,7 @@ export class Cluster {
     }
 
     buildCilium(this);
+    buildCalico(this);
     buildServices(this);
     buildEvents(this);
   }
