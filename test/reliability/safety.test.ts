@@ -347,7 +347,11 @@ describe('Ctrl-C', () => {
       fixing,
       /deleting kube-system\//,
     );
-    const changed = before.filter((b) => !agents(fixing).some((a) => a.uid === b.uid)).map((b) => b.node);
+    // kdiag stops waiting at once (issue #20 item 7): the deleted pod may still be terminating in the
+    // simulator when the process has ended, so give the simulated kubelet its termination time.
+    const changedNow = () => before.filter((b) => !agents(fixing).some((a) => a.uid === b.uid)).map((b) => b.node);
+    for (let i = 0; i < 50 && changedNow().length === 0; i++) await new Promise((res) => setTimeout(res, 100));
+    const changed = changedNow();
     record({
       group: 'Ctrl-C',
       command: 'doctor clusterip --fix --yes',
