@@ -26,15 +26,7 @@ import type {
   ListResponse,
 } from './types.js';
 
-export type {
-  ClientOptions,
-  RequestOptions,
-  ListOptions,
-  LogOptions,
-  ExecOptions,
-  ExecResult,
-  KubeObject,
-} from './types.js';
+export type * from './types.js';
 
 const USER_AGENT = 'kdiag/0.1.0';
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);

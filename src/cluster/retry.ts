@@ -1,7 +1,7 @@
 // Retry timing: exponential back-off, Retry-After (header or Status details), a sleep that a closed client ends.
 import type { K8sStatus } from './api-errors.js';
 
-/** A back-off that ends early (resolving) when the client is closed; the next step then sees `closed`. */
+/** setTimeout that an abort ends early (resolving): a back-off a closed client cuts short, a wait Ctrl-C ends. */
 export const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();

@@ -7,6 +7,7 @@ import { AGENT_LABEL, agentPodFact, type Pod } from '../cilium/discovery.js';
 import { KdiagError, oneLine } from '../errors.js';
 import type { CiliumInstallFact } from '../model/facts.js';
 import type { FixPlan, FixResult, RestartAction, StepResult } from '../model/diagnosis.js';
+import { sleep } from '../cluster/retry.js';
 
 export type { FixResult, StepResult } from '../model/diagnosis.js';
 
@@ -208,20 +209,6 @@ async function waitForReplacement(
   }
   if (opts.signal?.aborted) return interrupted;
   return { ok: false, detail: `no Ready agent on ${a.node} within ${opts.readyTimeoutMs / 1000}s (${last})` };
-}
-
-/** setTimeout that an abort ends early. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** The promise's value, or undefined as soon as the signal aborts (the call itself is left to time out). */
