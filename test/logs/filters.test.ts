@@ -68,7 +68,8 @@ describe('kdiag logs', () => {
     expect(out.filter((l) => nodeOf(l) === 'node-3').at(-1)).toMatch(/goroutine 1 \[running\]:$/);
     const unknown = await kdiag(['logs', '--node', 'node-9'], { sim });
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.stderr.split('\n')[0]).toBe('Error: no Cilium agent on node "node-9"');
+    // a node that does not exist is an input error with a suggestion (issue #20 item 1)
+    expect(unknown.stderr.split('\n')[0]).toBe('Error: --node node-9: no such node (did you mean node-1?)');
   });
 
   test('--since bounds by age', async () => {

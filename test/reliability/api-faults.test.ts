@@ -122,8 +122,9 @@ const CELLS: Cell[] = [
     cmd: n,
     args: [...command(n)!.args, '--cilium-namespace', 'gone'],
     fault: '404: `--cilium-namespace gone`',
-    exit: n === 'preflight' ? 1 : 2,
-    says: /not installed|not found|no DaemonSet/,
+    // no datapath is recognised where the user pointed (issue #16): could not run, saying what was seen
+    exit: 2,
+    says: /not installed|not found|no DaemonSet|no Cilium agent DaemonSet/,
   })),
   // 429/500/503 that clear up: retried (honouring Retry-After), then the run succeeds.
   ...(['doctor clusterip', 'service-list', 'logs', 'bpf progs'] as const).map((n): Cell => ({
