@@ -41,7 +41,15 @@ describe('service-list', () => {
         { svc: 'default/web', frontend: '10.96.10.10:80/TCP', status: 'NOT_IN_MAP', nodes: ['node-2:NOT_IN_MAP'] },
       ]);
       const api = rowsOf(r).find((x) => x.name === 'api').nodes[0];
-      expect(api.missing).toEqual(['10.0.1.13:8080/TCP', '10.0.2.11:8080/TCP']);
+      // the two ready addresses of api's EndpointSlices, as the simulator generated them
+      const slices = sim
+        .list('endpointslices.discovery.k8s.io', 'default')
+        .filter((e: any) => e.metadata.labels?.['kubernetes.io/service-name'] === 'api');
+      const ready = slices.flatMap((e: any) =>
+        e.endpoints.filter((ep: any) => ep.conditions?.ready !== false).flatMap((ep: any) => ep.addresses),
+      );
+      expect(ready).toHaveLength(2);
+      expect(api.missing).toEqual(ready.map((ip: string) => `${ip}:8080/TCP`).sort());
       expect(api.extra).toEqual(['10.0.3.250:8080/ANY']);
       expect(api.agentBackends[0]).toMatchObject({ ip: '10.0.3.250', port: 8080, state: 'active' });
     });
