@@ -91,6 +91,22 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     ],
     reports: ['https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/'],
   },
+  'kube-proxy-not-ready': {
+    meaning:
+      'On a datapath where kube-proxy serves Services (Cilium without kube-proxy replacement, kube-proxy alone, Calico with kube-proxy), the kube-proxy pod on the node is missing or not Ready.',
+    why: "kube-proxy writes the node's iptables/IPVS/nftables rules that translate a ClusterIP to a backend; without a running kube-proxy the node's rules are missing or stop following Service and endpoint changes, while pod IPs still route.",
+    evidence: [
+      'kube-proxy-pods/no-pod or kube-proxy-pods/not-ready: the kube-proxy DaemonSet has no Ready pod on the node',
+    ],
+    confirm: [
+      'kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide --field-selector spec.nodeName=<node>',
+      'kubectl -n kube-system logs <kube-proxy pod>',
+    ],
+    fix: [
+      "Restart the node's kube-proxy pod (kubectl -n kube-system delete pod <kube-proxy pod>) and read its log; if the node has no pod, check the DaemonSet's taints and node selector. kdiag --fix does not restart kube-proxy yet.",
+    ],
+    reports: ['https://kubernetes.io/docs/reference/networking/virtual-ips/'],
+  },
   'bpf-map-memory': {
     meaning: 'The agent could not allocate its BPF maps (ENOMEM / memlock).',
     why: 'Without its maps the agent cannot start, so the node has no service map.',
