@@ -50,8 +50,20 @@ export abstract class BaseCommand extends Command {
   }
 
   /** Connects once per run (lazy import: --help and --version never load the Kubernetes client). */
-  protected async connect(flags: BaseFlags, extra: { streams?: number } = {}): Promise<KubeClient> {
+  protected async connect(
+    flags: BaseFlags & { 'from-bundle'?: string },
+    extra: { streams?: number } = {},
+  ): Promise<KubeClient> {
     if (this.client) return this.client;
+    if (flags['from-bundle']) {
+      // Offline: the same client interface, answered from the archive (src/cluster/bundle-client.ts).
+      const { BundleClient } = await import('./cluster/bundle-client.js');
+      this.client = await BundleClient.open(flags['from-bundle'], {
+        requestTimeoutMs: this.requestTimeoutMs,
+        concurrency: flags.concurrency,
+      });
+      return this.client;
+    }
     const { KubeClient } = await import('./cluster/client.js');
     this.client = await KubeClient.connect({
       kubeconfig: flags.kubeconfig,

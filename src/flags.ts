@@ -110,3 +110,11 @@ export const gateFlags = {
   ...problemsFlag,
   'junit-file': Flags.string({ description: 'also write the JUnit XML report to this file', helpGroup: 'OUTPUT' }),
 };
+
+/** `doctor clusterip` and `service-list`: answer from a `kdiag bundle` archive instead of the cluster. */
+export const fromBundleFlag = {
+  'from-bundle': Flags.string({
+    description: 'read the cluster from this bundle (kdiag bundle) instead of the API: the same answer, offline',
+    helpGroup: 'CLUSTER',
+  }),
+};

@@ -55,7 +55,8 @@ export class KubeClient {
   /** REST and exec go through a proxy (kubeconfig proxy-url, or HTTPS_PROXY without a NO_PROXY match). */
   private proxied = false;
 
-  private constructor(
+  // Protected: the bundle client (bundle-client.ts) answers the same calls from an archive.
+  protected constructor(
     readonly kc: KubeConfig,
     readonly opts: ClientOptions,
   ) {

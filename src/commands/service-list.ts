@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import chalk from 'chalk';
 import { BaseCommand, type Outcome } from '../base-command.js';
 import { KdiagError } from '../errors.js';
-import { namespaceFlags, outputFlags } from '../flags.js';
+import { fromBundleFlag, namespaceFlags, outputFlags } from '../flags.js';
 import { renderData } from '../render/data.js';
 import { startProgress } from '../render/progress.js';
 import { renderTable } from '../render/table.js';
@@ -19,11 +19,13 @@ export default class ServiceList extends BaseCommand {
     '<%= config.bin %> service-list -n kube-system --problems -o wide',
     '<%= config.bin %> service-list --service default/web -o json',
     '<%= config.bin %> service-list -A --fail-on-drift   # CI: exit 1 when anything is not OK',
+    '<%= config.bin %> service-list -A --from-bundle kdiag-bundle.tar.gz   # offline, from `kdiag bundle`',
   ];
 
   static override flags = {
     ...namespaceFlags,
     ...outputFlags,
+    ...fromBundleFlag,
     service: Flags.string({ description: 'only this Service (NAMESPACE/NAME)', helpGroup: 'FILTER' }),
     node: Flags.string({ description: "only this node's agent", helpGroup: 'FILTER' }),
     problems: Flags.boolean({ description: 'only rows that are not OK', helpGroup: 'FILTER' }),

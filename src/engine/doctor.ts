@@ -107,8 +107,10 @@ function unknownsOf(facts: Facts): Diagnosis['unknowns'] {
     out.push({ fact, ...(node ? { node } : {}), reason: g.error, ...(g.hint ? { hint: g.hint } : {}) });
   };
   for (const [fact, v] of Object.entries(facts)) {
-    if (v instanceof Map) for (const [node, g] of v as Map<string, Gathered<unknown>>) add(fact, g, node);
-    else if (v && typeof v === 'object' && 'ok' in v) add(fact, v as Gathered<unknown>);
+    // Only maps of gathered facts: serviceMapCommand maps a node to the argv it ran, not to a result.
+    if (v instanceof Map) {
+      for (const [node, g] of v as Map<string, Gathered<unknown>>) if ('ok' in Object(g)) add(fact, g, node);
+    } else if (v && typeof v === 'object' && 'ok' in v) add(fact, v as Gathered<unknown>);
   }
   return out;
 }

@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import { createInterface } from 'node:readline/promises';
 import { BaseCommand, type Outcome } from '../../base-command.js';
 import { EXIT, KdiagError } from '../../errors.js';
-import { outputFlagsFor, reportFlag, showPassedFlag } from '../../flags.js';
+import { fromBundleFlag, outputFlagsFor, reportFlag, showPassedFlag } from '../../flags.js';
 import { renderData } from '../../render/data.js';
 import { startProgress } from '../../render/progress.js';
 import { parseRef } from '../../util/ref.js';
@@ -29,6 +29,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     '<%= config.bin %> doctor clusterip -n default web --from client-7d9f -o wide',
     '<%= config.bin %> doctor clusterip --fix --dry-run',
     '<%= config.bin %> doctor clusterip --fix --yes -o json',
+    '<%= config.bin %> doctor clusterip --from-bundle kdiag-bundle.tar.gz   # offline, from `kdiag bundle`',
   ];
 
   static override args = {
@@ -43,6 +44,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     ...outputFlagsFor(['table', 'wide', 'json', 'yaml']),
     ...showPassedFlag,
     ...reportFlag,
+    ...fromBundleFlag,
     namespace: Flags.string({
       char: 'n',
       description: 'namespace of SERVICE and --from when given without one [default: default]',
@@ -88,6 +90,10 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
       dryRun: flags['dry-run'],
       readyTimeoutMs: parseDuration(flags['ready-timeout'], '--ready-timeout'),
     };
+    if (flags.fix && flags['from-bundle'])
+      throw new KdiagError('usage', '--fix cannot be used with --from-bundle: a bundle is a record, not the cluster', {
+        hint: 'diagnose from the bundle, then run --fix against the cluster',
+      });
     if (flags['dry-run'] && !flags.fix) throw new KdiagError('usage', '--dry-run only makes sense with --fix');
     const { reportFormat, writeReport } = await import('../../report/write.js');
     if (flags.report) reportFormat(flags.report);

@@ -1,0 +1,206 @@
+// `kdiag bundle`: one bounded, parallel pass over what the ClusterIP playbook reads, written as files plus
+// a manifest (src/cluster/bundle-layout.ts). The cluster-wide lists go at once; the per-agent calls
+// (execs and logs) run on the client's pool (--concurrency), each with --request-timeout. A failure is
+// recorded with its reason and never stops the rest. No Secret is ever read; every text is redacted.
+import { AGENT_CONTAINER, findCilium, listAgentPods } from '../cilium/discovery.js';
+import type { KubeClient, KubeObject } from '../cluster/client.js';
+import {
+  BUNDLE_FORMAT,
+  type ApiEntry,
+  type BundleManifest,
+  type ExecEntry,
+  type LogEntry,
+  type RecordedError,
+} from '../cluster/bundle-layout.js';
+import { KdiagError, oneLine } from '../errors.js';
+import type { AgentPodFact } from '../model/facts.js';
+import { redactObject, redactText } from './redact.js';
+
+/** Lines of each agent log kept (doctor reads the last 5000). */
+export const LOG_TAIL = 5000;
+
+export interface CollectOptions {
+  kdiagVersion: string;
+  ciliumNamespace?: string;
+  /** Receives each file as it is collected (path under kdiag-bundle/). */
+  write: (file: string, text: string) => Promise<void>;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Cluster-wide lists (GET path); the forbidden fallbacks to kube-system follow what the engine asks. */
+const LISTS = [
+  '/api/v1/nodes',
+  '/api/v1/services',
+  '/apis/discovery.k8s.io/v1/endpointslices',
+  '/apis/apps/v1/daemonsets',
+  '/api/v1/pods',
+  '/api/v1/namespaces/kube-system/events',
+];
+/** Namespaced lists read when the cluster-wide one is forbidden (the engine's own fallback). */
+const FALLBACK_NS = ['kube-system', 'calico-system'];
+
+export async function collectBundle(client: KubeClient, opts: CollectOptions): Promise<BundleManifest> {
+  const manifest: BundleManifest = {
+    format: BUNDLE_FORMAT,
+    kdiagVersion: opts.kdiagVersion,
+    createdAt: new Date().toISOString(),
+    context: client.contextName,
+    api: [],
+    exec: [],
+    logs: [],
+    failed: [],
+  };
+  const fail = (what: string, e: RecordedError) => manifest.failed.push({ what, error: e.message });
+
+  const list = async (path: string, names?: string[]): Promise<ApiEntry> => {
+    const entry: ApiEntry = { path, ...(names ? { names } : {}) };
+    try {
+      const items: KubeObject[] = names
+        ? (await Promise.all(names.map((n) => client.getOptional(`${path}/${n}`)))).filter(
+            (o): o is KubeObject => o !== undefined,
+          )
+        : await client.listAll(path);
+      entry.file = `${path.slice(1)}.json`;
+      await opts.write(entry.file, JSON.stringify({ items: items.map(tidy) }, null, 1));
+    } catch (e) {
+      entry.error = recorded(e);
+      fail(`GET ${path}`, entry.error);
+    }
+    manifest.api.push(entry);
+    return entry;
+  };
+
+  // One pass: every cluster-wide list at once.
+  const lists = await Promise.all(LISTS.map((p) => list(p)));
+  // An unreachable API or rejected credentials end the run here: there is nothing to bundle.
+  const fatal = lists.find((l) => l.error && ['unreachable', 'tls', 'unauthorized', 'timeout'].includes(l.error.kind));
+  if (fatal?.error) throw new KdiagError(fatal.error.kind, fatal.error.message, { hint: fatal.error.hint });
+  const forbidden = lists.filter((l) => l.error?.kind === 'forbidden' && !l.path.includes('/namespaces/'));
+  const install = await findCilium(client, opts.ciliumNamespace).catch((e) => {
+    fail('the Cilium DaemonSet', recorded(e));
+    return undefined;
+  });
+  const cmNames = new Map<string, string[]>([['kube-system', ['kube-proxy']]]);
+  if (install) cmNames.set(install.namespace, [...(cmNames.get(install.namespace) ?? []), 'cilium-config']);
+  await Promise.all([
+    ...forbidden.flatMap((l) => FALLBACK_NS.map((ns) => list(l.path.replace(/\/([a-z]+)$/, `/namespaces/${ns}/$1`)))),
+    ...(install && opts.ciliumNamespace ? [list(`/apis/apps/v1/namespaces/${install.namespace}/daemonsets`)] : []),
+    ...[...cmNames].map(([ns, names]) => list(`/api/v1/namespaces/${ns}/configmaps`, names)),
+    // Calico's settings the datapath detection reads (absent objects are recorded as absent).
+    list('/apis/crd.projectcalico.org/v1/felixconfigurations', ['default']),
+    list('/apis/operator.tigera.io/v1/installations', ['default']),
+  ]);
+  if (install && !manifest.api.some((a) => a.path === `/api/v1/pods` && !a.error))
+    await list(`/api/v1/namespaces/${install.namespace}/pods`);
+  if (!install) return manifest;
+
+  let agents: AgentPodFact[];
+  try {
+    agents = [...(await listAgentPods(client, install)).values()];
+  } catch (e) {
+    fail('the Cilium agent pods', recorded(e));
+    return manifest;
+  }
+
+  // Per agent: the commands the engine runs (src/engine/gather.ts), and its logs.
+  let cli = install.cli;
+  const tasks: Promise<void>[] = [];
+  let done = 0;
+  const perAgent = 7;
+  const tick = () => opts.onProgress?.(++done, agents.length * perAgent);
+  const exec = async (a: AgentPodFact, argv: string[], file: string): Promise<ExecEntry> => {
+    const entry: ExecEntry = { namespace: a.namespace, pod: a.name, container: AGENT_CONTAINER, argv, node: a.node };
+    try {
+      const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, argv);
+      entry.exitCode = r.exitCode;
+      if (r.stderr) entry.stderr = redactText(r.stderr);
+      entry.file = `nodes/${a.node}/${file}`;
+      await opts.write(entry.file, redactText(r.stdout));
+      if (r.exitCode !== 0)
+        manifest.failed.push({ what: `${argv.join(' ')} on ${a.node}`, error: `exit ${r.exitCode}` });
+    } catch (e) {
+      entry.error = recorded(e);
+      fail(`${argv.join(' ')} on ${a.node}`, entry.error);
+    }
+    manifest.exec.push(entry);
+    return entry;
+  };
+  /** The agent CLI; an image without this name (exit 127) is asked with the other one, as the engine does. */
+  const agentCli = async (a: AgentPodFact, args: string[], file: string) => {
+    const first = cli;
+    const r = await exec(a, [first, ...args], `${first}-${file}`);
+    if (r.exitCode === 127 || r.exitCode === 126) {
+      const alt = first === 'cilium-dbg' ? 'cilium' : 'cilium-dbg';
+      const r2 = await exec(a, [alt, ...args], `${alt}-${file}`);
+      if (r2.exitCode !== 127 && r2.exitCode !== 126) cli = alt;
+    }
+  };
+  const log = async (a: AgentPodFact, previous: boolean) => {
+    const entry: LogEntry = {
+      namespace: a.namespace,
+      pod: a.name,
+      container: AGENT_CONTAINER,
+      previous,
+      node: a.node,
+      tailLines: LOG_TAIL,
+    };
+    try {
+      const text = await client.logs(a.namespace, a.name, {
+        container: AGENT_CONTAINER,
+        tailLines: LOG_TAIL,
+        previous,
+      });
+      entry.file = `nodes/${a.node}/logs/${AGENT_CONTAINER}${previous ? '-previous' : ''}.log`;
+      await opts.write(entry.file, redactText(text));
+    } catch (e) {
+      entry.error = recorded(e);
+      // No previous container is the usual case, not a failure worth listing.
+      if (!(previous && entry.error.status === 400))
+        fail(`${previous ? 'previous ' : ''}log of ${a.name}`, entry.error);
+    }
+    manifest.logs.push(entry);
+  };
+  for (const a of agents) {
+    const job = (fn: () => Promise<unknown>) =>
+      tasks.push(
+        client.pool(async () => {
+          await fn();
+          tick();
+        }),
+      );
+    job(() => log(a, false));
+    job(() => log(a, true));
+    if (!a.agent.running) {
+      // Exec into a container that is not running fails on the real API; the engine says so itself.
+      done += perAgent - 2;
+      continue;
+    }
+    job(async () => {
+      const j = await exec(a, ['bpftool', '-j', 'prog', 'show'], 'bpftool-prog-show.json');
+      if (j.exitCode !== 0) await exec(a, ['bpftool', 'prog', 'show'], 'bpftool-prog-show.txt');
+    });
+    job(() => agentCli(a, ['status'], 'status.txt'));
+    job(() => agentCli(a, ['service', 'list'], 'service-list.txt'));
+    job(() => agentCli(a, ['service', 'list', '-o', 'json'], 'service-list.json'));
+    job(() => exec(a, ['cat', '/proc/mounts'], 'proc-mounts.txt'));
+  }
+  await Promise.all(tasks);
+  return manifest;
+}
+
+/** Redacted, without the server's bookkeeping nobody reads (managedFields). */
+function tidy(o: KubeObject): KubeObject {
+  const { managedFields: _m, ...meta } = o.metadata ?? {};
+  return redactObject({ ...o, metadata: meta });
+}
+
+function recorded(e: unknown): RecordedError {
+  if (e instanceof KdiagError)
+    return {
+      kind: e.kind,
+      message: oneLine(e),
+      ...(e.hint ? { hint: e.hint } : {}),
+      ...(e.status ? { status: e.status } : {}),
+    };
+  return { kind: 'server', message: oneLine(e) };
+}
