@@ -48,6 +48,20 @@ export async function readTarGz(file: string): Promise<Map<string, Buffer>> {
   return files;
 }
 
+/** A zip starts with a local file header, PK\x03\x04 (or PK\x05\x06 when empty): PKWARE APPNOTE 4.3.7. */
+async function isZip(file: string): Promise<boolean> {
+  const { open } = await import('node:fs/promises');
+  const fh = await open(file).catch(() => undefined);
+  if (!fh) return false;
+  try {
+    const b = Buffer.alloc(4);
+    await fh.read(b, 0, 4, 0);
+    return b.toString('latin1', 0, 2) === 'PK' && (b[2] === 3 || b[2] === 5);
+  } finally {
+    await fh.close();
+  }
+}
+
 export class BundleClient extends KubeClient {
   private readonly api = new Map<string, ApiEntry>();
   private readonly execs = new Map<string, ExecEntry>();
@@ -68,6 +82,14 @@ export class BundleClient extends KubeClient {
 
   /** A client over a kdiag bundle (tar.gz); what a `cilium sysdump` zip holds comes in as the same files. */
   static async open(file: string, opts: ClientOptions): Promise<BundleClient> {
+    if (await isZip(file))
+      throw new KdiagError(
+        'usage',
+        `${file} is a zip (a \`cilium sysdump\`?): --from-bundle reads kdiag bundles only`,
+        {
+          hint: 'collect one with `kdiag bundle`; docs/bundle.md says what a sysdump holds and lacks',
+        },
+      );
     const raw = await readTarGz(file);
     const files: BundleFiles = new Map();
     for (const [p, b] of raw) if (p.startsWith(`${BUNDLE_DIR}/`)) files.set(p.slice(BUNDLE_DIR.length + 1), b);

@@ -1,6 +1,6 @@
 // `kdiag bundle` as a user runs it: a real tar.gz written atomically with its manifest, read back by
 // `--from-bundle` with the same -o json as online; refusals are input errors (exit 2).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTarGz } from '../../src/cluster/bundle-client.js';
@@ -81,6 +81,12 @@ test('--fix with --from-bundle, a file that is no bundle, and a wrong -o name ar
   const r2 = await kdiag(['service-list', '--from-bundle', join(dir, 'missing.tar.gz')]);
   expect(r2.exitCode).toBe(2);
   expect(r2.stderr).toMatch(/missing\.tar\.gz/);
+  // A `cilium sysdump` is a zip: refused by name, not read as garbage.
+  const zip = join(dir, 'sysdump.zip');
+  writeFileSync(zip, Buffer.from('PK\x03\x04', 'latin1'));
+  const rz = await kdiag(['doctor', 'clusterip', '--from-bundle', zip]);
+  expect(rz.exitCode).toBe(2);
+  expect(rz.stderr).toMatch(/is a zip/);
   const r3 = await kdiag(['bundle', '-o', join(dir, 'out.zip')]);
   expect(r3.exitCode).toBe(2);
   expect(r3.stderr).toMatch(/tar\.gz/);
