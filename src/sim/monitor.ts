@@ -33,6 +33,8 @@ export function monitorDrop(ctx: ExecContext, deadlineMs?: number): CommandResul
   const stats = monitorStats(cluster);
   const view = monitorView(cluster, agent!.node.name, agent!.node.podCidr);
   const pending = agent!.faults.flatMap((f) => faultDef(f.kind).monitorDrops?.(f, view) ?? []);
+  // A monitor that ignores SIGINT outlives `timeout` (coreutils sends no SIGKILL without -k).
+  if (agent!.faults.some((f) => (f as { ignoresSignal?: boolean }).ignoresSignal)) deadlineMs = undefined;
   const timers: NodeJS.Timeout[] = [];
   const out = new Readable({ read() {} });
   stats.started++;

@@ -28,6 +28,8 @@ export default defineFault({
       hairpin: z.boolean().default(false),
       /** Drop lines printed per monitor run (a client retrying its SYN). */
       count: z.number().int().min(1).max(1000).default(4),
+      /** The monitor ignores `timeout`'s SIGINT and runs on (only the client's deadline ends the exec). */
+      ignoresSignal: z.boolean().default(false),
     })
     .strict(),
   fixedByRestart: false,
