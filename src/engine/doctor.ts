@@ -52,7 +52,8 @@ export async function diagnose(
     onProgress: opts.onProgress,
   });
   if (opts.observeMs) {
-    if (!opts.target) throw new KdiagError('usage', '--observe needs the Service: doctor clusterip NS/SVC --observe 10s');
+    if (!opts.target)
+      throw new KdiagError('usage', '--observe needs the Service: doctor clusterip NS/SVC --observe 10s');
     facts.drops = await observeDrops(client, facts, { durationMs: opts.observeMs });
   }
   const diagnosis = judge(facts, opts);
