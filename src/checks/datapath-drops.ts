@@ -89,7 +89,9 @@ export const datapathDrops: Check = {
     'other',
   ],
   needs: ['drops'],
-  rbac: ['create pods/exec in <cilium-ns>'],
+  // The exec only runs with doctor --observe on a Service, never in preflight: like `<client-ns>`, a scope
+  // only a target names, so the gate's probe skips it (src/gate/rbac.ts); a refused exec is `unknown`.
+  rbac: ['create pods/exec in <cilium-ns-with-observe>'],
   run(facts: Facts): Finding[] {
     const drops = facts.drops;
     if (!drops) return [];
