@@ -7,6 +7,7 @@ import { bpffs } from './bpffs.js';
 import { capabilities } from './capabilities.js';
 import { ciliumInstalled } from './cilium-installed.js';
 import { clientPlacement } from './client-placement.js';
+import { datapathDrops } from './datapath-drops.js';
 import { kernelVersion } from './kernel-version.js';
 import { lbMapFull } from './lb-map-full.js';
 import { kubeProxyConflict } from './kube-proxy-conflict.js';
@@ -30,6 +31,7 @@ export const CHECKS: Check[] = [
   serviceMap,
   lbMapFull,
   clientPlacement,
+  datapathDrops,
 ];
 
 /** All finding ids, generic ones included. */

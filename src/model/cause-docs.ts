@@ -240,6 +240,24 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     ],
     reports: ['cilium/cilium#23551', 'cilium/cilium#28726', 'cilium/cilium#8587', 'cilium/cilium#16028'],
   },
+  'hairpin-policy-drop': {
+    meaning:
+      'A pod that connects to the ClusterIP of its own Service is load-balanced back to itself (hairpin), and the packet is dropped with "Policy denied" by the ingress policy that selects the pod.',
+    why: "For hairpin traffic Cilium SNATs the client to the service loopback address (ipv4-service-loopback-address, default 169.254.42.1) so the reply comes back through the load balancer. Cilium is meant to skip policy for that path; releases with the regression of cilium/cilium#22107 and #27709 enforce the pod's ingress policy on it instead, so the pod's own connection is denied. Other pods reach the Service, and the pod reaches itself by pod IP.",
+    evidence: [
+      'datapath-drops/hairpin-policy-denied: with --observe, `cilium-dbg monitor --type drop` on the backend\'s node prints "xx drop (Policy denied) … 169.254.42.1:PORT -> BACKEND:PORT" (pkg/monitor/datapath_drop.go, reason text from pkg/monitor/api/drop.go)',
+    ],
+    confirm: [
+      `${AGENT} timeout --signal=INT 10s cilium-dbg monitor --type drop`,
+      'kubectl exec <backend pod> -- curl -m 3 http://<its Service>   # in another terminal, while the monitor runs',
+      'kubectl get networkpolicies,ciliumnetworkpolicies -n <namespace>',
+    ],
+    fix: [
+      "Upgrade Cilium to a release with the hairpin policy fix, or allow the pod's own labels (fromEndpoints selecting itself) on the Service's target port in its ingress policy.",
+      'A restart does not help: the policy is enforced again on the same path.',
+    ],
+    reports: ['cilium/cilium#22107', 'cilium/cilium#27709', 'cilium/cilium#11593'],
+  },
 };
 
 export function causeDoc(id: string): CauseDoc | undefined {

@@ -146,6 +146,14 @@ export const CAUSES: readonly CauseDef[] = [
     whatToChange:
       'restart the kube-proxy pod on the node (kubectl -n kube-system delete pod <kube-proxy pod>) and read its log; if it has no pod there, check the DaemonSet (taints, node selector)',
   },
+  {
+    id: 'hairpin-policy-drop',
+    title: 'A pod reaching its own Service is dropped by its ingress policy on the hairpin path (seen with --observe)',
+    fixableByRestart: false,
+    specificity: 70,
+    whatToChange:
+      "upgrade Cilium to a release with the hairpin policy fix (cilium/cilium#22107, #27709), or allow the pod's own labels in its ingress policy on the Service's target port",
+  },
 ];
 
 const BY_ID = new Map(CAUSES.map((c) => [c.id, c]));

@@ -4,6 +4,7 @@
 import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from './cilium.js';
 import type { DatapathSignals } from './datapath.js';
 import type { NodeDrift } from './lb-drift.js';
+import type { ObservedDrops } from './drops.js';
 import type { ErrorKind } from '../errors.js';
 
 /** A failure keeps the typed error's kind and hint, so a command can still say what to do. */
@@ -148,6 +149,8 @@ export interface Facts {
   bpffs: Map<string, Gathered<BpffsFact>>;
   services: Gathered<ServiceFact[]>;
   kubeProxy: Gathered<KubeProxyFact>;
+  /** `--observe`: drop events per node (client's and backends' nodes), absent when not asked for. */
+  drops?: Map<string, Gathered<ObservedDrops>>;
   /** Per node, the exact argv that read its LB map when it was not the plain list (the node-side filter). */
   serviceMapCommand?: Map<string, string[]>;
   /** Calico and kube-proxy configuration the datapath detection reads (src/datapath/detect.ts). */

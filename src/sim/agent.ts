@@ -11,6 +11,7 @@ import {
 } from './cilium-out.js';
 import type { AgentState, Cluster } from './cluster/index.js';
 import { faultDef } from './faults/index.js';
+import { isMonitorDrop, monitorDrop, timeoutCommand } from './monitor.js';
 import { normalizeKpr } from '../cilium/config.js';
 
 export type Output = Iterable<string> | Readable;
@@ -29,6 +30,8 @@ export interface ExecContext {
   /** Agent state for cilium pods, undefined for other pods. */
   agent?: AgentState;
   container: string;
+  /** Set by `timeout DURATION …` (src/sim/monitor.ts): when a streaming command must end, in ms. */
+  deadlineMs?: number;
 }
 
 const ok = (stdout: string | Output = ''): CommandResult => ({
@@ -80,6 +83,8 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
       if (args[0] === '/proc/mounts' || args[0] === '/proc/self/mounts') return ok(mounts(ctx, 'proc'));
       if (args[0] === '/proc/sys/kernel/osrelease') return ok(`${agent?.node.kernel ?? ''}\n`);
       return fail(1, `cat: ${args[0] ?? ''}: No such file or directory\n`);
+    case 'timeout':
+      return timeoutCommand(ctx, args, runCommand);
     case 'bpftool':
       if (!isAgent) break;
       return bpftool(ctx, args);
@@ -185,6 +190,7 @@ function ciliumCli(ctx: ExecContext, cli: string, args: string[]): CommandResult
     );
     return { exitCode: 0, stdout: [text] };
   }
+  if (isMonitorDrop(ctx, [cli, ...args])) return monitorDrop(ctx, ctx.deadlineMs);
   const first = sub[0] ?? '';
   return fail(1, `Error: unknown command "${first}" for "${cli}"\nRun '${cli} --help' for usage.\n`);
 }

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { Cluster } from './cluster/index.js';
 import { execStats } from './api/exec.js';
+import { monitorStats, type MonitorStats } from './monitor.js';
 import { stopShellHost } from './api/exec-shell.js';
 import { loadScenario, validateScenario, type Scenario, type ScenarioInput } from './scenario.js';
 import { SimServer } from './server.js';
@@ -49,6 +50,8 @@ export interface SimHandle {
   list(resource: string, ns?: string): KObj[];
   /** Node names whose agent currently has a fault of this kind. */
   nodesWithFault(kind: string): string[];
+  /** `cilium-dbg monitor` runs started and ended in the agent containers, and the drop lines they wrote. */
+  monitorStats(): MonitorStats;
 }
 
 export function kubeconfigYaml(url: string, token: string, caPem: string): string {
@@ -123,5 +126,6 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
     list: (resource, ns) => cluster.store.list(resource, ns).map(clone),
     nodesWithFault: (kind) =>
       [...cluster.agents.values()].filter((a) => a.faults.some((f) => f.kind === kind)).map((a) => a.node.name),
+    monitorStats: () => ({ ...monitorStats(cluster) }),
   };
 }

@@ -163,6 +163,8 @@ const scenarioSchema = z
         nodes: z.array(z.string()).default([]),
         services: z.array(z.string()).default([]),
         notes: z.string().optional(),
+        /** Only `doctor clusterip SERVICE --observe DURATION` sees the cause (SERVICE: services[0]). */
+        observe: z.string().optional(),
       })
       .strict(),
   })

@@ -143,6 +143,12 @@ export async function runExec(
     result = { exitCode: 126, stderr: `${(e as Error).message}\n` };
   }
   if (result.hang) return; // never answers until the client gives up
+  // A streaming command (the monitor) ends when the client goes away, as the container's process would.
+  const stream = result.stdout as Readable | undefined;
+  if (stream && typeof (stream as Readable).destroy === 'function') {
+    if (closed) stream.destroy();
+    else ws.once('close', () => stream.destroy());
+  }
   const sendFrame = (channel: number, data: Buffer): Promise<void> =>
     new Promise((resolve) => {
       if (closed) return resolve();

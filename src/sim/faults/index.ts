@@ -6,6 +6,7 @@ import agentNotReady from './agent-not-ready.js';
 import apiServerUnreachable from './api-server-unreachable.js';
 import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
+import datapathDrops from './datapath-drops.js';
 import execHangs from './exec-hangs.js';
 import kernelTooOld from './kernel-too-old.js';
 import lbMapFull from './lb-map-full.js';
@@ -32,6 +33,7 @@ export const FAULTS = [
   noShell,
   logs,
   recordedOutput,
+  datapathDrops,
 ] as const;
 
 type Schema = (typeof FAULTS)[number]['schema'];
@@ -56,4 +58,4 @@ export function inRegistryOrder<F extends { kind: string }>(faults: F[]): F[] {
   return [...faults].sort((a, b) => rank(a) - rank(b));
 }
 
-export type { AgentHealth, LogRec, MapDrift } from './types.js';
+export type { AgentHealth, LogRec, MapDrift, MonitorView } from './types.js';

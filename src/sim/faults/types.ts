@@ -68,6 +68,16 @@ export interface FaultEffects<F> {
   services?(f: F): string[];
   /** Alters the agent's service map; gets every active fault of this kind on the node at once. */
   mapDrift?(faults: F[]): MapDrift;
+  /** Lines `cilium-dbg monitor --type drop` prints on the node while it runs (src/sim/monitor.ts). */
+  monitorDrops?(f: F, node: MonitorView): string[];
+}
+
+/** What a fault may read about its node and a Service to print monitor lines. */
+export interface MonitorView {
+  /** The node's pod CIDR, e.g. 10.244.1.0/24. */
+  podCidr: string;
+  /** The Service's ClusterIP and first port, and its backends on this node (IP and target port). */
+  service(ref: string): { clusterIP: string; port: number; backends: { ip: string; port: number }[] } | undefined;
 }
 
 export interface FaultDef<S extends z.ZodTypeAny = z.ZodTypeAny> extends FaultEffects<z.output<S>> {
