@@ -10,6 +10,7 @@ import {
   serviceListTextChunks,
 } from './cilium-out.js';
 import type { AgentState, Cluster } from './cluster/index.js';
+import { renderedServiceMap } from './cluster/service-map.js';
 import { faultDef } from './faults/index.js';
 import { isMonitorDrop, monitorDrop, timeoutCommand } from './monitor.js';
 import { normalizeKpr } from '../cilium/config.js';
@@ -156,9 +157,9 @@ function ciliumCli(ctx: ExecContext, cli: string, args: string[]): CommandResult
     );
   }
   if (cmd === 'service list' || cmd === 'service ls') {
-    const rows = cluster.serviceMap(st);
-    if (out === 'json') return ok(serviceListJsonChunks(rows));
-    return ok(serviceListTextChunks(rows, minor));
+    // Rendered once per distinct map (cluster/service-map.ts), then served as cached bytes.
+    if (out === 'json') return ok(renderedServiceMap(cluster, st, 'json', (rows) => serviceListJsonChunks(rows)));
+    return ok(renderedServiceMap(cluster, st, 'text', (rows) => serviceListTextChunks(rows, minor)));
   }
   if (cmd === 'status') {
     const verbose = args.includes('--verbose') || args.includes('-v');

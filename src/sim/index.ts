@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { Cluster } from './cluster/index.js';
 import { execStats } from './api/exec.js';
 import { monitorStats, type MonitorStats } from './monitor.js';
-import { stopShellHost } from './api/exec-shell.js';
+import { serviceMapRenders } from './cluster/service-map.js';
+import { shellSocketCalls, stopShellHost } from './api/exec-shell.js';
 import { loadScenario, validateScenario, type Scenario, type ScenarioInput } from './scenario.js';
 import { SimServer } from './server.js';
 import { makeServingCert } from './tls.js';
@@ -43,7 +44,15 @@ export interface SimHandle {
   stop(): Promise<void>;
   stats(): { requests: number; byPath: Record<string, number> };
   /** Execs served and their stdout+stderr bytes, in total and per pod (`ns/name`). */
-  execStats(): { execs: number; bytes: number; byPod: Record<string, { execs: number; bytes: number }> };
+  execStats(): {
+    execs: number;
+    bytes: number;
+    byPod: Record<string, { execs: number; bytes: number }>;
+    /** Service maps rendered: one per distinct map and form (cluster/service-map.ts), not one per read. */
+    mapRenders: number;
+    /** Tool calls inside `sh -c` scripts answered over the simulator's socket (not a pre-rendered file). */
+    shellSocketCalls: number;
+  };
   /** Current pods (copies), optionally in one namespace. */
   pods(ns?: string): KObj[];
   /** Any stored object list, e.g. list('nodes'), list('endpointslices.discovery.k8s.io', 'default'). */
@@ -120,7 +129,13 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
     stats: () => ({ requests: server.requests, byPath: { ...server.byPath } }),
     execStats: () => {
       const s = execStats(cluster);
-      return { execs: s.execs, bytes: s.bytes, byPod: Object.fromEntries([...s.byPod].map(([k, v]) => [k, { ...v }])) };
+      return {
+        execs: s.execs,
+        bytes: s.bytes,
+        byPod: Object.fromEntries([...s.byPod].map(([k, v]) => [k, { ...v }])),
+        mapRenders: serviceMapRenders(cluster),
+        shellSocketCalls: shellSocketCalls(cluster),
+      };
     },
     pods: (ns) => cluster.store.list('pods', ns).map(clone),
     list: (resource, ns) => cluster.store.list(resource, ns).map(clone),

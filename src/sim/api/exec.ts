@@ -3,8 +3,11 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { runCommand, type CommandResult, type ExecContext } from '../agent.js';
-import { runShell, SHELL_TEXT_TOOLS } from './exec-shell.js';
+import { runShell, SHELL_TEXT_TOOLS, type FastPaths } from './exec-shell.js';
+import { cliFor } from '../cilium-out.js';
 import type { Cluster } from '../cluster/index.js';
+import { serviceMapKey, serviceMapShared } from '../cluster/service-map.js';
+import { faultDef } from '../faults/index.js';
 import type { KObj } from '../store.js';
 import { badRequest, baseHeaders, HttpError, notFound } from './http.js';
 
@@ -84,6 +87,31 @@ export function execStats(cluster: Cluster): ExecStats {
   return s;
 }
 
+/**
+ * What a script's agent tools print, known before it runs (exec-shell.ts's fast path). Only where no
+ * fault answers exec (a fault may change any command's answer) and only plain successes.
+ */
+function fastPaths(cluster: Cluster, ctx: ExecContext): FastPaths | undefined {
+  const st = ctx.agent;
+  if (!st || ctx.container !== 'cilium-agent' || st.faults.some((f) => faultDef(f.kind).exec)) return undefined;
+  const minor = cluster.scenario.minor;
+  const cli = cliFor(minor);
+  const plain = (argv: string[]): string | undefined => {
+    const r = runCommand(ctx, argv);
+    if (r.hang || r.exitCode !== 0 || r.stderr || !Array.isArray(r.stdout)) return undefined;
+    return (r.stdout as string[]).join('');
+  };
+  return {
+    cli,
+    ...(serviceMapShared(cluster) ? { mapKey: serviceMapKey(cluster, st) } : {}),
+    // agent.ts serves the map from the render cache: this is the same string, not a second render.
+    map: () => plain([cli, 'service', 'list']),
+    status: plain([cli, 'status']),
+    progs: plain(['bpftool', '-j', 'prog', 'show']),
+    mounts: plain(['cat', '/proc/mounts']),
+  };
+}
+
 /** `sh`/`bash` run a real shell; plain text tools (grep, sort, cat of stdin …) run for real through it. */
 function viaShell(argv: string[]): string[] | undefined {
   const name = argv[0]!.split('/').pop()!;
@@ -136,7 +164,7 @@ export async function runExec(
     const shArgs = argv.length && !answer ? viaShell(argv) : undefined;
     if (answer) result = answer;
     else if (shArgs) {
-      const r = await runShell(cluster, ctx, shArgs, stdin, (c, a) => runCommand(c, a));
+      const r = await runShell(cluster, ctx, shArgs, stdin, (c, a) => runCommand(c, a), fastPaths(cluster, ctx));
       result = { exitCode: r.exitCode, stdout: [r.stdout.toString('utf8')], stderr: r.stderr };
     } else result = runCommand(ctx, argv);
   } catch (e) {

@@ -142,3 +142,109 @@ export function* serviceMap(c: Cluster, st: AgentState): Generator<LbService> {
   yield* rows;
   for (const d of drifts) yield* d.stale();
 }
+
+// Each distinct map is rendered once and its bytes served from here (issue #13: the simulator shares the
+// two cores with kdiag, so it must not render 10,000 Services once per node). A map's content follows from
+// the Services and EndpointSlices (a version bumped on every change of either), the Cilium minor and
+// protocol handling, the node's map-altering faults, and the node itself only when a NodePort row exists.
+
+interface Rendered {
+  text?: string;
+  json?: string;
+}
+
+interface MapCache {
+  version: number;
+  /** Whether any served Service has a NodePort row (those rows carry the node's IP and own ID). */
+  perNode?: boolean;
+  entries: Map<string, Rendered>;
+  bytes: number;
+  /** Renders done (tests and bench: one per distinct map, not one per node). */
+  renders: number;
+}
+
+/** Cached bytes kept at most; the oldest distinct maps go first (a cache, never a second source). */
+const MAX_CACHED_BYTES = 256 * 1024 * 1024;
+const caches = new WeakMap<Cluster, MapCache>();
+
+function cacheOf(c: Cluster): MapCache {
+  const m = caches.get(c);
+  if (m) return m;
+  const cache: MapCache = { version: 0, entries: new Map(), bytes: 0, renders: 0 };
+  c.store.on('event', (e: { resource: string }) => {
+    if (e.resource !== 'services' && e.resource !== 'endpointslices.discovery.k8s.io') return;
+    cache.version++;
+    cache.perNode = undefined;
+    cache.entries.clear();
+    cache.bytes = 0;
+  });
+  caches.set(c, cache);
+  return cache;
+}
+
+function hasNodePortRows(c: Cluster): boolean {
+  for (const svc of c.store.list('services')) {
+    if (svc.metadata.labels?.['service.kubernetes.io/service-proxy-name'] !== undefined) continue;
+    const spec = svc.spec as { clusterIP?: string; type?: string; ports?: SvcPort[] };
+    if (!spec.clusterIP || spec.clusterIP === 'None' || spec.type === 'ClusterIP') continue;
+    if ((spec.ports ?? []).some((p) => p.nodePort)) return true;
+  }
+  return false;
+}
+
+/** The content inputs of a node's map, as one string: equal keys render equal bytes. */
+export function serviceMapKey(c: Cluster, st: AgentState): string {
+  const cache = cacheOf(c);
+  cache.perNode ??= hasNodePortRows(c);
+  const minor = c.scenario.minor;
+  const drifting = st.faults.filter((f) => faultDef(f.kind).mapDrift);
+  return JSON.stringify([
+    cache.version,
+    minor,
+    protocolDistinct(minor, c.scenario.cilium.config),
+    drifting,
+    cache.perNode ? [st.node.name, st.node.internalIP] : null,
+  ]);
+}
+
+/** Whether nodes without map faults share one map (no NodePort row carries a node's own IP). */
+export function serviceMapShared(c: Cluster): boolean {
+  const cache = cacheOf(c);
+  cache.perNode ??= hasNodePortRows(c);
+  return !cache.perNode;
+}
+
+/** `service list` (text or `-o json`) of a node's map, rendered once per distinct map. */
+export function renderedServiceMap(
+  c: Cluster,
+  st: AgentState,
+  form: 'text' | 'json',
+  render: (rows: Iterable<LbService>) => Iterable<string>,
+): string {
+  const cache = cacheOf(c);
+  const key = serviceMapKey(c, st);
+  let entry = cache.entries.get(key);
+  if (!entry) cache.entries.set(key, (entry = {}));
+  const hit = entry[form];
+  if (hit !== undefined) {
+    // most recently used last
+    cache.entries.delete(key);
+    cache.entries.set(key, entry);
+    return hit;
+  }
+  cache.renders++;
+  const text = [...render(serviceMap(c, st))].join('');
+  entry[form] = text;
+  cache.bytes += text.length;
+  for (const [k, e] of cache.entries) {
+    if (cache.bytes <= MAX_CACHED_BYTES || k === key) break;
+    cache.bytes -= (e.text?.length ?? 0) + (e.json?.length ?? 0);
+    cache.entries.delete(k);
+  }
+  return text;
+}
+
+/** Renders done so far (one per distinct map and form while nothing changes). */
+export function serviceMapRenders(c: Cluster): number {
+  return cacheOf(c).renders;
+}
