@@ -19,6 +19,7 @@ import { withoutOkRows } from '../model/lb-drift.js';
 import { frontendFilter, readAgentLog } from './gather-agent.js';
 import { frontendKeys, nodeFilterArgv, readFilteredLbMap } from './gather-filter.js';
 import { gatherDatapathSignals } from './gather-datapath.js';
+import { mapInSync, readMapsByDigest, readNodeDigest } from './gather-digest.js';
 import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
 
 export interface GatherOptions {
@@ -47,6 +48,8 @@ export interface GatherOptions {
 const PER_NODE: FactKey[] = ['agentLogs', 'bpfPrograms', 'status', 'serviceMap', 'bpffs'];
 /** LB maps read at once: each is a whole service table, so this bounds memory on big clusters. */
 const MAP_SLOTS = 16;
+/** Below this many nodes the digest round trip costs more than it saves. */
+const DIGEST_MIN_NODES = 3;
 
 export async function gatherFacts(client: KubeClient, opts: GatherOptions): Promise<Facts> {
   const needs = new Set<FactKey>(opts.needs);
@@ -156,6 +159,50 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
   const tasks: Promise<void>[] = [];
   const mapSlots = pLimit(Math.min(MAP_SLOTS, client.opts.concurrency));
   const sink = serviceMapSink(facts, opts);
+  const readMap = async (a: AgentPodFact): Promise<LbService[]> => {
+    if (nodeKeys && targetFilter && datapath.id === 'cilium') {
+      const rows = await readFilteredLbMap(client, a, cli, nodeKeys, targetFilter);
+      if (rows) {
+        (facts.serviceMapCommand ??= new Map()).set(a.node, nodeFilterArgv(cli, nodeKeys));
+        return rows;
+      }
+    }
+    return datapath.readLbMap(agentOf(a), targetFilter);
+  };
+  // Full LB maps are the big outputs: at most MAP_SLOTS in flight, each handed to the sink at once.
+  const readMapInFull = (a: AgentPodFact) =>
+    mapSlots(() =>
+      client.pool(async () => {
+        sink(a.node, await settle(notRunning(a) ?? readMap(a)));
+        tick();
+      }),
+    );
+  // Cluster-wide, every Service in scope: nodes digest their maps and equal maps are read once (gather-digest.ts).
+  const byDigest =
+    needs.has('serviceMap') &&
+    !opts.target &&
+    !opts.namespace &&
+    !opts.serviceMapFilter &&
+    datapath.id === 'cilium' &&
+    facts.services.ok &&
+    agentList.length >= DIGEST_MIN_NODES;
+  if (byDigest && facts.services.ok) {
+    const services = facts.services.value;
+    // doctor judges with compareOptionsFor, service-list with the defaults: shared only if in sync under both.
+    const optionSets = [compareOptionsFor(facts), {}];
+    tasks.push(
+      readMapsByDigest(client, agentList, {
+        digest: (a) => readNodeDigest(client, a, cli),
+        readFull: readMapInFull,
+        readOne: (a) => mapSlots(() => client.pool(() => settle(readMap(a)))),
+        inSync: (map) => mapInSync(services, map, optionSets),
+        deliver: (a, map) => {
+          sink(a.node, map);
+          tick();
+        },
+      }),
+    );
+  }
   for (const a of agentList) {
     const run = <T>(key: FactKey, map: Map<string, Gathered<T>>, fn: () => Promise<T>) => {
       if (!needs.has(key)) return;
@@ -189,26 +236,7 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
       if (!r.stdout.trim()) throw execFailed(`${cli} status`, r);
       return parseCiliumStatus(r.stdout);
     });
-    if (needs.has('serviceMap'))
-      // Full LB maps are the big outputs: at most MAP_SLOTS in flight, each handed to the sink at once.
-      tasks.push(
-        mapSlots(() =>
-          client.pool(async () => {
-            const read = async (): Promise<LbService[]> => {
-              if (nodeKeys && targetFilter && datapath.id === 'cilium') {
-                const rows = await readFilteredLbMap(client, a, cli, nodeKeys, targetFilter);
-                if (rows) {
-                  (facts.serviceMapCommand ??= new Map()).set(a.node, nodeFilterArgv(cli, nodeKeys));
-                  return rows;
-                }
-              }
-              return datapath.readLbMap(agentOf(a), targetFilter);
-            };
-            sink(a.node, await settle(notRunning(a) ?? read()));
-            tick();
-          }),
-        ),
-      );
+    if (needs.has('serviceMap') && !byDigest) tasks.push(readMapInFull(a));
     run('bpffs', facts.bpffs, async () => {
       const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts']);
       if (r.exitCode !== 0) throw execFailed('cat /proc/mounts', r);

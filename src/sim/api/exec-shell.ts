@@ -222,6 +222,8 @@ export async function runShell(
       const text = fast[name];
       if (text !== undefined) writeFileSync(join(fastDir, name), text);
     }
+    // Written before the script starts: concurrent scripts of equal maps must not all miss the file.
+    if (fast.mapKey) writeOnce(mapFile(join(h.dir, 'maps'), fast.mapKey), fast.map);
     Object.assign(env, {
       KDIAG_SIM_CLI: fast.cli,
       KDIAG_SIM_MAP: fast.mapKey ? mapFile(join(h.dir, 'maps'), fast.mapKey) : '',
