@@ -50,6 +50,8 @@ export interface SimHandle {
     byPod: Record<string, { execs: number; bytes: number }>;
     /** Service maps rendered: one per distinct map and form (cluster/service-map.ts), not one per read. */
     mapRenders: number;
+    /** Most exec streams open at once since the start. */
+    maxOpen: number;
     /** Tool calls inside `sh -c` scripts answered over the simulator's socket (not a pre-rendered file). */
     shellSocketCalls: number;
   };
@@ -133,6 +135,7 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
         execs: s.execs,
         bytes: s.bytes,
         byPod: Object.fromEntries([...s.byPod].map(([k, v]) => [k, { ...v }])),
+        maxOpen: s.maxOpen,
         mapRenders: serviceMapRenders(cluster),
         shellSocketCalls: shellSocketCalls(cluster),
       };

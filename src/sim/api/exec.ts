@@ -76,6 +76,9 @@ export function rejectUpgrade(socket: Duplex, code: number, body: unknown, extra
 export interface ExecStats {
   execs: number;
   bytes: number;
+  /** Exec streams open now, and the most open at once (a client must stay within its --concurrency). */
+  open: number;
+  maxOpen: number;
   byPod: Map<string, { execs: number; bytes: number }>;
 }
 
@@ -83,7 +86,7 @@ const statsByCluster = new WeakMap<Cluster, ExecStats>();
 
 export function execStats(cluster: Cluster): ExecStats {
   let s = statsByCluster.get(cluster);
-  if (!s) statsByCluster.set(cluster, (s = { execs: 0, bytes: 0, byPod: new Map() }));
+  if (!s) statsByCluster.set(cluster, (s = { execs: 0, bytes: 0, open: 0, maxOpen: 0, byPod: new Map() }));
   return s;
 }
 
@@ -158,6 +161,14 @@ export async function runExec(
   stats.byPod.set(podKey, podStats);
   stats.execs++;
   podStats.execs++;
+  stats.open++;
+  stats.maxOpen = Math.max(stats.maxOpen, stats.open);
+  let counted = true;
+  const uncount = () => {
+    if (counted) stats.open--;
+    counted = false;
+  };
+  ws.once('close', uncount);
   let result: CommandResult;
   try {
     const answer = argv.length && agent ? cluster.execAnswer(agent, argv) : undefined;
