@@ -40,6 +40,11 @@ const serviceSchema = z
     backends: z.number().int().min(0).default(2),
     /** Backend pods that exist but are not ready (EndpointSlice `ready: false`). */
     notReadyBackends: z.number().int().min(0).default(0),
+    /**
+     * Backend pods being deleted (deletionTimestamp set) that have not gone: EndpointSlice `ready: false,
+     * serving: true, terminating: true`. All backends terminating and none ready is a stuck rollout.
+     */
+    terminatingBackends: z.number().int().min(0).default(0),
     /** Service labels, e.g. `service.kubernetes.io/service-proxy-name` (the agents then skip it). */
     labels: z.record(z.string()).optional(),
   })

@@ -40,18 +40,29 @@ export function buildServices(cl: Cluster): void {
     count: number,
     notReady: number,
     targetPort: number,
-  ): { ip: string; ready: boolean; nodeName: string; podName: string }[] => {
-    const out = [];
+    terminating = 0,
+  ): Backend[] => {
+    const out: Backend[] = [];
     const rs = cl.prng.suffix(10).slice(0, 9);
-    for (let b = 0; b < count + notReady; b++) {
+    for (let b = 0; b < count + notReady + terminating; b++) {
       const node = cl.nodes[cl.prng.int(cl.nodes.length)]!;
       const c = (podCounter.get(node.name) ?? 0) + 1;
       podCounter.set(node.name, c);
       const ip = `${node.podCidr.split('.').slice(0, 3).join('.')}.${10 + (c % 240)}`;
       const podName = `${svcName}-${rs}-${cl.prng.suffix()}`;
       const ready = b < count;
-      if (withPods) cl.store.create('pods', backendPod(cl, podName, ns, svcName, node, ip, ready, targetPort), true);
-      out.push({ ip, ready, nodeName: node.name, podName });
+      // the last `terminating` backends: pods being deleted that have not gone
+      const term = b >= count + notReady;
+      if (withPods) {
+        // still passing its readiness probe while it drains: Ready in the pod, serving in the slice
+        const pod = backendPod(cl, podName, ns, svcName, node, ip, ready || term, targetPort);
+        if (term) {
+          pod.metadata.deletionTimestamp = cl.ago(600);
+          pod.metadata.deletionGracePeriodSeconds = 30;
+        }
+        cl.store.create('pods', pod, true);
+      }
+      out.push({ ip, ready, nodeName: node.name, podName, ...(term ? { terminating: true } : {}) });
     }
     return out;
   };
@@ -61,7 +72,7 @@ export function buildServices(cl: Cluster): void {
     addService(
       cl,
       { ...s, clusterIP },
-      backendsFor(s.name, s.namespace, s.backends, s.notReadyBackends, tp),
+      backendsFor(s.name, s.namespace, s.backends, s.notReadyBackends, tp, s.terminatingBackends),
       { app: s.name },
       s.labels,
     );
@@ -89,6 +100,9 @@ export function buildServices(cl: Cluster): void {
     addKubeDns(cl, coredns, withPods);
   }
 }
+
+/** One backend as its EndpointSlice lists it; `terminating`: its pod is being deleted (still serving). */
+type Backend = { ip: string; ready: boolean; nodeName?: string; podName?: string; terminating?: boolean };
 
 export function backendPod(
   cl: Cluster,
@@ -165,7 +179,7 @@ export function addService(
     clusterIP: string;
     ports: { name?: string; port: number; targetPort?: number; protocol: string; nodePort?: number }[];
   },
-  backends: { ip: string; ready: boolean; nodeName?: string; podName?: string }[],
+  backends: Backend[],
   selector: Record<string, string>,
   labels?: Record<string, string>,
 ): void {
@@ -217,7 +231,10 @@ export function addService(
       addressType: 'IPv4',
       endpoints: backends.map((b) => ({
         addresses: [b.ip],
-        conditions: { ready: b.ready, serving: b.ready, terminating: false },
+        // A terminating pod is never ready; serving keeps its readiness (discovery/v1 EndpointConditions).
+        conditions: b.terminating
+          ? { ready: false, serving: true, terminating: true }
+          : { ready: b.ready, serving: b.ready, terminating: false },
         ...(b.podName ? { targetRef: { kind: 'Pod', namespace: s.namespace, name: b.podName } } : {}),
         ...(b.nodeName ? { nodeName: b.nodeName } : {}),
       })),
@@ -231,8 +248,9 @@ export function addService(
     ...(b.nodeName ? { nodeName: b.nodeName } : {}),
     ...(b.podName ? { targetRef: { kind: 'Pod', namespace: s.namespace, name: b.podName } } : {}),
   });
-  const ready = backends.filter((b) => b.ready).map(addr);
-  const notReady = backends.filter((b) => !b.ready).map(addr);
+  // The endpoints controller leaves terminating pods out of Endpoints (no publishNotReadyAddresses).
+  const ready = backends.filter((b) => b.ready && !b.terminating).map(addr);
+  const notReady = backends.filter((b) => !b.ready && !b.terminating).map(addr);
   cl.store.create(
     'endpoints',
     {
@@ -243,7 +261,7 @@ export function addService(
         s.namespace,
         isApi ? { labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } } : {},
       ),
-      ...(backends.length
+      ...(ready.length + notReady.length
         ? {
             subsets: [
               {
@@ -269,15 +287,15 @@ export function addService(
  */
 function addKubeDns(
   cl: Cluster,
-  backends: { ip: string; ready: boolean; nodeName: string; podName: string }[],
+  backends: Backend[],
   withPods: boolean,
 ): void {
   const sel = { 'k8s-app': 'kube-dns' };
   if (withPods)
     for (const b of backends) {
-      const pod = cl.store.get('pods', 'kube-system', b.podName);
+      const pod = b.podName ? cl.store.get('pods', 'kube-system', b.podName) : undefined;
       if (!pod) continue;
-      pod.metadata.labels = { ...sel, 'pod-template-hash': b.podName.split('-')[1]! };
+      pod.metadata.labels = { ...sel, 'pod-template-hash': b.podName!.split('-')[1]! };
       const spec = pod.spec as { containers: Record<string, unknown>[] };
       spec.containers[0] = {
         ...spec.containers[0],
