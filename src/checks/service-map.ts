@@ -92,7 +92,7 @@ export const serviceMap: Check = {
           cause: t ? 'no-ready-endpoints' : undefined,
           remediation: {
             summary: stuck
-              ? 'find why the new pods are not Ready and why the old ones do not go (kubectl rollout status, the pods\' events, finalizers)'
+              ? "find why the new pods are not Ready and why the old ones do not go (kubectl rollout status, the pods' events, finalizers)"
               : "check the Service's selector and why its pods are not Ready",
             commands: [
               `kubectl -n ${s.namespace} describe service ${s.name}`,
@@ -191,7 +191,9 @@ export const serviceMap: Check = {
                 source: `${cmd} vs EndpointSlices`,
                 node,
                 pod,
-                excerpt: capped(notServing.map((r) => `${r.frontend} ${r.namespace}/${r.name} ${r.notServing!.join(',')}`)),
+                excerpt: capped(
+                  notServing.map((r) => `${r.frontend} ${r.namespace}/${r.name} ${r.notServing!.join(',')}`),
+                ),
                 ...(command ? { command } : {}),
               },
             ],

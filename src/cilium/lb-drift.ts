@@ -264,8 +264,7 @@ function rowFor(e: Expectation, entry: LbService | undefined, merged = false): D
     if (h === 1) readySeen++;
     else if (h === 0 && !x.known.has(b.ip, b.port)) (extra ??= []).push(fmtBackend(b));
     // EndpointSlice conditions against the agent's state (states the format prints; `unknown` says nothing)
-    if (h === 1 && b.state === 'terminating')
-      (mismatch ??= []).push(`${fmtBackend(b)} agent=terminating slice=ready`);
+    if (h === 1 && b.state === 'terminating') (mismatch ??= []).push(`${fmtBackend(b)} agent=terminating slice=ready`);
     else if (h === 0 && b.state === 'active' && x.known.has(b.ip, b.port))
       (mismatch ??= []).push(`${fmtBackend(b)} agent=active slice=not-ready-or-terminating`);
   }

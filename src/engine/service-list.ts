@@ -262,7 +262,9 @@ function seedRows(rows: Map<string, ServiceRow>, s: ServiceFact): void {
         nodesOk: 0,
         nodes: [],
         backends: [],
-        ...(ready === 0 && terminating > 0 && terminating === own.length ? { endpoints: 'rollout-stuck' as const } : {}),
+        ...(ready === 0 && terminating > 0 && terminating === own.length
+          ? { endpoints: 'rollout-stuck' as const }
+          : {}),
       });
     }
 }

@@ -285,11 +285,7 @@ export function addService(
  * kube-system/kube-dns as kubeadm creates it (10.96.0.10; dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP;
  * selector k8s-app=kube-dns) with two CoreDNS backends.
  */
-function addKubeDns(
-  cl: Cluster,
-  backends: Backend[],
-  withPods: boolean,
-): void {
+function addKubeDns(cl: Cluster, backends: Backend[], withPods: boolean): void {
   const sel = { 'k8s-app': 'kube-dns' };
   if (withPods)
     for (const b of backends) {
