@@ -248,7 +248,9 @@ function seedRows(rows: Map<string, ServiceRow>, s: ServiceFact): void {
       const frontend = `${ip.includes(':') ? `[${ip}]` : ip}:${p.port}/${p.protocol.toUpperCase()}`;
       const key = `${s.namespace}/${s.name}|${frontend}`;
       if (rows.has(key)) continue;
-      const own = s.endpoints.filter((e) => (p.name ? e.portName === p.name : true));
+      // a dual-stack Service's frontend balances to the endpoints of its own address family
+      const v6 = ip.includes(':');
+      const own = s.endpoints.filter((e) => (p.name ? e.portName === p.name : true) && e.ip.includes(':') === v6);
       const ready = own.filter((e) => e.ready).length;
       const terminating = own.filter((e) => e.terminating).length;
       rows.set(key, {

@@ -32,6 +32,15 @@ const serviceSchema = z
     namespace: z.string().default('default'),
     type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP'),
     clusterIP: z.string().optional(),
+    /** IPv6 or dual-stack: the families in order (the first is `clusterIP`); IPv6 needs `nodes.dualStack`. */
+    ipFamilies: z
+      .array(z.enum(['IPv4', 'IPv6']))
+      .min(1)
+      .max(2)
+      .refine((f) => new Set(f).size === f.length, 'each family once')
+      .default(['IPv4']),
+    /** The IPv6 ClusterIP of an IPv6 or dual-stack Service (auto from fd00:10:96::/112). */
+    clusterIPv6: z.string().optional(),
     ports: z
       .array(portSchema)
       .min(1)
@@ -107,6 +116,8 @@ const scenarioSchema = z
         /** Kernel per node index, cycling; overrides `kernel`. */
         kernels: z.array(z.string()).optional(),
         osImage: z.string().default('Ubuntu 22.04.5 LTS'),
+        /** Dual-stack nodes: an IPv6 podCIDR and InternalIP beside the IPv4 ones (data only). */
+        dualStack: z.boolean().default(false),
         faults: z.array(faultSchema).default([]),
       })
       .strict()
@@ -244,6 +255,9 @@ export function validateScenario(input: unknown, source: string, file?: string):
             hint: 'name a Service of services.explicit, a generated svc-NNN, default/kubernetes or kube-system/kube-dns',
           },
         );
+  for (const [i, s] of p.services.explicit.entries())
+    if (s.ipFamilies.includes('IPv6') && !p.nodes.dualStack)
+      throw new KdiagError('config', `${source}: services.explicit[${i}].ipFamilies: IPv6 needs nodes.dualStack: true`);
   for (const [i, s] of p.rbac.deny.entries()) {
     if (s.resource.includes(' '))
       throw new KdiagError('config', `${source}: rbac.deny[${i}].resource: no spaces allowed`);
