@@ -83,6 +83,7 @@ export function agentLog(cluster: Cluster, st: AgentState, previous: boolean, wi
   const verbatim: string[] = [];
   let fatalFirst = false;
   for (const f of st.faults) {
+    if ((f as { previousOnly?: boolean }).previousOnly && !previous) continue;
     const { records = [], raw = [] } = faultDef(f.kind).logs?.(f, minor) ?? {};
     if (records.some((l) => l.level === 'fatal')) fatalFirst = true;
     recs.push(...records);

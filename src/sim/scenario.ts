@@ -92,6 +92,11 @@ const scenarioSchema = z
         kubeProxyReplacement: z.enum(['true', 'false', 'strict', 'partial', 'probe', 'disabled']).optional(),
         /** Extra or overriding cilium-config keys. */
         config: z.record(z.string()).default({}),
+        /** cilium-config's metadata: labels and annotations (e.g. Helm's `meta.helm.sh/release-name`). */
+        configMetadata: z
+          .object({ labels: z.record(z.string()).optional(), annotations: z.record(z.string()).optional() })
+          .strict()
+          .default({}),
         /** DaemonSet container capabilities; omitted = privileged container. */
         capabilities: z.array(z.string()).optional(),
       })
@@ -176,6 +181,11 @@ const scenarioSchema = z
     expect: z
       .object({
         rootCause: z.enum(ROOT_CAUSES).nullable(),
+        /**
+         * The exit code `kdiag doctor clusterip` should end with; 2 = could not look (unknown), e.g. exec
+         * forbidden. Omitted: 0 for a healthy scenario, 1 otherwise.
+         */
+        exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
         nodes: z.array(z.string()).default([]),
         services: z.array(z.string()).default([]),
         notes: z.string().optional(),
