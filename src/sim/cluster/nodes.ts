@@ -12,6 +12,16 @@ export function podCidr(i: number): string {
   return `10.${i >> 8}.${i & 255}.0/24`;
 }
 
+/** The IPv6 pod CIDR of node i on a dual-stack cluster (ULA, data only: never dialled). */
+export function podCidrV6(i: number): string {
+  return `fd00:10:244:${i.toString(16)}::/64`;
+}
+
+/** The IPv6 InternalIP of node i on a dual-stack cluster (data only). */
+export function nodeIPv6(i: number): string {
+  return `fd00:172:18::${(10 + i).toString(16)}`;
+}
+
 /** A time as the API server writes it (RFC3339, seconds). */
 export function ts(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -37,7 +47,7 @@ export function nodeObject(c: Cluster, n: NodeInfo): KObj {
       },
       7200,
     ),
-    spec: { podCIDR: n.podCidr, podCIDRs: [n.podCidr] },
+    spec: { podCIDR: n.podCidr, podCIDRs: sc.nodes.dualStack ? [n.podCidr, podCidrV6(n.index)] : [n.podCidr] },
     status: {
       capacity: { cpu: '4', 'ephemeral-storage': '101430960Ki', memory: '16365604Ki', pods: '110' },
       allocatable: { cpu: '4', 'ephemeral-storage': '93478772582', memory: '16263204Ki', pods: '110' },
@@ -61,6 +71,7 @@ export function nodeObject(c: Cluster, n: NodeInfo): KObj {
       ],
       addresses: [
         { type: 'InternalIP', address: n.internalIP },
+        ...(sc.nodes.dualStack ? [{ type: 'InternalIP', address: nodeIPv6(n.index) }] : []),
         { type: 'Hostname', address: n.name },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },

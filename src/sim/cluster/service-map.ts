@@ -104,38 +104,47 @@ export function* serviceMap(c: Cluster, st: AgentState): Generator<LbService> {
     if (drifts.some((d) => d.hides(key))) continue;
     // The agent only serves Services without a service-proxy-name label (its k8s-service-proxy-name is "").
     if (svc.metadata.labels?.['service.kubernetes.io/service-proxy-name'] !== undefined) continue;
-    const spec = svc.spec as { clusterIP?: string; type?: string; ports?: SvcPort[] };
+    const spec = svc.spec as { clusterIP?: string; clusterIPs?: string[]; type?: string; ports?: SvcPort[] };
     if (!spec.clusterIP || spec.clusterIP === 'None') continue;
-    for (const { port, backends: fromSlices } of frontends(spec.ports ?? [], index.get(key) ?? [], distinct, minor)) {
-      let backends = fromSlices;
-      for (const d of drifts) backends = d.backends(key, backends);
-      const base = { name: svc.metadata.name, namespace: svc.metadata.namespace };
-      rows.push({
-        id: serviceId(c, `${key}/${port.port}/${port.protocol}/cip`),
-        frontend: { ip: spec.clusterIP, port: port.port, protocol: port.protocol },
-        type: 'ClusterIP',
-        backends,
-        ...base,
-      });
-      if (port.nodePort && spec.type !== 'ClusterIP') {
+    // One frontend per ClusterIP (dual-stack: one per family), each balancing to the EndpointSlices of its
+    // own addressType; the IPv6 one is printed bracketed, `[fd00:10:96::101]:80` (fixture
+    // service-list.v1.11-dev.ipv6.kube-dns.text.txt). NodePort rows follow the primary family.
+    const cips = spec.clusterIPs?.length ? spec.clusterIPs : [spec.clusterIP];
+    const all = index.get(key) ?? [];
+    for (const [f, cip] of cips.entries()) {
+      const v6 = cip.includes(':');
+      const sls = cips.length > 1 || v6 ? all.filter((sl) => ((sl.addressType as string) === 'IPv6') === v6) : all;
+      for (const { port, backends: fromSlices } of frontends(spec.ports ?? [], sls, distinct, minor)) {
+        let backends = fromSlices;
+        for (const d of drifts) backends = d.backends(key, backends);
+        const base = { name: svc.metadata.name, namespace: svc.metadata.namespace };
         rows.push({
-          id: serviceId(c, `${key}/${port.nodePort}/${st.node.name}/np`),
-          frontend: { ip: st.node.internalIP, port: port.nodePort, protocol: port.protocol },
-          type: 'NodePort',
+          id: serviceId(c, `${key}/${f === 0 ? '' : `${cip}/`}${port.port}/${port.protocol}/cip`),
+          frontend: { ip: cip, port: port.port, protocol: port.protocol },
+          type: 'ClusterIP',
           backends,
           ...base,
         });
-        rows.push({
-          id: serviceId(c, `${key}/${port.nodePort}/any/np`),
-          frontend: { ip: '0.0.0.0', port: port.nodePort, protocol: port.protocol },
-          type: 'NodePort',
-          backends,
-          ...base,
-        });
-      }
-      if (rows.length >= 256) {
-        yield* rows;
-        rows.length = 0;
+        if (f === 0 && port.nodePort && spec.type !== 'ClusterIP') {
+          rows.push({
+            id: serviceId(c, `${key}/${port.nodePort}/${st.node.name}/np`),
+            frontend: { ip: st.node.internalIP, port: port.nodePort, protocol: port.protocol },
+            type: 'NodePort',
+            backends,
+            ...base,
+          });
+          rows.push({
+            id: serviceId(c, `${key}/${port.nodePort}/any/np`),
+            frontend: { ip: '0.0.0.0', port: port.nodePort, protocol: port.protocol },
+            type: 'NodePort',
+            backends,
+            ...base,
+          });
+        }
+        if (rows.length >= 256) {
+          yield* rows;
+          rows.length = 0;
+        }
       }
     }
   }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import agentCrashloop from './agent-crashloop.js';
 import agentNotReady from './agent-not-ready.js';
 import apiServerUnreachable from './api-server-unreachable.js';
+import addressFamilyDrift from './address-family-drift.js';
+import backendState from './backend-state.js';
 import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
 import datapathDrops from './datapath-drops.js';
@@ -34,6 +36,8 @@ export const FAULTS = [
   logs,
   recordedOutput,
   datapathDrops,
+  backendState,
+  addressFamilyDrift,
 ] as const;
 
 type Schema = (typeof FAULTS)[number]['schema'];
