@@ -14,8 +14,10 @@ export const ciliumDatapath: Datapath = {
   detect(facts: Facts): Detection {
     const c = facts.cilium;
     if (!c.ok) return { present: false, evidence: [{ source: 'DaemonSet lookup', excerpt: c.error }] };
-    // Without full kube-proxy replacement kube-proxy serves Services (src/datapath/kube-proxy.ts).
-    if (classifyDatapath(facts).services === 'kube-proxy') return { present: false, evidence: [] };
+    // Without full kube-proxy replacement kube-proxy serves Services (src/datapath/kube-proxy.ts), or
+    // Calico eBPF does when Cilium is chained behind it (src/datapath/calico.ts).
+    const owner = classifyDatapath(facts).services;
+    if (owner === 'kube-proxy' || owner === 'calico') return { present: false, evidence: [] };
     return {
       present: true,
       evidence: [{ source: 'DaemonSet', excerpt: `${c.value.namespace}/${c.value.daemonSet} ${c.value.version}` }],

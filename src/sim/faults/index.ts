@@ -7,6 +7,7 @@ import apiServerUnreachable from './api-server-unreachable.js';
 import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
 import datapathDrops from './datapath-drops.js';
+import calicoNatMissingFrontend from './calico-nat-missing-frontend.js';
 import execHangs from './exec-hangs.js';
 import kernelTooOld from './kernel-too-old.js';
 import lbMapFull from './lb-map-full.js';
@@ -34,6 +35,7 @@ export const FAULTS = [
   logs,
   recordedOutput,
   datapathDrops,
+  calicoNatMissingFrontend,
 ] as const;
 
 type Schema = (typeof FAULTS)[number]['schema'];
