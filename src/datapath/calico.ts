@@ -44,17 +44,23 @@ export const calicoDatapath: Datapath = {
   },
   checks: [calicoNodePods, calicoNatMap, calicoCiliumOverlap],
   async readLbMap(agent: AgentCli, keep?: (s: LbService) => boolean): Promise<LbService[]> {
-    // The dump does not say which frontends are ClusterIPs; `type` is what kdiag can tell from the address.
-    const nat = await readCalicoNat(agent);
-    const rows: LbService[] = nat.frontends.map((f) => ({
-      id: f.id,
-      frontend: { ip: f.ip, port: f.port, protocol: f.protocol },
-      type: f.ip === '255.255.255.255' ? 'NodePort' : 'unknown',
-      backends: f.backends.map((b) => {
-        const i = b.lastIndexOf(':');
-        return { ip: b.slice(0, i), port: Number(b.slice(i + 1)), protocol: f.protocol, state: 'active' as const };
-      }),
-    }));
+    const rows = natRows(await readCalicoNat(agent));
     return keep ? rows.filter(keep) : rows;
   },
 };
+
+/**
+ * The NAT map as LB rows for the shared join (src/cilium/lb-drift.ts). The dump does not say which
+ * frontends are ClusterIPs; `type` is what the address tells (255.255.255.255 is Calico's NodePort wildcard).
+ */
+export function natRows(nat: CalicoNatFact): LbService[] {
+  return nat.frontends.map((f) => ({
+    id: f.id,
+    frontend: { ip: f.ip, port: f.port, protocol: f.protocol },
+    type: f.ip === '255.255.255.255' ? 'NodePort' : 'unknown',
+    backends: f.backends.map((b) => {
+      const i = b.lastIndexOf(':');
+      return { ip: b.slice(0, i), port: Number(b.slice(i + 1)), protocol: f.protocol, state: 'active' as const };
+    }),
+  }));
+}

@@ -194,7 +194,8 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
       if (!r.stdout.trim()) throw execFailed(`${cli} status`, r);
       return parseCiliumStatus(r.stdout);
     });
-    if (needs.has('serviceMap'))
+    // Where Calico eBPF serves Services its NAT maps are read from calico-node (gather-calico.ts), not here.
+    if (needs.has('serviceMap') && datapath.id !== 'calico-ebpf')
       // Full LB maps are the big outputs: at most MAP_SLOTS in flight, each handed to the sink at once.
       tasks.push(
         mapSlots(() =>
