@@ -4,7 +4,6 @@ import { agentPods } from './agent-pods.js';
 import { apiServerReach } from './api-server-reach.js';
 import { bpfPrograms } from './bpf-programs.js';
 import { bpffs } from './bpffs.js';
-import { calicoCiliumOverlap } from './calico-cilium-overlap.js';
 import { capabilities } from './capabilities.js';
 import { ciliumInstalled } from './cilium-installed.js';
 import { clientPlacement } from './client-placement.js';
@@ -33,7 +32,6 @@ export const CHECKS: Check[] = [
   lbMapFull,
   clientPlacement,
   datapathDrops,
-  calicoCiliumOverlap,
 ];
 
 /** All finding ids, generic ones included. */

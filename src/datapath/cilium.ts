@@ -1,5 +1,6 @@
 // The Cilium (eBPF) datapath: the agent DaemonSet, the checks in src/checks/, and the LB map as
 // `cilium(-dbg) service list` prints it (text table streamed; JSON when the text is unreadable).
+import { calicoCiliumOverlap } from '../checks/calico-cilium-overlap.js';
 import { CHECKS } from '../checks/index.js';
 import { ServiceListTextStream, parseServiceListJson } from '../cilium/formats/service-list.js';
 import type { LbService } from '../cilium/types.js';
@@ -23,7 +24,8 @@ export const ciliumDatapath: Datapath = {
       evidence: [{ source: 'DaemonSet', excerpt: `${c.value.namespace}/${c.value.daemonSet} ${c.value.version}` }],
     };
   },
-  checks: CHECKS,
+  // Calico beside Cilium: silent unless calico-node runs (src/checks/calico-cilium-overlap.ts).
+  checks: [...CHECKS, calicoCiliumOverlap],
   readLbMap: readServiceList,
 };
 
