@@ -159,10 +159,9 @@ export const CAUSES: readonly CauseDef[] = [
   {
     id: 'calico-node-not-ready',
     title: "calico-node (Felix), which programs Calico eBPF's NAT maps, is missing or not Ready on the node(s)",
-    fixableByRestart: false,
+    fixableByRestart: true,
+    restarts: 'calico-node',
     specificity: 60,
-    whatToChange:
-      'restart the calico-node pod on the node (kubectl -n <ns> delete pod <calico-node pod>) and read its log (Felix ERROR/PANIC lines); if it has no pod there, check the DaemonSet (taints, node selector)',
     explains: ['calico-nat-map-stale'],
   },
   {
