@@ -18,6 +18,7 @@ import { failed, got, type AgentPodFact, type CiliumInstallFact, type Facts, typ
 import { withoutOkRows } from '../model/lb-drift.js';
 import { frontendFilter, readAgentLog } from './gather-agent.js';
 import { frontendKeys, nodeFilterArgv, readFilteredLbMap } from './gather-filter.js';
+import { gatherCalico } from './gather-calico.js';
 import { gatherDatapathSignals } from './gather-datapath.js';
 import { mapInSync, readMapsByDigest, readNodeDigest } from './gather-digest.js';
 import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
@@ -46,6 +47,7 @@ export interface GatherOptions {
 }
 
 const PER_NODE: FactKey[] = ['agentLogs', 'bpfPrograms', 'status', 'serviceMap', 'bpffs'];
+const CALICO_FACTS: FactKey[] = ['calicoNodes', 'calicoNat', 'calicoLogs'];
 /** LB maps read at once: each is a whole service table, so this bounds memory on big clusters. */
 const MAP_SLOTS = 16;
 /** Below this many nodes the digest round trip costs more than it saves. */
@@ -96,6 +98,9 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
   if (kubeProxy) facts.kubeProxy = kubeProxy;
   if (clientPod) facts.client = clientPod;
   if (datapathSignals) facts.datapathSignals = datapathSignals;
+  // Calico's own facts (calico-node pods; on Calico eBPF the NAT maps), whether or not Cilium runs.
+  if (CALICO_FACTS.some((k) => needs.has(k)))
+    await gatherCalico(client, facts, { logTail: opts.logTail, nodes: opts.nodes });
   if (cilium) {
     if (cilium.ok && !cilium.value) {
       facts.cilium = failed(
@@ -236,7 +241,8 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
       if (!r.stdout.trim()) throw execFailed(`${cli} status`, r);
       return parseCiliumStatus(r.stdout);
     });
-    if (needs.has('serviceMap') && !byDigest) tasks.push(readMapInFull(a));
+    // Where Calico eBPF serves Services its NAT maps are read from calico-node (gather-calico.ts), not here.
+    if (needs.has('serviceMap') && !byDigest && datapath.id !== 'calico-ebpf') tasks.push(readMapInFull(a));
     run('bpffs', facts.bpffs, async () => {
       const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts']);
       if (r.exitCode !== 0) throw execFailed('cat /proc/mounts', r);

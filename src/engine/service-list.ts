@@ -5,6 +5,7 @@ import type { KubeClient } from '../cluster/client.js';
 import type { BackendState, LbService } from '../cilium/types.js';
 import type { Facts, Gathered, ServiceFact } from '../model/facts.js';
 import { gatherFacts } from './gather.js';
+import { calicoDown, calicoServiceMaps, CALICO_SERVICE_LIST_NEEDS } from './service-list-calico.js';
 import { datapathDown } from './service-list-datapath.js';
 import { compareServiceMap, indexServices } from '../cilium/lb-drift.js';
 import { worstDrift, type AgentBackend, type DriftStatus, type FrontendKind } from '../model/lb-drift.js';
@@ -67,6 +68,8 @@ export interface ServiceListReport {
   apiVersion: 'kdiag/v1';
   kind: 'ServiceList';
   cilium?: { namespace: string; version: string };
+  /** Whose maps the rows come from when it is not Cilium's agents (`calico-ebpf`: calico-node's NAT maps). */
+  datapath?: 'calico-ebpf';
   summary: {
     services: number;
     rows: number;
@@ -161,7 +164,7 @@ export async function buildServiceList(
   };
 
   const facts = await gatherFacts(client, {
-    needs: ['services', 'serviceMap', 'bpfPrograms'],
+    needs: ['services', 'serviceMap', 'bpfPrograms', ...CALICO_SERVICE_LIST_NEEDS],
     ciliumNamespace: opts.ciliumNamespace,
     namespace: opts.namespace,
     target: opts.service,
@@ -176,8 +179,16 @@ export async function buildServiceList(
     consumeServiceMap: consume,
   });
 
+  // Calico eBPF: the NAT maps read from calico-node, through the same join (service-list-calico.ts).
+  const calicoMaps = calicoServiceMaps(facts);
+  if (calicoMaps) {
+    services = facts.services.ok ? facts.services.value : [];
+    index = indexServices(services);
+    for (const s of services) seedRows(rows, s);
+    for (const [node, map] of calicoMaps) consume(node, map);
+  }
   // Rows that agree on a node whose datapath is down are not OK there: the map is not in use.
-  const down = datapathDown(facts);
+  const down = calicoMaps ? calicoDown(facts) : datapathDown(facts);
   for (const n of nodes) {
     const reason = down.get(n.node);
     if (n.status !== 'ok' || !reason) continue;
@@ -226,6 +237,7 @@ export async function buildServiceList(
       cilium: facts.cilium.ok
         ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version }
         : undefined,
+      ...(calicoMaps ? { datapath: 'calico-ebpf' as const } : {}),
       summary: {
         services: services.length,
         rows: out.length,

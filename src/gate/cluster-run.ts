@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../cluster/client.js';
 import type { Check, Finding } from '../model/check.js';
 import type { DetectedDatapath } from '../model/datapath.js';
+import { detectDatapath } from '../datapath/index.js';
 import { KdiagError, oneLine } from '../errors.js';
 import { applyIgnores, buildReport, type GateReport } from './gate.js';
 import type { GateSettings } from './flags.js';
@@ -60,6 +61,7 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
   const runnable = o.checks.filter((c) => !denied.has(c.id));
   const findings: Finding[] = [];
   let datapath: DetectedDatapath | undefined;
+  let listed = o.checks;
   if (runnable.length) {
     const { diagnose } = await import('../engine/doctor.js');
     const { diagnosis, facts } = await diagnose(client, {
@@ -71,11 +73,18 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
       throw new KdiagError('unreachable', `could not run the preflight: ${facts.nodes.error}`);
     findings.push(...diagnosis.findings);
     datapath = diagnosis.datapath;
+    // Off Cilium's datapath, another datapath's checks did not run: no "pass" row for them (on Cilium the
+    // list stays as it always was).
+    const dp = detectDatapath(facts);
+    if (dp.id !== 'cilium') {
+      const ran = new Set(dp.checks.map((c) => c.id));
+      listed = o.checks.filter((c) => ran.has(c.id) || denied.has(c.id));
+    }
   }
   for (const f of denied.values()) findings.push(f);
   const report = buildReport(
     'cluster',
-    o.checks.map(({ id, title }) => ({ id, title })),
+    listed.map(({ id, title }) => ({ id, title })),
     applyIgnores(findings, o.gate.ignores),
     o.gate.failOn,
   );

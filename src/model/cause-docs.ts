@@ -258,6 +258,54 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     ],
     reports: ['cilium/cilium#22107', 'cilium/cilium#27709', 'cilium/cilium#11593'],
   },
+  'calico-node-not-ready': {
+    meaning:
+      'On the Calico eBPF dataplane, the calico-node pod (Felix) on the node is missing, not Ready or crash looping.',
+    why: "Felix writes the node's eBPF NAT maps that translate a ClusterIP to a backend; without a running Felix the maps stop following Service and endpoint changes (or were never written), while pod IPs still route.",
+    evidence: ['calico-node-pods/not-ready or calico-node-pods/no-pod: no Ready calico-node pod on the node'],
+    confirm: [
+      'kubectl get pods -A -l k8s-app=calico-node -o wide --field-selector spec.nodeName=<node>',
+      'kubectl -n <ns> logs <calico-node pod> -c calico-node --previous | grep -E "\\[(ERROR|PANIC|FATAL)\\]"',
+    ],
+    fix: [
+      "Restart the node's calico-node pod (kubectl -n <ns> delete pod <calico-node pod>) and read Felix's log; a PANIC at start (e.g. \"Failed to create NAT frontend BPF map\") needs the pod's privileges or the kernel fixed first.",
+    ],
+    reports: ['projectcalico/felix#2650 (calico-node with FELIX_BPFENABLED could not create cali_v4_nat_fe)'],
+  },
+  'calico-nat-map-stale': {
+    meaning:
+      "On the Calico eBPF dataplane, the node's NAT map lacks a Service's frontend, or its backends are not the Service's ready endpoints.",
+    why: 'Calico eBPF translates ClusterIPs in its tc programs by looking the destination up in the NAT frontend map; a missing frontend leaves the packet addressed to a ClusterIP no host owns, and wrong backends send it to pods that no longer serve.',
+    evidence: [
+      'calico-nat-map/missing-frontend or calico-nat-map/wrong-backends: `calico-node -bpf nat dump` in the calico-node pod, joined with Services and EndpointSlices',
+      'Felix log lines at ERROR or worse on the same node, as supporting evidence',
+    ],
+    confirm: [
+      'kubectl -n <ns> exec <calico-node pod> -c calico-node -- calico-node -bpf nat dump',
+      'kubectl get endpointslices -n <svc ns> -l kubernetes.io/service-name=<svc>',
+    ],
+    fix: [
+      "Restart the calico-node pod on the node (kubectl -n <ns> delete pod <calico-node pod>): Felix rewrites its NAT maps on start. Compare again afterwards; if the frontend is still missing, read Felix's log.",
+    ],
+    reports: ['projectcalico/calico#13279 ("Linux BPF nat map not correct")'],
+  },
+  'calico-cilium-service-conflict': {
+    meaning:
+      "Calico networking with Cilium chained, where both Cilium's kube-proxy replacement and Calico's eBPF dataplane are on: two eBPF load balancers claim the same ClusterIP traffic.",
+    why: 'Both attach programs that rewrite ClusterIP destinations on the same interfaces; which one sees a packet first depends on attach order, so the two maps (and their health) decide traffic by turns. The seed warns about running Calico networking with Cilium this way.',
+    evidence: [
+      'calico-cilium-overlap/both-replace-kube-proxy: cilium-config kube-proxy-replacement (full) together with FELIX_BPFENABLED=true, FelixConfiguration bpfEnabled: true or Installation linuxDataplane: BPF',
+    ],
+    confirm: [
+      "kubectl -n kube-system get configmap cilium-config -o jsonpath='{.data.kube-proxy-replacement} {.data.cni-chaining-mode}'",
+      "kubectl get felixconfiguration default -o jsonpath='{.spec.bpfEnabled}'",
+      'kubectl get daemonsets -A -l k8s-app=calico-node -o yaml | grep -A1 FELIX_BPFENABLED',
+    ],
+    fix: [
+      'Choose one Service datapath. With Cilium chained behind Calico, the usual choice is Calico eBPF off (bpfEnabled: false; kube-proxy or Cilium serves Services) or Cilium kube-proxy replacement off; then roll the DaemonSet you changed. A restart alone changes nothing.',
+    ],
+    reports: ['the seed (../shared/PLAYBOOK.md, Calico networking with Cilium policy)', 'docs/datapaths.md'],
+  },
 };
 
 export function causeDoc(id: string): CauseDoc | undefined {

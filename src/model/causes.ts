@@ -15,6 +15,8 @@ export interface CauseDef {
   whatToChange?: string;
   /** Lower-specificity causes this one explains when both show on the same node. */
   explains?: string[];
+  /** Whose pod a restart deletes: the Cilium agent (default) or calico-node (Calico eBPF's Felix). */
+  restarts?: 'cilium-agent' | 'calico-node';
 }
 
 export const CAUSES: readonly CauseDef[] = [
@@ -153,6 +155,30 @@ export const CAUSES: readonly CauseDef[] = [
     specificity: 70,
     whatToChange:
       "upgrade Cilium to a release with the hairpin policy fix (cilium/cilium#22107, #27709), or allow the pod's own labels in its ingress policy on the Service's target port",
+  },
+  {
+    id: 'calico-node-not-ready',
+    title: "calico-node (Felix), which programs Calico eBPF's NAT maps, is missing or not Ready on the node(s)",
+    fixableByRestart: true,
+    restarts: 'calico-node',
+    specificity: 60,
+    explains: ['calico-nat-map-stale'],
+  },
+  {
+    id: 'calico-nat-map-stale',
+    title: "Calico eBPF's NAT map on the node disagrees with the Services and their endpoints",
+    fixableByRestart: true,
+    restarts: 'calico-node',
+    specificity: 30,
+  },
+  {
+    id: 'calico-cilium-service-conflict',
+    title: "Cilium's kube-proxy replacement and Calico's eBPF dataplane both translate ClusterIPs",
+    fixableByRestart: false,
+    specificity: 85,
+    whatToChange:
+      'keep one Service datapath: turn Calico eBPF off (FelixConfiguration bpfEnabled: false, or the operator Installation linuxDataplane: Iptables) or turn Cilium kube-proxy replacement off, then roll the DaemonSet you changed',
+    explains: ['calico-nat-map-stale', 'service-map-stale'],
   },
 ];
 

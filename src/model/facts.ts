@@ -2,6 +2,7 @@
 // A fact that could not be gathered is kept as an error with its reason, so a check depending on it
 // reports `unknown` instead of guessing.
 import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from './cilium.js';
+import type { CalicoNatFact, CalicoNodePodFact } from './calico.js';
 import type { DatapathSignals } from './datapath.js';
 import type { NodeDrift } from './lb-drift.js';
 import type { ObservedDrops } from './drops.js';
@@ -155,6 +156,12 @@ export interface Facts {
   serviceMapCommand?: Map<string, string[]>;
   /** Calico and kube-proxy configuration the datapath detection reads (src/datapath/detect.ts). */
   datapathSignals?: Gathered<DatapathSignals>;
+  /** calico-node pods (label k8s-app=calico-node), when Calico runs. */
+  calicoNodes?: Gathered<CalicoNodePodFact[]>;
+  /** Per node, Calico eBPF's NAT map (`calico-node -bpf nat dump`), when Felix runs its eBPF dataplane. */
+  calicoNat?: Map<string, Gathered<CalicoNatFact>>;
+  /** Per node, Felix log lines at ERROR, PANIC or FATAL (supporting evidence). */
+  calicoLogs?: Map<string, Gathered<string[]>>;
   /** Nodes the run is about (--node, or the --from client's node); undefined = every node. */
   nodeScope?: string[];
   /** Target Service of `doctor clusterip NS/SVC`, if any. */

@@ -110,12 +110,16 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
   // 3. Fix steps
   const steps: string[] = [];
   if (d.plan.actions.length) {
-    steps.push(`Restart the Cilium agent on the affected node(s) (${d.plan.actions.map((a) => a.node).join(', ')}):`);
+    // calico-node on Calico eBPF (the action names its workload); the Cilium agent otherwise.
+    const calico = d.plan.actions.every((a) => a.workload);
+    steps.push(
+      `Restart the ${calico ? 'calico-node pod' : 'Cilium agent'} on the affected node(s) (${d.plan.actions.map((a) => a.node).join(', ')}):`,
+    );
     for (const c of d.plan.commands) steps.push(`   ${c}`);
     steps.push('   then wait for the new agents, node by node:');
     for (const a of d.plan.actions)
       steps.push(
-        `   kubectl -n ${a.namespace} wait --for=condition=Ready pod -l k8s-app=cilium --field-selector spec.nodeName=${a.node} --timeout=120s`,
+        `   kubectl -n ${a.namespace} wait --for=condition=Ready pod -l ${a.workload?.label ?? 'k8s-app=cilium'} --field-selector spec.nodeName=${a.node} --timeout=120s`,
       );
     const n = d.plan.maxUnavailable;
     steps.push(

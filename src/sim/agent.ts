@@ -9,6 +9,7 @@ import {
   serviceListJsonChunks,
   serviceListTextChunks,
 } from './cilium-out.js';
+import { calicoNatDump } from './calico-out.js';
 import type { AgentState, Cluster } from './cluster/index.js';
 import { renderedServiceMap } from './cluster/service-map.js';
 import { faultDef } from './faults/index.js';
@@ -33,6 +34,8 @@ export interface ExecContext {
   container: string;
   /** Set by `timeout DURATION …` (src/sim/monitor.ts): when a streaming command must end, in ms. */
   deadlineMs?: number;
+  /** The node of the pod the command runs in (for node-local output of non-Cilium pods). */
+  node?: string;
 }
 
 const ok = (stdout: string | Output = ''): CommandResult => ({
@@ -89,6 +92,10 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
     case 'bpftool':
       if (!isAgent) break;
       return bpftool(ctx, args);
+    case 'calico-node':
+      if (ctx.container !== 'calico-node' || !ctx.node) break;
+      if (args.join(' ') === '-bpf nat dump') return ok(calicoNatDump(cluster, ctx.node));
+      return fail(1, `calico-node ${args.join(' ')}: not simulated\n`);
     case 'cilium':
     case 'cilium-dbg':
       if (!isAgent || name !== cli) break;

@@ -9,6 +9,7 @@ import backendState from './backend-state.js';
 import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
 import datapathDrops from './datapath-drops.js';
+import calicoNatMissingFrontend from './calico-nat-missing-frontend.js';
 import execHangs from './exec-hangs.js';
 import kernelTooOld from './kernel-too-old.js';
 import lbMapFull from './lb-map-full.js';
@@ -38,6 +39,7 @@ export const FAULTS = [
   datapathDrops,
   backendState,
   addressFamilyDrift,
+  calicoNatMissingFrontend,
 ] as const;
 
 type Schema = (typeof FAULTS)[number]['schema'];
