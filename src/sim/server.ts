@@ -21,6 +21,7 @@ import {
   status,
   type Req,
 } from './api/http.js';
+import { serveOpenApi } from './api/openapi.js';
 import { resourceRequest } from './api/resources.js';
 import type { Cluster } from './cluster/index.js';
 import { APIS, VERSION_BODY } from './recorded.js';
@@ -247,7 +248,10 @@ export class SimServer {
       else send(res, 200, APIS, r);
       return;
     }
-    if (p.startsWith('/openapi/')) throw pageNotFound();
+    if (p.startsWith('/openapi/')) {
+      serveOpenApi(r, res);
+      return;
+    }
     const parts = p.split('/').filter(Boolean);
     if (parts[0] === 'apis' && parts.length === 2) {
       const g = (APIS.groups as { name: string }[]).find((x) => x.name === parts[1]);
