@@ -413,6 +413,11 @@ export const APIS = {
       preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' },
     },
     {
+      name: 'coordination.k8s.io',
+      versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }],
+      preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' },
+    },
+    {
       name: 'discovery.k8s.io',
       versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }],
       preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' },

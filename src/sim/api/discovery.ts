@@ -48,6 +48,24 @@ export const AUTHN_V1 = {
   ],
 };
 
+// The node Leases (kube-node-lease). Verbs, short names and the kind as the Lease OpenAPI path operations in
+// fixtures/kube-apiserver-openapi/v3/apis__coordination.k8s.io__v1 list them; no storageVersionHash (not
+// recorded).
+export const COORDINATION_V1 = {
+  kind: 'APIResourceList',
+  apiVersion: 'v1',
+  groupVersion: 'coordination.k8s.io/v1',
+  resources: [
+    {
+      name: 'leases',
+      singularName: 'lease',
+      namespaced: true,
+      kind: 'Lease',
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+    },
+  ],
+};
+
 export interface DiscoRes {
   name: string;
   namespaced: boolean;
@@ -62,6 +80,7 @@ export const GROUP_VERSIONS: Record<string, { list: { resources: DiscoRes[] }; g
   'discovery.k8s.io/v1': { list: DISCOVERY_V1 as { resources: DiscoRes[] }, group: 'discovery.k8s.io' },
   'authorization.k8s.io/v1': { list: AUTHZ_V1 as { resources: DiscoRes[] }, group: 'authorization.k8s.io' },
   'authentication.k8s.io/v1': { list: AUTHN_V1 as { resources: DiscoRes[] }, group: 'authentication.k8s.io' },
+  'coordination.k8s.io/v1': { list: COORDINATION_V1 as { resources: DiscoRes[] }, group: 'coordination.k8s.io' },
 };
 
 export interface ResourcePath {
