@@ -7,7 +7,13 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { allowed, ApiFaults, authenticate, forbidden } from './api/auth.js';
-import { GROUP_VERSIONS, parseResourcePath } from './api/discovery.js';
+import {
+  AGGREGATED_TYPE,
+  aggregatedDiscovery,
+  aggregatedVersion,
+  GROUP_VERSIONS,
+  parseResourcePath,
+} from './api/discovery.js';
 import { execPrecheck, rejectUpgrade, runExec } from './api/exec.js';
 import {
   badRequest,
@@ -223,16 +229,15 @@ export class SimServer {
     }
     if (p === '/api' || p === '/apis') {
       if (r.method !== 'GET') throw methodNotAllowed();
-      const acc = r.accept.split(',').map((s) => s.trim());
-      if (acc.length && acc.every((a) => a.includes('as=APIGroupDiscoveryList'))) {
-        throw new HttpError(
-          406,
-          status(
-            406,
-            'NotAcceptable',
-            'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
-          ),
-        );
+      // a v1.32 server answers kubectl's Accept with aggregated discovery (discovery.ts)
+      const aggregated = aggregatedVersion(r.accept);
+      if (aggregated) {
+        const groups = (APIS.groups as { name: string }[]).map((g) => g.name);
+        send(res, 200, aggregatedDiscovery(p === '/api' ? 'api' : 'apis', groups, aggregated), r, {
+          'content-type': AGGREGATED_TYPE.replace('VERSION', aggregated),
+          vary: 'Accept',
+        });
+        return;
       }
       if (p === '/api')
         send(
