@@ -2,6 +2,7 @@
 // them (each agent answers several: programs, status, service map, mounts, logs).
 import { KubeClient } from '../../src/cluster/client.js';
 import { gatherFacts } from '../../src/engine/gather.js';
+import { factInWords } from '../../src/render/fact-words.js';
 import { scenario, withSim } from '../helpers/sim.js';
 
 const NEEDS = [
@@ -25,7 +26,13 @@ test('one tick per agent, done/total in agents, ending at total', async () => {
     });
     try {
       const ticks: [number, number][] = [];
-      await gatherFacts(client, { needs: [...NEEDS], onProgress: (d, t) => ticks.push([d, t]) });
+      const facts = await gatherFacts(client, { needs: [...NEEDS], onProgress: (d, t) => ticks.push([d, t]) });
+      // every fact an unknowns line can name has words, never the internal key
+      const gathered = Object.entries(facts).filter(
+        ([, v]) => v instanceof Map || (v && typeof v === 'object' && 'ok' in v),
+      );
+      expect(gathered.length).toBeGreaterThan(5);
+      for (const [key] of gathered) expect(factInWords(key)).not.toBe(key);
       expect(ticks).toEqual([
         [1, 4],
         [2, 4],
