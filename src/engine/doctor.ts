@@ -111,6 +111,8 @@ export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
 function unknownsOf(facts: Facts): Diagnosis['unknowns'] {
   const out: Diagnosis['unknowns'] = [];
   const add = (fact: string, g: Gathered<unknown>, node?: string) => {
+    // Only gathered facts can be gaps: serviceMapCommand's argv lists, nodeScope and target are not.
+    if (!g || typeof g !== 'object' || !('ok' in g)) return;
     // "Not installed" is a finding of its own (cilium-not-installed), not a gap in what we saw.
     if (g.ok || g.error === 'not gathered' || g.kind === 'not-installed') return;
     out.push({ fact, ...(node ? { node } : {}), reason: g.error, ...(g.hint ? { hint: g.hint } : {}) });

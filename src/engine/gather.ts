@@ -130,14 +130,19 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
   const nodeKeys =
     opts.target && !opts.serviceMapFilter && facts.services.ok ? frontendKeys(facts.services.value) : undefined;
 
-  const wanted = PER_NODE.filter((k) => needs.has(k));
   // With a client pod (--from), its traffic is translated by the agent on its node: ask that agent only.
   const onlyNodes = opts.nodes ?? (facts.client?.ok && facts.client.value.node ? [facts.client.value.node] : undefined);
   facts.nodeScope = onlyNodes;
   const agentList = [...agents.value.values()].filter((a) => !onlyNodes || onlyNodes.includes(a.node));
-  const total = agentList.length * wanted.length;
+  // Progress counts agents, what the user thinks in: an agent is done when its last fact is in.
+  const total = agentList.length;
   let done = 0;
-  const tick = () => opts.onProgress?.(++done, total);
+  const left = new Map<string, number>();
+  const tick = (node: string) => {
+    const n = (left.get(node) ?? 1) - 1;
+    left.set(node, n);
+    if (n === 0) opts.onProgress?.(++done, total);
+  };
   let cli: CiliumCli = install.cli;
   const datapath = detectDatapath(facts);
 
@@ -179,7 +184,7 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
     mapSlots(() =>
       client.pool(async () => {
         sink(a.node, await settle(notRunning(a) ?? readMap(a)));
-        tick();
+        tick(a.node);
       }),
     );
   // Cluster-wide, every Service in scope: nodes digest their maps and equal maps are read once (gather-digest.ts).
@@ -203,18 +208,19 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
         inSync: (map) => mapInSync(services, map, optionSets),
         deliver: (a, map) => {
           sink(a.node, map);
-          tick();
+          tick(a.node);
         },
       }),
     );
   }
   for (const a of agentList) {
+    const before = tasks.length;
     const run = <T>(key: FactKey, map: Map<string, Gathered<T>>, fn: () => Promise<T>) => {
       if (!needs.has(key)) return;
       tasks.push(
         client.pool(async () => {
           map.set(a.node, await settle(notRunning(a) ?? fn()));
-          tick();
+          tick(a.node);
         }),
       );
     };
@@ -223,7 +229,7 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
       tasks.push(
         client.pool(async () => {
           facts.agentLogs.set(a.node, await settle(readAgentLog(client, a, opts.logTail ?? 5000)));
-          tick();
+          tick(a.node);
         }),
       );
     run('bpfPrograms', facts.bpfPrograms, async () => {
@@ -251,6 +257,8 @@ export async function gatherFacts(client: KubeClient, opts: GatherOptions): Prom
         throw new ParseError('cat /proc/mounts', 'no root filesystem line: output empty or truncated');
       return bpffsFromMounts(r.stdout);
     });
+    // (set before any task can finish: the pool runs them after this loop yields)
+    left.set(a.node, tasks.length - before);
   }
   await Promise.all(tasks);
   return facts;

@@ -124,7 +124,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     const progress = await startProgress('Gathering facts from the agents…', human);
     const run = await runDoctor(
       client,
-      { ...opts, onProgress: (d, t) => progress.update(`Gathering facts from the agents ${d}/${t}`) },
+      { ...opts, onProgress: (d, t) => progress.update(`Gathering facts from the agents: ${d}/${t} agents read`) },
       {
         onDiagnosis: (d) => {
           progress.stop();
