@@ -8,6 +8,7 @@ import { capabilities } from './capabilities.js';
 import { ciliumInstalled } from './cilium-installed.js';
 import { clientPlacement } from './client-placement.js';
 import { datapathDrops } from './datapath-drops.js';
+import { conntrackTable } from './conntrack-table.js';
 import { kernelVersion } from './kernel-version.js';
 import { lbMapFull } from './lb-map-full.js';
 import { kubeProxyConflict } from './kube-proxy-conflict.js';
@@ -32,6 +33,7 @@ export const CHECKS: Check[] = [
   lbMapFull,
   clientPlacement,
   datapathDrops,
+  conntrackTable,
 ];
 
 /** All finding ids, generic ones included. */

@@ -258,6 +258,27 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     ],
     reports: ['cilium/cilium#22107', 'cilium/cilium#27709', 'cilium/cilium#11593'],
   },
+  'conntrack-table-full': {
+    meaning:
+      "The agent's conntrack maps (cilium_ct4_global for TCP, cilium_ct_any4_global for the rest) are full: sized by bpf-ct-global-tcp-max / bpf-ct-global-any-max (defaults 524288 / 262144) or by bpf-map-dynamic-size-ratio, they hold more connections than the garbage collector can expire.",
+    why: 'Every new connection needs a CT entry, and a Service connection also needs one for its translation. When the insert fails the datapath drops the packet with "CT: Map insertion failed" (drop reason 155, pkg/monitor/api/drop.go): ClusterIP connects time out at random while established pod-IP flows keep working. A restart keeps the same map size.',
+    evidence: [
+      'conntrack-table/full: agent log "Conntrack garbage collector interval recalculated" (pkg/maps/ctmap/ctmap.go, subsys map-ct) with newInterval=10s (the floor, defaults.ConntrackGCMinInterval) and deleteRatio above 0.25 (deleted entries / map size, pkg/maps/ctmap/gc/gc.go)',
+      'cilium-config bpf-ct-global-tcp-max, bpf-ct-global-any-max, bpf-map-dynamic-size-ratio when set',
+    ],
+    confirm: [
+      'kubectl -n kube-system logs ds/cilium -c cilium-agent | grep "Conntrack garbage collector interval recalculated"',
+      `${AGENT} timeout 10 cilium-dbg monitor --type drop   # look for "CT: Map insertion failed"`,
+      `${AGENT} cilium-dbg metrics list | grep -E 'bpf_map_pressure|drop_count_total'`,
+      'kubectl -n kube-system get cm cilium-config -o yaml | grep -E "bpf-ct-global|bpf-map-dynamic-size-ratio"',
+    ],
+    fix: [
+      'Raise the conntrack map sizes: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set bpf.ctTcpMax=1048576 --set bpf.ctAnyMax=524288 (or a larger bpf.mapDynamicSizeRatio), then roll the agents: kubectl -n kube-system rollout restart ds/cilium',
+      'Find the workload opening connections faster than they expire (a retry storm, a leak); a bigger table only buys time.',
+      'A restart alone does not help: the map has the same size and fills again.',
+    ],
+    reports: ['cilium/cilium#18442', 'cilium/cilium#6280', 'cilium/cilium#24177'],
+  },
 };
 
 export function causeDoc(id: string): CauseDoc | undefined {

@@ -154,6 +154,14 @@ export const CAUSES: readonly CauseDef[] = [
     whatToChange:
       "upgrade Cilium to a release with the hairpin policy fix (cilium/cilium#22107, #27709), or allow the pod's own labels in its ingress policy on the Service's target port",
   },
+  {
+    id: 'conntrack-table-full',
+    title: "The agent's conntrack (CT) map is full, so new connections are dropped (CT: Map insertion failed)",
+    fixableByRestart: false,
+    specificity: 62,
+    whatToChange:
+      'raise the conntrack map sizes: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set bpf.ctTcpMax=1048576 --set bpf.ctAnyMax=524288 (cilium-config bpf-ct-global-tcp-max / bpf-ct-global-any-max; or a larger bpf.mapDynamicSizeRatio), then kubectl -n kube-system rollout restart ds/cilium',
+  },
 ];
 
 const BY_ID = new Map(CAUSES.map((c) => [c.id, c]));

@@ -7,6 +7,7 @@ import apiServerUnreachable from './api-server-unreachable.js';
 import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
 import datapathDrops from './datapath-drops.js';
+import conntrackTableFull from './conntrack-table-full.js';
 import execHangs from './exec-hangs.js';
 import kernelTooOld from './kernel-too-old.js';
 import lbMapFull from './lb-map-full.js';
@@ -29,6 +30,7 @@ export const FAULTS = [
   lbMapFull,
   socketLbCannotAttach,
   apiServerUnreachable,
+  conntrackTableFull,
   execHangs,
   noShell,
   logs,
