@@ -181,6 +181,7 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     why: 'Without kube-proxy, the `kubernetes` Service ClusterIP (10.96.0.1) is translated only by Cilium itself, so an agent told to use it cannot start, and no agent means no Service is programmed on the node. A wrong host, port or certificate (x509) has the same effect.',
     evidence: [
       'api-server-reach/unreachable: agent log "Unable to contact k8s api-server" with ipAddr (pkg/k8s/client)',
+      'its error says which: "dial tcp …: i/o timeout" (nothing translates the address), "connect: connection refused" (wrong port), "x509: certificate is valid for A, B, not C" (an address outside the certificate SANs)',
       'agent-pods/crashloop on the same node, which this cause explains',
     ],
     confirm: [
@@ -190,9 +191,11 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     ],
     fix: [
       'helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set k8sServiceHost=<API server address> --set k8sServicePort=<port> (the control-plane endpoint, not the ClusterIP), then kubectl -n kube-system rollout restart ds/cilium',
+      'For the x509 variant: use an address the API server certificate names (the log lists them), or add the address to the certificate SANs.',
       'A restart alone dials the same unreachable address again.',
     ],
     reports: [
+      'cilium/cilium#34153',
       'cilium/cilium#28823',
       'cilium/cilium#20679',
       'cilium/cilium-cli#865',
