@@ -282,6 +282,51 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     ],
     reports: ['cilium/cilium#18442', 'cilium/cilium#6280', 'cilium/cilium#24177'],
   },
+  'hostns-client-no-socket-lb': {
+    meaning:
+      'The client runs in the host network namespace (hostNetwork: true, or a process on the node), socket LB is off (bpf-lb-sock false and kube-proxy-replacement not "true") and no kube-proxy runs, so nothing translates its connections to a ClusterIP.',
+    why: "Cilium load-balances pod traffic per packet in bpf_lxc, on the pod's own interface, whatever the socket LB settings; host-namespace traffic never passes there. Socket LB (cil_sock4_connect at the cgroup root, once called host-reachable services) or kube-proxy's rules are what translate a ClusterIP for the host namespace. With neither, hostNetwork pods time out on ClusterIPs while ordinary pods work.",
+    evidence: [
+      'hostns-service-lb/not-translated: the --from client is hostNetwork, cilium-config has socket LB off (bpf-lb-sock, kube-proxy-replacement) and there is no kube-proxy DaemonSet or pod',
+      'without --from: the same config and no kube-proxy, reported once for the cluster',
+      'kube-proxy-pods/not-deployed, which this cause explains',
+    ],
+    confirm: [
+      'kubectl get pod -n <ns> <pod> -o jsonpath="{.spec.hostNetwork}"',
+      'kubectl -n kube-system get cm cilium-config -o yaml | grep -E "kube-proxy-replacement|bpf-lb-sock"',
+      'kubectl -n kube-system get ds,pods -l k8s-app=kube-proxy',
+      `${AGENT} cilium-dbg status --verbose | grep -A3 "Socket LB"`,
+    ],
+    fix: [
+      'Turn socket LB on: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.enabled=true --set socketLB.hostNamespaceOnly=true (host namespace only keeps pods on the per-packet LB and service meshes working), then kubectl -n kube-system rollout restart ds/cilium',
+      'Or run kube-proxy again, or use kubeProxyReplacement=true (which turns socket LB on).',
+      'A restart alone changes nothing: the configuration stays the same.',
+    ],
+    reports: ['cilium/cilium#22375', 'cilium/cilium#44324', 'cilium/cilium#42659', 'cilium/cilium#31718'],
+  },
+  'sidecar-bypassed-by-socket-lb': {
+    meaning:
+      "The client pod has a service-mesh sidecar (istio-proxy, linkerd-proxy) and Cilium's socket LB runs in every pod's namespace (bpf-lb-sock-hostns-only false), so the pod's connections to a ClusterIP are rewritten to a backend pod IP before the sidecar sees them.",
+    why: "Socket LB translates the ClusterIP inside connect() (cil_sock4_connect, bpf/bpf_sock.c). The sidecar's iptables redirect then sees a pod IP, not the Service, so the mesh's per-Service routing, retries, mTLS and authorization for that Service do not apply: traffic to the ClusterIP fails where the backend requires mTLS, or silently skips the mesh. Running socket LB in the host namespace only leaves pod traffic to the per-packet LB after the sidecar.",
+    evidence: [
+      'mesh-sidecar/bypassed: the --from client lists istio-proxy or linkerd-proxy among its containers or init containers (native sidecars) and cilium-config has socket LB on without bpf-lb-sock-hostns-only=true',
+      'only with --from: preflight has no client to look at',
+    ],
+    confirm: [
+      'kubectl get pod -n <ns> <pod> -o jsonpath="{.spec.initContainers[*].name} {.spec.containers[*].name}"',
+      'kubectl -n kube-system get cm cilium-config -o jsonpath="{.data.bpf-lb-sock-hostns-only}"',
+      `${AGENT} cilium-dbg status --verbose | grep -A3 "Socket LB"`,
+    ],
+    fix: [
+      'Run socket LB in the host namespace only: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.hostNamespaceOnly=true (cilium-config bpf-lb-sock-hostns-only=true), then kubectl -n kube-system rollout restart ds/cilium',
+      'A restart alone changes nothing: the configuration stays the same.',
+    ],
+    reports: [
+      'cilium/cilium#16583',
+      'cilium/cilium#28304',
+      'https://docs.cilium.io/en/stable/network/servicemesh/istio/',
+    ],
+  },
 };
 
 export function causeDoc(id: string): CauseDoc | undefined {

@@ -162,6 +162,23 @@ export const CAUSES: readonly CauseDef[] = [
     whatToChange:
       'raise the conntrack map sizes: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set bpf.ctTcpMax=1048576 --set bpf.ctAnyMax=524288 (cilium-config bpf-ct-global-tcp-max / bpf-ct-global-any-max; or a larger bpf.mapDynamicSizeRatio), then kubectl -n kube-system rollout restart ds/cilium',
   },
+  {
+    id: 'hostns-client-no-socket-lb',
+    title: 'Nothing translates ClusterIPs for host-network clients (socket LB off, no kube-proxy)',
+    fixableByRestart: false,
+    specificity: 66,
+    whatToChange:
+      'turn socket LB on: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.enabled=true --set socketLB.hostNamespaceOnly=true (or run kube-proxy), then kubectl -n kube-system rollout restart ds/cilium',
+    explains: ['kube-proxy-not-ready'],
+  },
+  {
+    id: 'sidecar-bypassed-by-socket-lb',
+    title: "Socket LB rewrites the ClusterIP before the client's service-mesh sidecar sees it",
+    fixableByRestart: false,
+    specificity: 64,
+    whatToChange:
+      'run socket LB in the host namespace only: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.hostNamespaceOnly=true, then kubectl -n kube-system rollout restart ds/cilium',
+  },
 ];
 
 const BY_ID = new Map(CAUSES.map((c) => [c.id, c]));
