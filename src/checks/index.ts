@@ -8,6 +8,9 @@ import { capabilities } from './capabilities.js';
 import { ciliumInstalled } from './cilium-installed.js';
 import { clientPlacement } from './client-placement.js';
 import { datapathDrops } from './datapath-drops.js';
+import { conntrackTable } from './conntrack-table.js';
+import { hostnsServiceLb } from './hostns-service-lb.js';
+import { meshSidecar } from './mesh-sidecar.js';
 import { kernelVersion } from './kernel-version.js';
 import { lbMapFull } from './lb-map-full.js';
 import { kubeProxyConflict } from './kube-proxy-conflict.js';
@@ -32,6 +35,9 @@ export const CHECKS: Check[] = [
   lbMapFull,
   clientPlacement,
   datapathDrops,
+  conntrackTable,
+  hostnsServiceLb,
+  meshSidecar,
 ];
 
 /** All finding ids, generic ones included. */

@@ -180,6 +180,31 @@ export const CAUSES: readonly CauseDef[] = [
       'keep one Service datapath: turn Calico eBPF off (FelixConfiguration bpfEnabled: false, or the operator Installation linuxDataplane: Iptables) or turn Cilium kube-proxy replacement off, then roll the DaemonSet you changed',
     explains: ['calico-nat-map-stale', 'service-map-stale'],
   },
+  {
+    id: 'conntrack-table-full',
+    title: "The agent's conntrack (CT) map is full, so new connections are dropped (CT: Map insertion failed)",
+    fixableByRestart: false,
+    specificity: 62,
+    whatToChange:
+      'raise the conntrack map sizes: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set bpf.ctTcpMax=1048576 --set bpf.ctAnyMax=524288 (cilium-config bpf-ct-global-tcp-max / bpf-ct-global-any-max; or a larger bpf.mapDynamicSizeRatio), then kubectl -n kube-system rollout restart ds/cilium',
+  },
+  {
+    id: 'hostns-client-no-socket-lb',
+    title: 'Nothing translates ClusterIPs for host-network clients (socket LB off, no kube-proxy)',
+    fixableByRestart: false,
+    specificity: 66,
+    whatToChange:
+      'turn socket LB on: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.enabled=true --set socketLB.hostNamespaceOnly=true (or run kube-proxy), then kubectl -n kube-system rollout restart ds/cilium',
+    explains: ['kube-proxy-not-ready'],
+  },
+  {
+    id: 'sidecar-bypassed-by-socket-lb',
+    title: "Socket LB rewrites the ClusterIP before the client's service-mesh sidecar sees it",
+    fixableByRestart: false,
+    specificity: 64,
+    whatToChange:
+      'run socket LB in the host namespace only: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.hostNamespaceOnly=true, then kubectl -n kube-system rollout restart ds/cilium',
+  },
 ];
 
 const BY_ID = new Map(CAUSES.map((c) => [c.id, c]));

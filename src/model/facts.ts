@@ -128,6 +128,8 @@ export interface ClientPodFact {
   ip?: string;
   hostNetwork: boolean;
   labels: Record<string, string>;
+  /** Container and init container names (a mesh sidecar shows here: istio-proxy, linkerd-proxy). */
+  containers?: string[];
 }
 
 /** Everything gathered for one run. Per-node facts are keyed by node name. */

@@ -188,6 +188,11 @@ const scenarioSchema = z
         exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
         nodes: z.array(z.string()).default([]),
         services: z.array(z.string()).default([]),
+        /** The `--from NS/POD` client the cause shows from (a hostNetwork pod, a pod with a mesh sidecar). */
+        from: z
+          .string()
+          .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'expected "namespace/name"')
+          .optional(),
         notes: z.string().optional(),
         /** Only `doctor clusterip SERVICE --observe DURATION` sees the cause (SERVICE: services[0]). */
         observe: z.string().optional(),

@@ -22,9 +22,12 @@ describe.each(scenarios.map((s) => [s.name]))('doctor clusterip on scenario %s',
       // A Service without ready endpoints is only a root cause for the Service the user asks about.
       // A cause only `--observe` sees is looked for the way the user would: on the Service, observing.
       const [ns, svc] = exp.rootCause === 'no-ready-endpoints' || exp.observe ? exp.services[0].split('/') : [];
+      // A client-side cause (hostNetwork client, mesh sidecar) shows from the scenario's `--from` pod.
+      const [fromNs, fromPod] = exp.from ? exp.from.split('/') : [];
       const { diagnosis } = await diagnose(client, {
         target: ns ? { namespace: ns, name: svc } : undefined,
         ...(exp.observe ? { observeMs: parseDuration(exp.observe) } : {}),
+        ...(fromNs ? { from: { namespace: fromNs, name: fromPod } } : {}),
       });
       if (exp.rootCause === null) {
         expect(diagnosis.rootCauses).toEqual([]);

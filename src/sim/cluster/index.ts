@@ -14,6 +14,7 @@ import { bpffsMounted, execAnswer, health, programs, restartsOf } from './node-f
 import { heartbeat, leaseObject, nodeIP, nodeObject, podCidr, ts } from './nodes.js';
 import { serviceMap } from './service-map.js';
 import { buildServices } from './services.js';
+import { buildFaultPods } from './fault-pods.js';
 
 export { nodeIP, podCidr } from './nodes.js';
 export type { AgentHealth } from '../faults/index.js';
@@ -142,6 +143,7 @@ export class Cluster {
     buildCilium(this);
     buildCalico(this);
     buildServices(this);
+    buildFaultPods(this);
     buildEvents(this);
   }
 

@@ -10,10 +10,13 @@ import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
 import datapathDrops from './datapath-drops.js';
 import calicoNatMissingFrontend from './calico-nat-missing-frontend.js';
+import conntrackTableFull from './conntrack-table-full.js';
 import execHangs from './exec-hangs.js';
+import hostNetworkClient from './host-network-client.js';
 import kernelTooOld from './kernel-too-old.js';
 import lbMapFull from './lb-map-full.js';
 import logs from './logs.js';
+import meshSidecarClient from './mesh-sidecar-client.js';
 import missingCapabilities from './missing-capabilities.js';
 import noShell from './no-shell.js';
 import recordedOutput from './recorded-output.js';
@@ -32,6 +35,9 @@ export const FAULTS = [
   lbMapFull,
   socketLbCannotAttach,
   apiServerUnreachable,
+  conntrackTableFull,
+  hostNetworkClient,
+  meshSidecarClient,
   execHangs,
   noShell,
   logs,

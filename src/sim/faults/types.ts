@@ -47,6 +47,18 @@ export interface MapDrift {
   stale(): LbService[];
 }
 
+/** A workload pod a fault places on its node, e.g. the client a `--from` run starts from. */
+export interface ClientPodSpec {
+  namespace: string;
+  name: string;
+  hostNetwork: boolean;
+  labels: Record<string, string>;
+  /** Container names and images, in spec order (the app first, then sidecars). */
+  containers: { name: string; image: string }[];
+  /** restartPolicy Always: a Kubernetes native sidecar. */
+  initContainers?: { name: string; image: string; restartPolicy?: 'Always' }[];
+}
+
 export interface FaultEffects<F> {
   /** The agent container's health while the fault is active (the worst of all faults wins). */
   health?(f: F): AgentHealth;
@@ -66,6 +78,8 @@ export interface FaultEffects<F> {
   logs?(f: F, minor: number): FaultLogs;
   /** Services (`ns/name`) the fault names: each must exist, or the scenario does not load. */
   services?(f: F): string[];
+  /** Workload pods the fault runs on its node. */
+  pods?(f: F, node: string): ClientPodSpec[];
   /** Alters the agent's service map; gets every active fault of this kind on the node at once. */
   mapDrift?(faults: F[]): MapDrift;
   /** Lines `cilium-dbg monitor --type drop` prints on the node while it runs (src/sim/monitor.ts). */
