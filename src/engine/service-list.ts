@@ -212,7 +212,10 @@ export async function buildServiceList(
   for (const [key, row] of rows) {
     const m = states.get(key);
     if (!m) continue;
-    row.backends = [...m].map(([address, st]) => ({ address, states: st }));
+    // In address order, not in the order the nodes happened to answer: the same cluster gives the same rows.
+    row.backends = [...m]
+      .map(([address, st]) => ({ address, states: st }))
+      .sort((a, b) => naturalCompare(a.address, b.address));
     for (const b of row.backends)
       for (const [state, n] of Object.entries(b.states) as [BackendState, number][]) {
         const reason = NOT_SERVING_REASON[state];

@@ -78,6 +78,9 @@ test('--fix with --from-bundle, a file that is no bundle, and a wrong -o name ar
   const r1 = await kdiag(['doctor', 'clusterip', '--fix', '--yes', '--from-bundle', notTar]);
   expect(r1.exitCode).toBe(2);
   expect(r1.stderr).toMatch(/--fix cannot be used with --from-bundle/);
+  const ro = await kdiag(['doctor', 'clusterip', 'default/web', '--observe', '5s', '--from-bundle', notTar]);
+  expect(ro.exitCode).toBe(2);
+  expect(ro.stderr).toMatch(/--observe cannot be used with --from-bundle/);
   const r2 = await kdiag(['service-list', '--from-bundle', join(dir, 'missing.tar.gz')]);
   expect(r2.exitCode).toBe(2);
   expect(r2.stderr).toMatch(/missing\.tar\.gz/);

@@ -107,6 +107,10 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     if (flags.observe !== undefined) {
       const { validateObserve } = await import('../../engine/observe.js');
       if (!target) throw new KdiagError('usage', '--observe needs the Service: doctor clusterip NS/SVC --observe 10s');
+      if (flags['from-bundle'])
+        throw new KdiagError('usage', '--observe cannot be used with --from-bundle: a bundle holds no live drops', {
+          hint: 'run --observe against the cluster',
+        });
       opts.observeMs = validateObserve(parseDuration(flags.observe, '--observe'), flags.observe);
     }
     const { reportFormat, writeReport } = await import('../../report/write.js');
