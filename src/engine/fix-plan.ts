@@ -2,6 +2,7 @@
 // in batches of --max-unavailable; never all agents by label. Everything else is listed as not fixable,
 // with what must change instead.
 import { causeById } from '../model/causes.js';
+import { kubeProxyPodCount, kubeProxyTarget } from './fix-kube-proxy.js';
 import type { FixPlan, NotFixable, RefusedNode, RestartAction, RootCause } from '../model/diagnosis.js';
 
 export type { FixPlan, NotFixable, RefusedNode, RestartAction } from '../model/diagnosis.js';
@@ -88,17 +89,22 @@ export function planFixes(
       const explainer = Object.entries(c.explainedBy ?? {}).find(
         ([id, ns]) => notRestartable.has(id) && ns.includes(node),
       );
+      const kubeProxy = causeById(c.id)?.restarts === 'kube-proxy';
       const reason = explainer
         ? `${explainer[0]} explains ${c.id} here: a restart cannot fix it`
-        : refuse(node, blockedBy, facts, install, agents);
+        : kubeProxy
+          ? blockedBy.has(node)
+            ? `${blockedBy.get(node)} on this node: a restart cannot fix it`
+            : kubeProxyTarget(node, facts)
+          : refuse(node, blockedBy, facts, install, agents);
       if (typeof reason === 'string') {
-        refused.push({ node, pod: agents?.get(node)?.name, cause: c.id, reason });
+        refused.push({ node, pod: kubeProxy ? undefined : agents?.get(node)?.name, cause: c.id, reason });
         continue;
       }
       const pod = reason;
       const argv = kubectlDeletePodArgv(pod.namespace, [pod.name]);
       byNode.set(node, {
-        kind: 'restart-agent',
+        kind: kubeProxy ? 'restart-kube-proxy' : 'restart-agent',
         node,
         namespace: pod.namespace,
         pod: pod.name,
@@ -121,6 +127,20 @@ export function planFixes(
         reason: 'every agent would be restarted: kdiag will not restart the whole cluster; name the nodes with --node',
       });
     byNode.clear();
+  }
+  // The same for kube-proxy: every kube-proxy pod at once is a cluster-wide restart.
+  const kpActions = [...byNode.values()].filter((a) => a.kind === 'restart-kube-proxy');
+  if (!facts.nodeScope && kpActions.length >= 3 && kpActions.length >= kubeProxyPodCount(facts)) {
+    for (const a of kpActions) {
+      refused.push({
+        node: a.node,
+        pod: a.pod,
+        cause: a.causes[0]!,
+        reason:
+          'every kube-proxy pod would be restarted: kdiag will not restart the whole cluster; name the nodes with --node',
+      });
+      byNode.delete(a.node);
+    }
   }
   const actions = [...byNode.values()];
   const batches: RestartAction[][] = [];

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../cluster/client.js';
 import type { Check, Finding } from '../model/check.js';
+import { detectDatapath } from '../datapath/index.js';
 import type { DetectedDatapath } from '../model/datapath.js';
 import { KdiagError, oneLine } from '../errors.js';
 import { applyIgnores, buildReport, type GateReport } from './gate.js';
@@ -60,6 +61,9 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
   const runnable = o.checks.filter((c) => !denied.has(c.id));
   const findings: Finding[] = [];
   let datapath: DetectedDatapath | undefined;
+  // A denied permission matters for the checks of the datapath that runs here (kube-proxy-rules' exec
+  // is not needed on Cilium with kube-proxy replacement); all of them when nothing could run.
+  let runs: (id: string) => boolean = () => true;
   if (runnable.length) {
     const { diagnose } = await import('../engine/doctor.js');
     const { diagnosis, facts } = await diagnose(client, {
@@ -71,8 +75,10 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
       throw new KdiagError('unreachable', `could not run the preflight: ${facts.nodes.error}`);
     findings.push(...diagnosis.findings);
     datapath = diagnosis.datapath;
+    const ids = new Set(detectDatapath(facts).checks.map((c) => c.id));
+    runs = (id) => ids.has(id);
   }
-  for (const f of denied.values()) findings.push(f);
+  for (const f of denied.values()) if (runs(f.check)) findings.push(f);
   const report = buildReport(
     'cluster',
     o.checks.map(({ id, title }) => ({ id, title })),

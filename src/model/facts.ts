@@ -3,6 +3,7 @@
 // reports `unknown` instead of guessing.
 import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from './cilium.js';
 import type { DatapathSignals } from './datapath.js';
+import type { KubeProxyLogFact, KubeProxyRulesFact } from './kube-proxy.js';
 import type { NodeDrift } from './lb-drift.js';
 import type { ErrorKind } from '../errors.js';
 
@@ -152,6 +153,10 @@ export interface Facts {
   serviceMapCommand?: Map<string, string[]>;
   /** Calico and kube-proxy configuration the datapath detection reads (src/datapath/detect.ts). */
   datapathSignals?: Gathered<DatapathSignals>;
+  /** Per node, kube-proxy's nat table read through its pod (where kube-proxy serves Services, iptables mode). */
+  kubeProxyRules?: Map<string, Gathered<KubeProxyRulesFact>>;
+  /** Per node, the sync errors in kube-proxy's log (supporting evidence; the rules are the current state). */
+  kubeProxyLogs?: Map<string, Gathered<KubeProxyLogFact>>;
   /** Nodes the run is about (--node, or the --from client's node); undefined = every node. */
   nodeScope?: string[];
   /** Target Service of `doctor clusterip NS/SVC`, if any. */

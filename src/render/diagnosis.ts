@@ -110,12 +110,19 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
   // 3. Fix steps
   const steps: string[] = [];
   if (d.plan.actions.length) {
-    steps.push(`Restart the Cilium agent on the affected node(s) (${d.plan.actions.map((a) => a.node).join(', ')}):`);
+    // Cilium agents, or kube-proxy where it serves Services (src/engine/fix-kube-proxy.ts).
+    const kp = d.plan.actions.every((a) => a.kind === 'restart-kube-proxy');
+    const what = kp
+      ? 'kube-proxy'
+      : d.plan.actions.some((a) => a.kind === 'restart-kube-proxy')
+        ? 'Cilium agent or kube-proxy'
+        : 'Cilium agent';
+    steps.push(`Restart the ${what} on the affected node(s) (${d.plan.actions.map((a) => a.node).join(', ')}):`);
     for (const c of d.plan.commands) steps.push(`   ${c}`);
-    steps.push('   then wait for the new agents, node by node:');
+    steps.push(`   then wait for the new ${kp ? 'kube-proxy pods' : 'agents'}, node by node:`);
     for (const a of d.plan.actions)
       steps.push(
-        `   kubectl -n ${a.namespace} wait --for=condition=Ready pod -l k8s-app=cilium --field-selector spec.nodeName=${a.node} --timeout=120s`,
+        `   kubectl -n ${a.namespace} wait --for=condition=Ready pod -l k8s-app=${a.kind === 'restart-kube-proxy' ? 'kube-proxy' : 'cilium'} --field-selector spec.nodeName=${a.node} --timeout=120s`,
       );
     const n = d.plan.maxUnavailable;
     steps.push(

@@ -11,6 +11,7 @@ import {
 } from './cilium-out.js';
 import type { AgentState, Cluster } from './cluster/index.js';
 import { faultDef } from './faults/index.js';
+import { renderIptablesSaveNat } from './cluster/kube-proxy.js';
 import { normalizeKpr } from '../cilium/config.js';
 
 export type Output = Iterable<string> | Readable;
@@ -29,6 +30,8 @@ export interface ExecContext {
   /** Agent state for cilium pods, undefined for other pods. */
   agent?: AgentState;
   container: string;
+  /** The node the pod runs on (spec.nodeName), for pods other than the agent's (kube-proxy). */
+  node?: string;
 }
 
 const ok = (stdout: string | Output = ''): CommandResult => ({
@@ -83,6 +86,11 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
     case 'bpftool':
       if (!isAgent) break;
       return bpftool(ctx, args);
+    case 'iptables-save':
+      // The kube-proxy image ships iptables; only the nat table is simulated (`-t nat`).
+      if (ctx.container !== 'kube-proxy' || !ctx.node) break;
+      if (args.join(' ') !== '-t nat' && args.join(' ') !== '--table=nat') break;
+      return ok(renderIptablesSaveNat(cluster, ctx.node));
     case 'cilium':
     case 'cilium-dbg':
       if (!isAgent || name !== cli) break;

@@ -123,7 +123,7 @@ export async function runExec(
     /* resize (4) is accepted and ignored */
   });
   const agent = cluster.agentFor(pod);
-  const ctx: ExecContext = { cluster: cluster, agent, container };
+  const ctx: ExecContext = { cluster: cluster, agent, container, node: (pod.spec as { nodeName?: string }).nodeName };
   const stats = execStats(cluster);
   const podKey = `${pod.metadata.namespace}/${pod.metadata.name}`;
   const podStats = stats.byPod.get(podKey) ?? { execs: 0, bytes: 0 };

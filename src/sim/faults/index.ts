@@ -15,6 +15,9 @@ import noShell from './no-shell.js';
 import recordedOutput from './recorded-output.js';
 import serviceMapDrift from './service-map-drift.js';
 import socketLbCannotAttach from './socket-lb-cannot-attach.js';
+import kubeProxyMissingChain from './kube-proxy-missing-chain.js';
+import kubeProxyStaleChains from './kube-proxy-stale-chains.js';
+import kubeProxySyncFailing from './kube-proxy-sync-failing.js';
 import type { FaultDef } from './types.js';
 
 export const FAULTS = [
@@ -32,6 +35,9 @@ export const FAULTS = [
   noShell,
   logs,
   recordedOutput,
+  kubeProxyMissingChain,
+  kubeProxyStaleChains,
+  kubeProxySyncFailing,
 ] as const;
 
 type Schema = (typeof FAULTS)[number]['schema'];
@@ -56,4 +62,4 @@ export function inRegistryOrder<F extends { kind: string }>(faults: F[]): F[] {
   return [...faults].sort((a, b) => rank(a) - rank(b));
 }
 
-export type { AgentHealth, LogRec, MapDrift } from './types.js';
+export type { AgentHealth, LogRec, MapDrift, NatDrift } from './types.js';
