@@ -16,7 +16,13 @@ const out = join(root, 'src/sim/recorded.ts');
 const body = (name) => JSON.parse(readFileSync(join(dir, `${name}.body.json`), 'utf8'));
 
 // The groups the simulator serves; /apis lists only these, each with only its served version.
-const SERVED = ['apps/v1', 'authorization.k8s.io/v1', 'discovery.k8s.io/v1'];
+const SERVED = [
+  'apps/v1',
+  'authentication.k8s.io/v1',
+  'authorization.k8s.io/v1',
+  'discovery.k8s.io/v1',
+  'coordination.k8s.io/v1',
+];
 const apis = body('discovery.apis');
 apis.groups = apis.groups
   .filter((g) => g.versions.some((v) => SERVED.includes(v.groupVersion)))

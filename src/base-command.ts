@@ -70,6 +70,8 @@ export abstract class BaseCommand extends Command {
       context: flags.context,
       requestTimeoutMs: this.requestTimeoutMs,
       concurrency: flags.concurrency,
+      qps: flags.qps,
+      burst: flags.burst,
       streams: extra.streams,
       trace: flags.verbose ? (line) => process.stderr.write(chalk.dim(`[api] ${line}\n`)) : undefined,
     });

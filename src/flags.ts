@@ -43,6 +43,18 @@ export const clusterFlags = {
     max: 512,
     helpGroup: 'CLUSTER',
   }),
+  qps: Flags.integer({
+    description: 'most API calls per second, each exec and log stream included (client-go QPS; 0 = no limit)',
+    default: 0,
+    min: 0,
+    helpGroup: 'CLUSTER',
+  }),
+  burst: Flags.integer({
+    description: 'calls allowed at once above --qps before waiting (client-go Burst)',
+    default: 10,
+    min: 1,
+    helpGroup: 'CLUSTER',
+  }),
   ...outputOnlyFlags,
 };
 

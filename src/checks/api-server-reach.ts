@@ -7,6 +7,36 @@ import type { Check, Finding } from '../model/check.js';
 
 const ID = 'api-server-reach';
 const UNREACHABLE = /Unable to contact k8s api-server/;
+// Go's crypto/x509 HostnameError ("certificate is valid for A, B, not C") and UnknownAuthorityError, as the
+// agent logs them inside the error field (cilium/cilium#34153, #8310; rancher/rke2#8106).
+const X509_NAME = /x509: certificate is valid for (.+?), not ([\w.:-]+)/;
+const X509_CA = /x509: certificate signed by unknown authority/;
+const REFUSED = /connect: connection refused/;
+
+/** Why the dial failed, in words, and what to change: the address, the port, or the certificate. */
+function diagnose(error: string, target: string): { why: string; change: string } {
+  const name = X509_NAME.exec(error);
+  if (name)
+    return {
+      why: `the API server's certificate is valid for ${name[1]}, not ${name[2]}`,
+      change: `set k8sServiceHost to an address the certificate names (one of ${name[1]}; the ClusterIP only works while kube-proxy runs), or add ${name[2]} to the API server's certificate SANs`,
+    };
+  if (X509_CA.test(error))
+    return {
+      why: `the API server at ${target} presents a certificate the agent's CA bundle does not trust`,
+      change: "point k8sServiceHost/k8sServicePort at the cluster's own API server (not a proxy or another cluster)",
+    };
+  if (REFUSED.test(error))
+    return {
+      why: `nothing listens at ${target}: the port is wrong`,
+      change: 'set k8sServicePort to the port the API server listens on (kubeadm: 6443)',
+    };
+  return {
+    why: `the dial to ${target} timed out`,
+    change:
+      "without kube-proxy set k8sServiceHost/k8sServicePort to the real API server, not the kubernetes Service's ClusterIP",
+  };
+}
 
 export const apiServerReach: Check = {
   id: ID,
@@ -27,14 +57,16 @@ export const apiServerReach: Check = {
             evidence: [],
           }),
         ];
-      const target = recs[recs.length - 1]!.fields.ipAddr ?? recs[recs.length - 1]!.fields.host ?? 'the API server';
+      const last = recs[recs.length - 1]!;
+      const target = last.fields.ipAddr ?? last.fields.host ?? 'the API server';
+      const { why, change } = diagnose(last.fields.error ?? last.raw, target);
       const pod = agentPodName(facts, node);
       const source = `kubectl -n ${ns} logs ${pod ?? '<agent>'} -c cilium-agent${logs.previous ? ' --previous' : ''}`;
       return [
         finding(ID, 'unreachable', {
           status: 'fail',
           node,
-          message: `the agent cannot contact the API server at ${target}: it never programs Services; without kube-proxy set k8sServiceHost/k8sServicePort to the real API server, not the kubernetes Service's ClusterIP`,
+          message: `the agent cannot contact the API server at ${target} (${why}): it never programs Services; ${change}`,
           evidence: [
             {
               source,

@@ -7,6 +7,10 @@ import { bpffs } from './bpffs.js';
 import { capabilities } from './capabilities.js';
 import { ciliumInstalled } from './cilium-installed.js';
 import { clientPlacement } from './client-placement.js';
+import { datapathDrops } from './datapath-drops.js';
+import { conntrackTable } from './conntrack-table.js';
+import { hostnsServiceLb } from './hostns-service-lb.js';
+import { meshSidecar } from './mesh-sidecar.js';
 import { kernelVersion } from './kernel-version.js';
 import { lbMapFull } from './lb-map-full.js';
 import { kubeProxyConflict } from './kube-proxy-conflict.js';
@@ -30,6 +34,10 @@ export const CHECKS: Check[] = [
   serviceMap,
   lbMapFull,
   clientPlacement,
+  datapathDrops,
+  conntrackTable,
+  hostnsServiceLb,
+  meshSidecar,
 ];
 
 /** All finding ids, generic ones included. */

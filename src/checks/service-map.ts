@@ -33,6 +33,8 @@ export const serviceMap: Check = {
     'cluster-wide',
     'headless',
     'target-not-found',
+    'rollout-stuck',
+    'backends-not-serving',
   ],
   needs: ['services', 'serviceMap'],
   rbac: ['list services (cluster-wide)', 'list endpointslices (cluster-wide)', 'create pods/exec in <cilium-ns>'],
@@ -64,11 +66,15 @@ export const serviceMap: Check = {
       if (s.headless) continue;
       if (s.endpoints.some((e) => e.ready && !e.terminating)) continue;
       const subject = `${s.namespace}/${s.name}`;
+      // Every endpoint terminating and none ready: old pods are going, no new one became Ready.
+      const stuck = s.endpoints.length > 0 && s.endpoints.every((e) => e.terminating);
       out.push(
-        finding(ID, 'no-ready-endpoints', {
+        finding(ID, stuck ? 'rollout-stuck' : 'no-ready-endpoints', {
           status: t ? 'fail' : 'info',
           subject,
-          message: `Service ${subject} has no ready endpoints: connections to it fail on any datapath (this is not Cilium's fault)`,
+          message: stuck
+            ? `Service ${subject}: all ${new Set(s.endpoints.map((e) => e.ip)).size} endpoint(s) are terminating and none is ready: a stuck rollout (old pods being deleted, no new pod Ready). Agents keep terminating backends for established connections only, so new connections fail on any datapath`
+            : `Service ${subject} has no ready endpoints: connections to it fail on any datapath (this is not Cilium's fault)`,
           evidence: [
             {
               source: 'EndpointSlices',
@@ -85,7 +91,9 @@ export const serviceMap: Check = {
           ],
           cause: t ? 'no-ready-endpoints' : undefined,
           remediation: {
-            summary: "check the Service's selector and why its pods are not Ready",
+            summary: stuck
+              ? "find why the new pods are not Ready and why the old ones do not go (kubectl rollout status, the pods' events, finalizers)"
+              : "check the Service's selector and why its pods are not Ready",
             commands: [
               `kubectl -n ${s.namespace} describe service ${s.name}`,
               `kubectl -n ${s.namespace} get endpointslices -l kubernetes.io/service-name=${s.name}`,
@@ -168,6 +176,27 @@ export const serviceMap: Check = {
             evidence: ev(stale),
             cause: 'service-map-stale',
             remediation: restart,
+          }),
+        );
+      }
+      const notServing = drift.rows.filter((r) => r.notServing?.length);
+      if (notServing.length) {
+        out.push(
+          finding(ID, 'backends-not-serving', {
+            status: 'info',
+            node,
+            message: `${notServing.length} frontend(s) on ${node} list backends the agent does not pick for new connections (quarantined: its health checker found them unreachable; maintenance: taken out of load-balancing); listed, so not missing`,
+            evidence: [
+              {
+                source: `${cmd} vs EndpointSlices`,
+                node,
+                pod,
+                excerpt: capped(
+                  notServing.map((r) => `${r.frontend} ${r.namespace}/${r.name} ${r.notServing!.join(',')}`),
+                ),
+                ...(command ? { command } : {}),
+              },
+            ],
           }),
         );
       }

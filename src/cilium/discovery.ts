@@ -26,7 +26,7 @@ export interface Pod extends KubeObject {
     creationTimestamp?: string;
     ownerReferences?: { kind: string; name: string; controller?: boolean }[];
   };
-  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: Container[] };
+  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: Container[]; initContainers?: Container[] };
   status?: {
     phase?: string;
     podIP?: string;

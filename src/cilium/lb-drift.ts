@@ -254,6 +254,7 @@ function rowFor(e: Expectation, entry: LbService | undefined, merged = false): D
   let extra: string[] | undefined;
   const gen = ++generation;
   let notServing: string[] | undefined;
+  let mismatch: string[] | undefined;
   const bs = entry.backends;
   for (let i = 0; i < bs.length; i++) {
     const b = bs[i]!;
@@ -262,6 +263,10 @@ function rowFor(e: Expectation, entry: LbService | undefined, merged = false): D
     const h = x.ready.hit(b.ip, b.port, gen);
     if (h === 1) readySeen++;
     else if (h === 0 && !x.known.has(b.ip, b.port)) (extra ??= []).push(fmtBackend(b));
+    // EndpointSlice conditions against the agent's state (states the format prints; `unknown` says nothing)
+    if (h === 1 && b.state === 'terminating') (mismatch ??= []).push(`${fmtBackend(b)} agent=terminating slice=ready`);
+    else if (h === 0 && b.state === 'active' && x.known.has(b.ip, b.port))
+      (mismatch ??= []).push(`${fmtBackend(b)} agent=active slice=not-ready-or-terminating`);
   }
   let missing: string[] = [];
   if (readySeen !== x.ready.size) {
@@ -289,6 +294,7 @@ function rowFor(e: Expectation, entry: LbService | undefined, merged = false): D
         : `${ipPort(entry.frontend.ip, entry.frontend.port)}/${entry.frontend.protocol}`,
     ...(sh ? { mergedProtocols: sh.protocols } : {}),
     ...(notServing ? { notServing } : {}),
+    ...(mismatch ? { stateMismatch: mismatch } : {}),
   };
 }
 

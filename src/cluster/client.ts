@@ -15,6 +15,7 @@ import { runExecPlugin } from './exec-credential.js';
 import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.js';
 import { proxyAgent, proxyFor } from './proxy.js';
 import { backoff, retryDelay, sleep } from './retry.js';
+import { DEFAULT_BURST, TokenBucket } from './rate-limit.js';
 import type {
   ClientOptions,
   RequestOptions,
@@ -34,6 +35,8 @@ const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 export class KubeClient {
   /** Bounded pool for per-node fan-out (one per run). */
   readonly pool: ReturnType<typeof pLimit>;
+  /** --qps/--burst: every API call, exec and log stream takes a token (rate-limit.ts). */
+  private readonly limiter: TokenBucket;
   readonly server: string;
   readonly contextName: string;
   private requestCount = 0;
@@ -63,6 +66,7 @@ export class KubeClient {
     this.server = kc.getCurrentCluster()!.server.replace(/\/+$/, '');
     this.contextName = kc.getCurrentContext();
     this.pool = pLimit(Math.max(1, opts.concurrency));
+    this.limiter = new TokenBucket(opts.qps ?? 0, Math.max(1, opts.burst ?? DEFAULT_BURST));
   }
 
   static async connect(opts: KubeconfigOptions & ClientOptions): Promise<KubeClient> {
@@ -203,6 +207,7 @@ export class KubeClient {
     const idempotent = method === 'GET' || method === 'DELETE';
     const maxRetries = idempotent ? (this.opts.retries ?? 3) : 0;
     for (let attempt = 0; ; attempt++) {
+      await this.limiter.take(this.closed.signal);
       const started = performance.now();
       this.requestCount++;
       let res: IncomingMessage;
@@ -289,6 +294,7 @@ export class KubeClient {
       timestamps: opts.timestamps || undefined,
       limitBytes: opts.limitBytes,
     });
+    await this.limiter.take(this.closed.signal);
     const started = performance.now();
     this.requestCount++;
     // A followed log has no end: the request timeout only covers the response head.
@@ -325,6 +331,7 @@ export class KubeClient {
     const timeoutMs = opts.timeoutMs ?? (this.opts.requestTimeoutMs || 30_000);
     const what = `exec ${argv.join(' ')} in ${namespace}/${pod}`;
     const path = `/api/v1/namespaces/${enc(namespace)}/pods/${enc(pod)}/exec`;
+    await this.limiter.take(this.closed.signal);
     const started = performance.now();
     this.requestCount++;
     let rejectedBody: { code: number; body: string } | undefined;

@@ -7,6 +7,9 @@ export interface ClientOptions {
   concurrency: number;
   /** Log streams held open at once (kdiag logs --max-log-requests): sockets on top of the per-node calls. */
   streams?: number;
+  /** Client-side rate limit (client-go's QPS and Burst): a token bucket; qps 0 or unset = no limit. */
+  qps?: number;
+  burst?: number;
   /** Retries for 429/5xx and dropped connections (idempotent requests only). */
   retries?: number;
   /** Called with one line per API call (verbose mode). Never receives credentials. */

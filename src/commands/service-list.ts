@@ -58,10 +58,14 @@ export default class ServiceList extends BaseCommand {
     }).finally(() => progress.stop());
     // Cilium missing or unreadable, Services or agents not listable: nothing to compare.
     const { facts } = built;
+    // On Calico eBPF the maps are calico-node's: Cilium need not be there.
+    const calico = built.report.datapath === 'calico-ebpf';
     for (const [what, g] of [
-      ['', facts.cilium],
+      ...(calico ? [] : ([['', facts.cilium]] as const)),
       ['cannot list Services: ', facts.services],
-      ['cannot list the Cilium agent pods: ', facts.agents],
+      ...(calico
+        ? ([['cannot list the calico-node pods: ', facts.calicoNodes ?? facts.services]] as const)
+        : ([['cannot list the Cilium agent pods: ', facts.agents]] as const)),
     ] as const)
       if (!g.ok) throw new KdiagError(g.kind ?? 'server', `${what}${g.error}`, { hint: g.hint });
     let report: ServiceListReport = built.report;
@@ -121,6 +125,7 @@ export function renderServiceTable(report: ServiceListReport, wide: boolean): st
           .join('; ');
         rows.push(['', `  └ ${n.node}`, '', '', '', COLOR[n.status](n.status), detail]);
       }
+    if (wide && r.backends.length) rows.push(['', '  backends', '', '', '', '', backendsCell(r)]);
   }
   const s = report.summary;
   const unknown = report.nodes.filter((n) => n.status === 'unknown');
@@ -145,5 +150,38 @@ export function renderServiceTable(report: ServiceListReport, wide: boolean): st
   for (const n of down.slice(0, 10))
     lines.push(...wrapLine(`${n.node}: ${n.reason}`, width, '  ', '    ').map((l) => chalk.red(l)));
   if (down.length > 10) lines.push(chalk.red(`  … and ${down.length - 10} more (see -o json)`));
+  lines.push(...backendNotes(report, width));
   return lines.join('\n') + '\n';
+}
+
+/** `10.244.0.58:8080/TCP active×2 quarantined×1`: each backend with the number of nodes per state. */
+function backendsCell(r: ServiceRow): string {
+  return r.backends
+    .map(
+      (b) =>
+        `${b.address} ${Object.entries(b.states)
+          .map(([st, n]) => `${st}×${n}`)
+          .join(' ')}`,
+    )
+    .join(', ');
+}
+
+/** Backends listed but not serving, stuck rollouts, and agent states the EndpointSlices contradict. */
+function backendNotes(report: ServiceListReport, width: number | undefined): string[] {
+  const notes: string[] = [];
+  for (const r of report.rows) {
+    const ref = `${r.namespace}/${r.name} ${r.frontend}`;
+    if (r.endpoints === 'rollout-stuck')
+      notes.push(
+        `${ref}: all ${r.terminatingEndpoints} endpoint(s) terminating, none ready: a stuck rollout (old pods being deleted, no new pod Ready)`,
+      );
+    for (const n of r.notServing ?? [])
+      notes.push(`${ref}: backend ${n.backend} ${n.state} on ${n.nodes} node(s), not serving: ${n.reason}`);
+    for (const m of r.stateMismatch ?? [])
+      notes.push(`${ref} on ${m.node}: agent state contradicts the EndpointSlice: ${m.backends.join(', ')}`);
+  }
+  const out: string[] = [];
+  for (const n of notes.slice(0, 10)) out.push(...wrapLine(n, width, '  ', '    ').map((l) => chalk.yellow(l)));
+  if (notes.length > 10) out.push(chalk.yellow(`  … and ${notes.length - 10} more (see -o json)`));
+  return out;
 }

@@ -1,5 +1,6 @@
 // The Cilium (eBPF) datapath: the agent DaemonSet, the checks in src/checks/, and the LB map as
 // `cilium(-dbg) service list` prints it (text table streamed; JSON when the text is unreadable).
+import { calicoCiliumOverlap } from '../checks/calico-cilium-overlap.js';
 import { CHECKS } from '../checks/index.js';
 import { ServiceListTextStream, parseServiceListJson } from '../cilium/formats/service-list.js';
 import type { LbService } from '../cilium/types.js';
@@ -14,14 +15,17 @@ export const ciliumDatapath: Datapath = {
   detect(facts: Facts): Detection {
     const c = facts.cilium;
     if (!c.ok) return { present: false, evidence: [{ source: 'DaemonSet lookup', excerpt: c.error }] };
-    // Without full kube-proxy replacement kube-proxy serves Services (src/datapath/kube-proxy.ts).
-    if (classifyDatapath(facts).services === 'kube-proxy') return { present: false, evidence: [] };
+    // Without full kube-proxy replacement kube-proxy serves Services (src/datapath/kube-proxy.ts), or
+    // Calico eBPF does when Cilium is chained behind it (src/datapath/calico.ts).
+    const owner = classifyDatapath(facts).services;
+    if (owner === 'kube-proxy' || owner === 'calico') return { present: false, evidence: [] };
     return {
       present: true,
       evidence: [{ source: 'DaemonSet', excerpt: `${c.value.namespace}/${c.value.daemonSet} ${c.value.version}` }],
     };
   },
-  checks: CHECKS,
+  // Calico beside Cilium: silent unless calico-node runs (src/checks/calico-cilium-overlap.ts).
+  checks: [...CHECKS, calicoCiliumOverlap],
   readLbMap: readServiceList,
 };
 

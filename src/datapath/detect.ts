@@ -4,6 +4,7 @@
 // Pure. A cluster showing none of them is `none`; one whose lookups failed is `unknown`, never a guess.
 import { CONFIG_KEYS, readCiliumConfig } from '../cilium/config.js';
 import type { Evidence } from '../model/check.js';
+import { calicoBpfEnabled } from '../model/calico.js';
 import type { DatapathSignals, DetectedDatapath, KubeProxyMode } from '../model/datapath.js';
 import type { Facts, Gathered } from '../model/facts.js';
 
@@ -62,23 +63,18 @@ export function classifyDatapath(facts: Facts): DetectedDatapath {
 
   // Calico: calico-node, and whether Felix runs its eBPF dataplane (which replaces kube-proxy).
   const calico = sig?.calico;
-  let calicoBpf = false;
   if (calico) {
     evidence.push({
       source: 'DaemonSet',
       excerpt: `${calico.namespace}/${calico.name} ${calico.image}${calico.felixBpfEnabled !== undefined ? ` FELIX_BPFENABLED=${calico.felixBpfEnabled}` : ''}`,
     });
-    calicoBpf ||= calico.felixBpfEnabled?.toLowerCase() === 'true';
   }
-  if (sig?.felixBpfEnabled !== undefined) {
+  if (sig?.felixBpfEnabled !== undefined)
     evidence.push({ source: 'FelixConfiguration default', excerpt: `bpfEnabled: ${sig.felixBpfEnabled}` });
-    // The env var overrides the resource (Felix config precedence: env > FelixConfiguration).
-    if (calico?.felixBpfEnabled === undefined) calicoBpf = sig.felixBpfEnabled;
-  }
-  if (sig?.linuxDataplane) {
+  if (sig?.linuxDataplane)
     evidence.push({ source: 'Installation default', excerpt: `linuxDataplane: ${sig.linuxDataplane}` });
-    calicoBpf ||= sig.linuxDataplane === 'BPF';
-  }
+  // The env var overrides the resource (Felix config precedence: env > FelixConfiguration).
+  const calicoBpf = !!calico && calicoBpfEnabled(sig);
 
   const kpTitle = kubeProxy ? `kube-proxy (${mode ?? 'mode unknown'})` : 'kube-proxy (not found)';
   const base = { evidence, gaps };
@@ -107,7 +103,7 @@ export function classifyDatapath(facts: Facts): DetectedDatapath {
     };
   if (calico && calicoBpf)
     return { id: 'calico-ebpf', title: 'Calico eBPF dataplane (replaces kube-proxy)', services: 'calico', ...base };
-  if (calico) return { id: 'calico-kube-proxy', title: `Calico with ${kpTitle}`, ...viaKubeProxy, ...base };
+  if (calico) return { id: 'calico-kube-proxy', title: `Calico (iptables) + ${kpTitle}`, ...viaKubeProxy, ...base };
   if (kubeProxy) return { id: 'kube-proxy', title: `${kpTitle} without Cilium or Calico`, ...viaKubeProxy, ...base };
   if (gaps.length) return { id: 'unknown', title: 'not determined: some lookups failed', ...base };
   return { id: 'none', title: 'no Service datapath recognised (no Cilium, kube-proxy or Calico)', ...base };

@@ -13,8 +13,8 @@ import { KUBE_PROXY_LABEL, verifyKubeProxyTarget } from './fix-kube-proxy.js';
 export type { FixResult, StepResult } from '../model/diagnosis.js';
 
 export interface ApplyOptions {
-  /** The Cilium install the agent restarts are checked against (absent where only kube-proxy is restarted). */
-  install?: CiliumInstallFact;
+  /** The Cilium install the agent pods must belong to; absent where Cilium does not run (kube-proxy or calico-node restarts). */
+  install?: CiliumInstallFact | undefined;
   readyTimeoutMs: number;
   pollMs?: number;
   /**
@@ -166,6 +166,7 @@ async function verifyTarget(
   a: RestartAction,
   install: CiliumInstallFact | undefined,
 ): Promise<string | undefined> {
+  if (a.workload) return verifyWorkloadPod(client, a, a.workload);
   if (!install) return 'Cilium installation not known: cannot verify pod ownership';
   if (a.namespace !== install.namespace)
     return `pod ${a.namespace}/${a.pod} is not in the Cilium namespace ${install.namespace}`;
@@ -185,6 +186,29 @@ async function verifyTarget(
   return undefined;
 }
 
+/** A non-Cilium pod (calico-node): still there, on the planned node, owned by the DaemonSet, with its label. */
+async function verifyWorkloadPod(
+  client: KubeClient,
+  a: RestartAction,
+  w: { daemonSet: string; label: string },
+): Promise<string | undefined> {
+  let pod: Pod | undefined;
+  try {
+    pod = await client.getOptional<Pod>(
+      `/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods/${encodeURIComponent(a.pod)}`,
+    );
+  } catch (e) {
+    return `cannot re-read pod ${a.namespace}/${a.pod}: ${oneLine(e)}`;
+  }
+  if (!pod) return `pod ${a.namespace}/${a.pod} no longer exists`;
+  const f = agentPodFact(pod);
+  if (!w.daemonSet || f.ownerDaemonSet !== w.daemonSet) return `pod ${a.pod} is not owned by DaemonSet ${w.daemonSet}`;
+  if (f.node !== a.node) return `pod ${a.pod} runs on ${f.node}, not on ${a.node}`;
+  const [key, value] = w.label.split('=');
+  if (pod.metadata?.labels?.[key!] !== value) return `pod ${a.pod} is not labelled ${w.label}`;
+  return undefined;
+}
+
 async function waitForReplacement(
   client: KubeClient,
   a: RestartAction,
@@ -199,7 +223,7 @@ async function waitForReplacement(
     try {
       const pods = await untilAborted(
         client.listAll<Pod>(`/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods`, {
-          labelSelector: a.kind === 'restart-kube-proxy' ? KUBE_PROXY_LABEL : AGENT_LABEL,
+          labelSelector: a.kind === 'restart-kube-proxy' ? KUBE_PROXY_LABEL : (a.workload?.label ?? AGENT_LABEL),
           fieldSelector: `spec.nodeName=${a.node}`,
         }),
         opts.signal,

@@ -11,6 +11,7 @@ import type { Diagnosis } from '../model/diagnosis.js';
 import { planFixes } from './fix-plan.js';
 import { withCommands } from './evidence-commands.js';
 import { gatherFacts } from './gather.js';
+import { observeDrops } from './observe.js';
 import { rankRootCauses } from './rank.js';
 import { runChecks, selectChecks } from './run-checks.js';
 import { STATUS_ORDER, type FactKey, type Status } from '../model/check.js';
@@ -28,6 +29,8 @@ export interface DiagnoseOptions {
   /** --force-max-unavailable: no cap on the batch size. */
   forceMaxUnavailable?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** --observe: watch the datapath's drops this long (ms) on the client's and backends' nodes (needs target). */
+  observeMs?: number;
 }
 
 export async function diagnose(
@@ -39,6 +42,7 @@ export async function diagnose(
   // The datapath detection reads cilium-config, kube-proxy and Calico's config on every run.
   const needs = new Set<FactKey>(['nodes', 'cilium', 'config', 'kubeProxy', 'datapathSignals']);
   for (const c of checks) for (const n of c.needs) needs.add(n);
+  if (opts.observeMs) needs.add('services');
   const facts = await gatherFacts(client, {
     needs,
     ciliumNamespace: opts.ciliumNamespace,
@@ -47,6 +51,11 @@ export async function diagnose(
     nodes: opts.nodes,
     onProgress: opts.onProgress,
   });
+  if (opts.observeMs) {
+    if (!opts.target)
+      throw new KdiagError('usage', '--observe needs the Service: doctor clusterip NS/SVC --observe 10s');
+    facts.drops = await observeDrops(client, facts, { durationMs: opts.observeMs });
+  }
   const diagnosis = judge(facts, opts);
   // Nothing serves Services that we can see: say what was seen instead of judging a datapath that is not there.
   if (diagnosis.datapath?.id === 'none')
@@ -102,6 +111,8 @@ export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
 function unknownsOf(facts: Facts): Diagnosis['unknowns'] {
   const out: Diagnosis['unknowns'] = [];
   const add = (fact: string, g: Gathered<unknown>, node?: string) => {
+    // Only gathered facts can be gaps: serviceMapCommand's argv lists, nodeScope and target are not.
+    if (!g || typeof g !== 'object' || !('ok' in g)) return;
     // "Not installed" is a finding of its own (cilium-not-installed), not a gap in what we saw.
     if (g.ok || g.error === 'not gathered' || g.kind === 'not-installed') return;
     out.push({ fact, ...(node ? { node } : {}), reason: g.error, ...(g.hint ? { hint: g.hint } : {}) });

@@ -6,6 +6,7 @@ import { kubeProxyPodCount, kubeProxyTarget } from './fix-kube-proxy.js';
 import type { FixPlan, NotFixable, RefusedNode, RestartAction, RootCause } from '../model/diagnosis.js';
 
 export type { FixPlan, NotFixable, RefusedNode, RestartAction } from '../model/diagnosis.js';
+import type { CalicoNodePodFact } from '../model/calico.js';
 import type { AgentPodFact, CiliumInstallFact, Facts } from '../model/facts.js';
 
 export const kubectlDeletePodArgv = (namespace: string, pods: string[]): string[] => [
@@ -89,16 +90,20 @@ export function planFixes(
       const explainer = Object.entries(c.explainedBy ?? {}).find(
         ([id, ns]) => notRestartable.has(id) && ns.includes(node),
       );
-      const kubeProxy = causeById(c.id)?.restarts === 'kube-proxy';
+      const restarts = causeById(c.id)?.restarts;
+      const kubeProxy = restarts === 'kube-proxy';
+      const calico = restarts === 'calico-node';
       const reason = explainer
         ? `${explainer[0]} explains ${c.id} here: a restart cannot fix it`
         : kubeProxy
           ? blockedBy.has(node)
             ? `${blockedBy.get(node)} on this node: a restart cannot fix it`
             : kubeProxyTarget(node, facts)
-          : refuse(node, blockedBy, facts, install, agents);
+          : calico
+            ? refuseCalico(node, blockedBy, facts)
+            : refuse(node, blockedBy, facts, install, agents);
       if (typeof reason === 'string') {
-        refused.push({ node, pod: kubeProxy ? undefined : agents?.get(node)?.name, cause: c.id, reason });
+        refused.push({ node, pod: kubeProxy || calico ? undefined : agents?.get(node)?.name, cause: c.id, reason });
         continue;
       }
       const pod = reason;
@@ -111,6 +116,9 @@ export function planFixes(
         causes: [c.id],
         command: argv.join(' '),
         argv,
+        ...(calico
+          ? { workload: { daemonSet: (pod as CalicoNodePodFact).ownerDaemonSet ?? '', label: CALICO_NODE_LABEL } }
+          : {}),
       });
     }
   }
@@ -118,7 +126,9 @@ export function planFixes(
   // Every agent at once is a cluster-wide restart: the same fault everywhere points at a cluster-wide
   // cause, and restarting all agents cuts every node's datapath. Only when the user named the nodes
   // (from three agents: with two, restarting both is restarting each node that differs).
-  if (!facts.nodeScope && agents && agents.size >= 3 && byNode.size >= agents.size) {
+  const calicoPods = facts.calicoNodes?.ok ? new Set(facts.calicoNodes.value.map((p) => p.node)).size : 0;
+  const fleet = Math.max(agents?.size ?? 0, calicoPods);
+  if (!facts.nodeScope && fleet >= 3 && byNode.size >= fleet) {
     for (const a of byNode.values())
       refused.push({
         node: a.node,
@@ -179,5 +189,21 @@ function refuse(
     return `bpffs state unknown (${fs && !fs.ok ? fs.error : 'not gathered'}): a restart could drop pinned maps`;
   if (!fs.value.mounted)
     return "bpffs is not mounted at /sys/fs/bpf: a restart would drop the BPF maps and cut this node's datapath";
+  return pod;
+}
+
+export const CALICO_NODE_LABEL = 'k8s-app=calico-node';
+
+/** The calico-node pod to delete on `node` (Calico eBPF's Felix rewrites its NAT maps on start), or why not. */
+function refuseCalico(node: string, blockedBy: Map<string, string>, facts: Facts): string | CalicoNodePodFact {
+  const blocker = blockedBy.get(node);
+  if (blocker) return `${blocker} on this node: a restart cannot fix it`;
+  if (!facts.calicoNodes?.ok)
+    return `calico-node pods not known (${facts.calicoNodes && !facts.calicoNodes.ok ? facts.calicoNodes.error : 'not gathered'})`;
+  const pods = facts.calicoNodes.value.filter((p) => p.node === node);
+  const pod = pods.find((p) => !p.deleting) ?? pods[0];
+  if (!pod) return 'no calico-node pod on this node (check the DaemonSet scheduling, tolerations and node taints)';
+  if (pod.deleting) return `pod ${pod.namespace}/${pod.name} is already being deleted`;
+  if (!pod.ownerDaemonSet) return `pod ${pod.namespace}/${pod.name} is not owned by a DaemonSet`;
   return pod;
 }

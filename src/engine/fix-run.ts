@@ -82,7 +82,7 @@ export async function runDoctor(client: KubeClient, opts: DoctorRunOptions, hook
   const before = diagnosis.rootCauses.map((c) => ({ id: c.id, nodes: c.nodes }));
   try {
     const fix = await applyFixes(client, plan, {
-      ...(facts.cilium.ok ? { install: facts.cilium.value } : {}),
+      install: facts.cilium.ok ? facts.cilium.value : undefined,
       readyTimeoutMs,
       aborted: () => interrupted !== undefined,
       signal: ac.signal,

@@ -5,6 +5,7 @@ import type { KubeClient } from '../cluster/client.js';
 import { AGENT_CONTAINER } from '../cilium/discovery.js';
 import { parseLogLine } from '../cilium/formats/log.js';
 import { classify } from '../cilium/log-catalog.js';
+import { ctGcAtCapacity } from '../cilium/conntrack-gc.js';
 import type { LbService, LogRecord } from '../cilium/types.js';
 import type { AgentPodFact, LogFact, ServiceFact } from '../model/facts.js';
 import { capLine, MAX_LINE_CHARS } from '../model/finding.js';
@@ -44,7 +45,8 @@ export async function readAgentLog(client: KubeClient, a: AgentPodFact, tail: nu
       rec.level === 'error' ||
       rec.level === 'fatal' ||
       rec.level === 'panic' ||
-      classify(rec)
+      classify(rec) ||
+      ctGcAtCapacity(rec)
     ) {
       records.push(rec);
       if (records.length > MAX_LOG_RECORDS) records.shift();

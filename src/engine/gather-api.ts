@@ -171,5 +171,6 @@ export async function getClientPod(client: KubeClient, namespace: string, name: 
     ip: p.status?.podIP,
     hostNetwork: Boolean(p.spec?.hostNetwork),
     labels: p.metadata?.labels ?? {},
+    containers: [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].map((c) => c.name),
   };
 }

@@ -18,7 +18,9 @@ import { failed, got, type AgentPodFact, type CiliumInstallFact, type Facts, typ
 import { withoutOkRows } from '../model/lb-drift.js';
 import { frontendFilter, readAgentLog } from './gather-agent.js';
 import { frontendKeys, nodeFilterArgv, readFilteredLbMap } from './gather-filter.js';
+import { gatherCalico } from './gather-calico.js';
 import { gatherDatapathSignals } from './gather-datapath.js';
+import { mapInSync, readMapsByDigest, readNodeDigest } from './gather-digest.js';
 import { gatherKubeProxyRules } from './gather-kube-proxy.js';
 import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
 
@@ -46,8 +48,11 @@ export interface GatherOptions {
 }
 
 const PER_NODE: FactKey[] = ['agentLogs', 'bpfPrograms', 'status', 'serviceMap', 'bpffs'];
+const CALICO_FACTS: FactKey[] = ['calicoNodes', 'calicoNat', 'calicoLogs'];
 /** LB maps read at once: each is a whole service table, so this bounds memory on big clusters. */
 const MAP_SLOTS = 16;
+/** Below this many nodes the digest round trip costs more than it saves. */
+const DIGEST_MIN_NODES = 3;
 
 export async function gatherFacts(client: KubeClient, opts: GatherOptions): Promise<Facts> {
   const facts = await gatherBase(client, opts);
@@ -105,6 +110,9 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   if (kubeProxy) facts.kubeProxy = kubeProxy;
   if (clientPod) facts.client = clientPod;
   if (datapathSignals) facts.datapathSignals = datapathSignals;
+  // Calico's own facts (calico-node pods; on Calico eBPF the NAT maps), whether or not Cilium runs.
+  if (CALICO_FACTS.some((k) => needs.has(k)))
+    await gatherCalico(client, facts, { logTail: opts.logTail, nodes: opts.nodes });
   if (cilium) {
     if (cilium.ok && !cilium.value) {
       facts.cilium = failed(
@@ -134,14 +142,19 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   const nodeKeys =
     opts.target && !opts.serviceMapFilter && facts.services.ok ? frontendKeys(facts.services.value) : undefined;
 
-  const wanted = PER_NODE.filter((k) => needs.has(k));
   // With a client pod (--from), its traffic is translated by the agent on its node: ask that agent only.
   const onlyNodes = opts.nodes ?? (facts.client?.ok && facts.client.value.node ? [facts.client.value.node] : undefined);
   facts.nodeScope = onlyNodes;
   const agentList = [...agents.value.values()].filter((a) => !onlyNodes || onlyNodes.includes(a.node));
-  const total = agentList.length * wanted.length;
+  // Progress counts agents, what the user thinks in: an agent is done when its last fact is in.
+  const total = agentList.length;
   let done = 0;
-  const tick = () => opts.onProgress?.(++done, total);
+  const left = new Map<string, number>();
+  const tick = (node: string) => {
+    const n = (left.get(node) ?? 1) - 1;
+    left.set(node, n);
+    if (n === 0) opts.onProgress?.(++done, total);
+  };
   let cli: CiliumCli = install.cli;
   const datapath = detectDatapath(facts);
 
@@ -168,13 +181,58 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   const tasks: Promise<void>[] = [];
   const mapSlots = pLimit(Math.min(MAP_SLOTS, client.opts.concurrency));
   const sink = serviceMapSink(facts, opts);
+  const readMap = async (a: AgentPodFact): Promise<LbService[]> => {
+    if (nodeKeys && targetFilter && datapath.id === 'cilium') {
+      const rows = await readFilteredLbMap(client, a, cli, nodeKeys, targetFilter);
+      if (rows) {
+        (facts.serviceMapCommand ??= new Map()).set(a.node, nodeFilterArgv(cli, nodeKeys));
+        return rows;
+      }
+    }
+    return datapath.readLbMap(agentOf(a), targetFilter);
+  };
+  // Full LB maps are the big outputs: at most MAP_SLOTS in flight, each handed to the sink at once.
+  const readMapInFull = (a: AgentPodFact) =>
+    mapSlots(() =>
+      client.pool(async () => {
+        sink(a.node, await settle(notRunning(a) ?? readMap(a)));
+        tick(a.node);
+      }),
+    );
+  // Cluster-wide, every Service in scope: nodes digest their maps and equal maps are read once (gather-digest.ts).
+  const byDigest =
+    needs.has('serviceMap') &&
+    !opts.target &&
+    !opts.namespace &&
+    !opts.serviceMapFilter &&
+    datapath.id === 'cilium' &&
+    facts.services.ok &&
+    agentList.length >= DIGEST_MIN_NODES;
+  if (byDigest && facts.services.ok) {
+    const services = facts.services.value;
+    // doctor judges with compareOptionsFor, service-list with the defaults: shared only if in sync under both.
+    const optionSets = [compareOptionsFor(facts), {}];
+    tasks.push(
+      readMapsByDigest(client, agentList, {
+        digest: (a) => readNodeDigest(client, a, cli),
+        readFull: readMapInFull,
+        readOne: (a) => mapSlots(() => client.pool(() => settle(readMap(a)))),
+        inSync: (map) => mapInSync(services, map, optionSets),
+        deliver: (a, map) => {
+          sink(a.node, map);
+          tick(a.node);
+        },
+      }),
+    );
+  }
   for (const a of agentList) {
+    const before = tasks.length;
     const run = <T>(key: FactKey, map: Map<string, Gathered<T>>, fn: () => Promise<T>) => {
       if (!needs.has(key)) return;
       tasks.push(
         client.pool(async () => {
           map.set(a.node, await settle(notRunning(a) ?? fn()));
-          tick();
+          tick(a.node);
         }),
       );
     };
@@ -183,7 +241,7 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
       tasks.push(
         client.pool(async () => {
           facts.agentLogs.set(a.node, await settle(readAgentLog(client, a, opts.logTail ?? 5000)));
-          tick();
+          tick(a.node);
         }),
       );
     run('bpfPrograms', facts.bpfPrograms, async () => {
@@ -201,26 +259,8 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
       if (!r.stdout.trim()) throw execFailed(`${cli} status`, r);
       return parseCiliumStatus(r.stdout);
     });
-    if (needs.has('serviceMap'))
-      // Full LB maps are the big outputs: at most MAP_SLOTS in flight, each handed to the sink at once.
-      tasks.push(
-        mapSlots(() =>
-          client.pool(async () => {
-            const read = async (): Promise<LbService[]> => {
-              if (nodeKeys && targetFilter && datapath.id === 'cilium') {
-                const rows = await readFilteredLbMap(client, a, cli, nodeKeys, targetFilter);
-                if (rows) {
-                  (facts.serviceMapCommand ??= new Map()).set(a.node, nodeFilterArgv(cli, nodeKeys));
-                  return rows;
-                }
-              }
-              return datapath.readLbMap(agentOf(a), targetFilter);
-            };
-            sink(a.node, await settle(notRunning(a) ?? read()));
-            tick();
-          }),
-        ),
-      );
+    // Where Calico eBPF serves Services its NAT maps are read from calico-node (gather-calico.ts), not here.
+    if (needs.has('serviceMap') && !byDigest && datapath.id !== 'calico-ebpf') tasks.push(readMapInFull(a));
     run('bpffs', facts.bpffs, async () => {
       const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts']);
       if (r.exitCode !== 0) throw execFailed('cat /proc/mounts', r);
@@ -229,6 +269,8 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
         throw new ParseError('cat /proc/mounts', 'no root filesystem line: output empty or truncated');
       return bpffsFromMounts(r.stdout);
     });
+    // (set before any task can finish: the pool runs them after this loop yields)
+    left.set(a.node, tasks.length - before);
   }
   await Promise.all(tasks);
   return facts;

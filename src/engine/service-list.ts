@@ -2,9 +2,10 @@
 // as soon as it arrives and then dropped; per Service we keep a count of agreeing nodes and the details
 // of the nodes that disagree, so memory grows with services + drift, not nodes x services.
 import type { KubeClient } from '../cluster/client.js';
-import type { LbService } from '../cilium/types.js';
+import type { BackendState, LbService } from '../cilium/types.js';
 import type { Facts, Gathered, ServiceFact } from '../model/facts.js';
 import { gatherFacts } from './gather.js';
+import { calicoDown, calicoServiceMaps, CALICO_SERVICE_LIST_NEEDS } from './service-list-calico.js';
 import { datapathDown } from './service-list-datapath.js';
 import { compareServiceMap, indexServices } from '../cilium/lb-drift.js';
 import { worstDrift, type AgentBackend, type DriftStatus, type FrontendKind } from '../model/lb-drift.js';
@@ -20,6 +21,22 @@ export interface NodeResult {
   reason?: string;
 }
 
+/** One backend of a frontend as the agents list it: how many nodes list it in each state. */
+export interface BackendView {
+  /** ip:port/PROTO as the agent prints it (`ANY`: no protocol in that format) */
+  address: string;
+  states: Partial<Record<BackendState, number>>;
+}
+
+/** A backend the agents list but do not pick for new connections (quarantined, maintenance), and why. */
+export interface NotServing {
+  backend: string;
+  state: BackendState;
+  /** Nodes listing it in that state. */
+  nodes: number;
+  reason: string;
+}
+
 export interface ServiceRow {
   namespace: string;
   name: string;
@@ -27,15 +44,32 @@ export interface ServiceRow {
   kind: FrontendKind | 'unknown';
   status: DriftStatus;
   readyEndpoints: number;
+  /** EndpointSlice endpoints with `terminating: true` (pods being deleted). */
+  terminatingEndpoints: number;
   nodesOk: number;
   /** Nodes that disagree (or could not be asked), with details. */
   nodes: NodeResult[];
+  /** Every backend the agents list for this frontend, with its states (cilium service list `(state)`). */
+  backends: BackendView[];
+  notServing?: NotServing[];
+  /** Agent states that contradict the EndpointSlice conditions, per node (see DriftRow.stateMismatch). */
+  stateMismatch?: { node: string; backends: string[] }[];
+  /** `rollout-stuck`: endpoints exist, every one terminating, none ready (a rollout that does not finish). */
+  endpoints?: 'rollout-stuck';
 }
+
+/** Why the agent skips a backend for new connections (docs/formats.md, "The row format"). */
+export const NOT_SERVING_REASON: Partial<Record<BackendState, string>> = {
+  quarantined: "the agent's health checker found it unreachable: not selected for load-balancing",
+  maintenance: 'in maintenance (e.g. weight 0): neither selected for load-balancing nor health-checked',
+};
 
 export interface ServiceListReport {
   apiVersion: 'kdiag/v1';
   kind: 'ServiceList';
   cilium?: { namespace: string; version: string };
+  /** Whose maps the rows come from when it is not Cilium's agents (`calico-ebpf`: calico-node's NAT maps). */
+  datapath?: 'calico-ebpf';
   summary: {
     services: number;
     rows: number;
@@ -97,14 +131,32 @@ export async function buildServiceList(
           kind: r.kind,
           status: 'OK',
           readyEndpoints: r.expected.length,
+          terminatingEndpoints: 0,
           nodesOk: 0,
           nodes: [],
+          backends: [],
         };
         rows.set(key, row);
       }
+      tally(key, r.agentBackends);
+      if (r.stateMismatch?.length && (row.stateMismatch ??= []).length < 20)
+        row.stateMismatch.push({ node, backends: r.stateMismatch });
       if (r.status === 'OK') row.nodesOk++;
       else
         row.nodes.push({ node, status: r.status, missing: r.missing, extra: r.extra, agentBackends: r.agentBackends });
+    }
+  };
+  // Per row: backend address -> state -> nodes listing it so (kept apart from the rows until the end).
+  const states = new Map<string, Map<string, Partial<Record<BackendState, number>>>>();
+  const tally = (key: string, bs: AgentBackend[]) => {
+    if (!bs.length) return;
+    let m = states.get(key);
+    if (!m) states.set(key, (m = new Map()));
+    for (const b of bs) {
+      const a = `${b.ip.includes(':') ? `[${b.ip}]` : b.ip}:${b.port}/${b.protocol}`;
+      let c = m.get(a);
+      if (!c) m.set(a, (c = {}));
+      c[b.state] = (c[b.state] ?? 0) + 1;
     }
   };
   const unknownForAll = (node: string, reason: string) => {
@@ -112,7 +164,7 @@ export async function buildServiceList(
   };
 
   const facts = await gatherFacts(client, {
-    needs: ['services', 'serviceMap', 'bpfPrograms'],
+    needs: ['services', 'serviceMap', 'bpfPrograms', ...CALICO_SERVICE_LIST_NEEDS],
     ciliumNamespace: opts.ciliumNamespace,
     namespace: opts.namespace,
     target: opts.service,
@@ -127,8 +179,16 @@ export async function buildServiceList(
     consumeServiceMap: consume,
   });
 
+  // Calico eBPF: the NAT maps read from calico-node, through the same join (service-list-calico.ts).
+  const calicoMaps = calicoServiceMaps(facts);
+  if (calicoMaps) {
+    services = facts.services.ok ? facts.services.value : [];
+    index = indexServices(services);
+    for (const s of services) seedRows(rows, s);
+    for (const [node, map] of calicoMaps) consume(node, map);
+  }
   // Rows that agree on a node whose datapath is down are not OK there: the map is not in use.
-  const down = datapathDown(facts);
+  const down = calicoMaps ? calicoDown(facts) : datapathDown(facts);
   for (const n of nodes) {
     const reason = down.get(n.node);
     if (n.status !== 'ok' || !reason) continue;
@@ -149,6 +209,16 @@ export async function buildServiceList(
     STALE: 0,
     NODE_UNKNOWN: 0,
   };
+  for (const [key, row] of rows) {
+    const m = states.get(key);
+    if (!m) continue;
+    row.backends = [...m].map(([address, st]) => ({ address, states: st }));
+    for (const b of row.backends)
+      for (const [state, n] of Object.entries(b.states) as [BackendState, number][]) {
+        const reason = NOT_SERVING_REASON[state];
+        if (reason) (row.notServing ??= []).push({ backend: b.address, state, nodes: n, reason });
+      }
+  }
   const out = [...rows.values()];
   for (const row of out) {
     row.status = row.nodes.length ? worstDrift(row.nodes.map((n) => n.status)) : 'OK';
@@ -167,6 +237,7 @@ export async function buildServiceList(
       cilium: facts.cilium.ok
         ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version }
         : undefined,
+      ...(calicoMaps ? { datapath: 'calico-ebpf' as const } : {}),
       summary: {
         services: services.length,
         rows: out.length,
@@ -189,7 +260,11 @@ function seedRows(rows: Map<string, ServiceRow>, s: ServiceFact): void {
       const frontend = `${ip.includes(':') ? `[${ip}]` : ip}:${p.port}/${p.protocol.toUpperCase()}`;
       const key = `${s.namespace}/${s.name}|${frontend}`;
       if (rows.has(key)) continue;
-      const ready = s.endpoints.filter((e) => e.ready && (p.name ? e.portName === p.name : true)).length;
+      // a dual-stack Service's frontend balances to the endpoints of its own address family
+      const v6 = ip.includes(':');
+      const own = s.endpoints.filter((e) => (p.name ? e.portName === p.name : true) && e.ip.includes(':') === v6);
+      const ready = own.filter((e) => e.ready).length;
+      const terminating = own.filter((e) => e.terminating).length;
       rows.set(key, {
         namespace: s.namespace,
         name: s.name,
@@ -197,8 +272,13 @@ function seedRows(rows: Map<string, ServiceRow>, s: ServiceFact): void {
         kind: 'ClusterIP',
         status: 'OK',
         readyEndpoints: ready,
+        terminatingEndpoints: terminating,
         nodesOk: 0,
         nodes: [],
+        backends: [],
+        ...(ready === 0 && terminating > 0 && terminating === own.length
+          ? { endpoints: 'rollout-stuck' as const }
+          : {}),
       });
     }
 }

@@ -3,8 +3,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../cluster/client.js';
 import type { Check, Finding } from '../model/check.js';
-import { detectDatapath } from '../datapath/index.js';
 import type { DetectedDatapath } from '../model/datapath.js';
+import { detectDatapath } from '../datapath/index.js';
 import { KdiagError, oneLine } from '../errors.js';
 import { applyIgnores, buildReport, type GateReport } from './gate.js';
 import type { GateSettings } from './flags.js';
@@ -64,6 +64,7 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
   // A denied permission matters for the checks of the datapath that runs here (kube-proxy-rules' exec
   // is not needed on Cilium with kube-proxy replacement); all of them when nothing could run.
   let runs: (id: string) => boolean = () => true;
+  let listed = o.checks;
   if (runnable.length) {
     const { diagnose } = await import('../engine/doctor.js');
     const { diagnosis, facts } = await diagnose(client, {
@@ -75,13 +76,17 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
       throw new KdiagError('unreachable', `could not run the preflight: ${facts.nodes.error}`);
     findings.push(...diagnosis.findings);
     datapath = diagnosis.datapath;
-    const ids = new Set(detectDatapath(facts).checks.map((c) => c.id));
+    const dp = detectDatapath(facts);
+    const ids = new Set(dp.checks.map((c) => c.id));
     runs = (id) => ids.has(id);
+    // Off Cilium's datapath, another datapath's checks did not run: no "pass" row for them (on Cilium the
+    // list stays as it always was). A denied check of this datapath is listed with its finding.
+    if (dp.id !== 'cilium') listed = o.checks.filter((c) => ids.has(c.id));
   }
   for (const f of denied.values()) if (runs(f.check)) findings.push(f);
   const report = buildReport(
     'cluster',
-    o.checks.map(({ id, title }) => ({ id, title })),
+    listed.map(({ id, title }) => ({ id, title })),
     applyIgnores(findings, o.gate.ignores),
     o.gate.failOn,
   );

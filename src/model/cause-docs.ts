@@ -214,6 +214,7 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     why: 'Without kube-proxy, the `kubernetes` Service ClusterIP (10.96.0.1) is translated only by Cilium itself, so an agent told to use it cannot start, and no agent means no Service is programmed on the node. A wrong host, port or certificate (x509) has the same effect.',
     evidence: [
       'api-server-reach/unreachable: agent log "Unable to contact k8s api-server" with ipAddr (pkg/k8s/client)',
+      'its error says which: "dial tcp …: i/o timeout" (nothing translates the address), "connect: connection refused" (wrong port), "x509: certificate is valid for A, B, not C" (an address outside the certificate SANs)',
       'agent-pods/crashloop on the same node, which this cause explains',
     ],
     confirm: [
@@ -223,9 +224,11 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     ],
     fix: [
       'helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set k8sServiceHost=<API server address> --set k8sServicePort=<port> (the control-plane endpoint, not the ClusterIP), then kubectl -n kube-system rollout restart ds/cilium',
+      'For the x509 variant: use an address the API server certificate names (the log lists them), or add the address to the certificate SANs.',
       'A restart alone dials the same unreachable address again.',
     ],
     reports: [
+      'cilium/cilium#34153',
       'cilium/cilium#28823',
       'cilium/cilium#20679',
       'cilium/cilium-cli#865',
@@ -272,6 +275,138 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
       'A restart alone does not help: the map fills to the same limit again.',
     ],
     reports: ['cilium/cilium#23551', 'cilium/cilium#28726', 'cilium/cilium#8587', 'cilium/cilium#16028'],
+  },
+  'hairpin-policy-drop': {
+    meaning:
+      'A pod that connects to the ClusterIP of its own Service is load-balanced back to itself (hairpin), and the packet is dropped with "Policy denied" by the ingress policy that selects the pod.',
+    why: "For hairpin traffic Cilium SNATs the client to the service loopback address (ipv4-service-loopback-address, default 169.254.42.1) so the reply comes back through the load balancer. Cilium is meant to skip policy for that path; releases with the regression of cilium/cilium#22107 and #27709 enforce the pod's ingress policy on it instead, so the pod's own connection is denied. Other pods reach the Service, and the pod reaches itself by pod IP.",
+    evidence: [
+      'datapath-drops/hairpin-policy-denied: with --observe, `cilium-dbg monitor --type drop` on the backend\'s node prints "xx drop (Policy denied) … 169.254.42.1:PORT -> BACKEND:PORT" (pkg/monitor/datapath_drop.go, reason text from pkg/monitor/api/drop.go)',
+    ],
+    confirm: [
+      `${AGENT} timeout --signal=INT 10s cilium-dbg monitor --type drop`,
+      'kubectl exec <backend pod> -- curl -m 3 http://<its Service>   # in another terminal, while the monitor runs',
+      'kubectl get networkpolicies,ciliumnetworkpolicies -n <namespace>',
+    ],
+    fix: [
+      "Upgrade Cilium to a release with the hairpin policy fix, or allow the pod's own labels (fromEndpoints selecting itself) on the Service's target port in its ingress policy.",
+      'A restart does not help: the policy is enforced again on the same path.',
+    ],
+    reports: ['cilium/cilium#22107', 'cilium/cilium#27709', 'cilium/cilium#11593'],
+  },
+  'calico-node-not-ready': {
+    meaning:
+      'On the Calico eBPF dataplane, the calico-node pod (Felix) on the node is missing, not Ready or crash looping.',
+    why: "Felix writes the node's eBPF NAT maps that translate a ClusterIP to a backend; without a running Felix the maps stop following Service and endpoint changes (or were never written), while pod IPs still route.",
+    evidence: ['calico-node-pods/not-ready or calico-node-pods/no-pod: no Ready calico-node pod on the node'],
+    confirm: [
+      'kubectl get pods -A -l k8s-app=calico-node -o wide --field-selector spec.nodeName=<node>',
+      'kubectl -n <ns> logs <calico-node pod> -c calico-node --previous | grep -E "\\[(ERROR|PANIC|FATAL)\\]"',
+    ],
+    fix: [
+      "Restart the node's calico-node pod (kubectl -n <ns> delete pod <calico-node pod>) and read Felix's log; a PANIC at start (e.g. \"Failed to create NAT frontend BPF map\") needs the pod's privileges or the kernel fixed first.",
+    ],
+    reports: ['projectcalico/felix#2650 (calico-node with FELIX_BPFENABLED could not create cali_v4_nat_fe)'],
+  },
+  'calico-nat-map-stale': {
+    meaning:
+      "On the Calico eBPF dataplane, the node's NAT map lacks a Service's frontend, or its backends are not the Service's ready endpoints.",
+    why: 'Calico eBPF translates ClusterIPs in its tc programs by looking the destination up in the NAT frontend map; a missing frontend leaves the packet addressed to a ClusterIP no host owns, and wrong backends send it to pods that no longer serve.',
+    evidence: [
+      'calico-nat-map/missing-frontend or calico-nat-map/wrong-backends: `calico-node -bpf nat dump` in the calico-node pod, joined with Services and EndpointSlices',
+      'Felix log lines at ERROR or worse on the same node, as supporting evidence',
+    ],
+    confirm: [
+      'kubectl -n <ns> exec <calico-node pod> -c calico-node -- calico-node -bpf nat dump',
+      'kubectl get endpointslices -n <svc ns> -l kubernetes.io/service-name=<svc>',
+    ],
+    fix: [
+      "Restart the calico-node pod on the node (kubectl -n <ns> delete pod <calico-node pod>): Felix rewrites its NAT maps on start. Compare again afterwards; if the frontend is still missing, read Felix's log.",
+    ],
+    reports: ['projectcalico/calico#13279 ("Linux BPF nat map not correct")'],
+  },
+  'calico-cilium-service-conflict': {
+    meaning:
+      "Calico networking with Cilium chained, where both Cilium's kube-proxy replacement and Calico's eBPF dataplane are on: two eBPF load balancers claim the same ClusterIP traffic.",
+    why: 'Both attach programs that rewrite ClusterIP destinations on the same interfaces; which one sees a packet first depends on attach order, so the two maps (and their health) decide traffic by turns. The seed warns about running Calico networking with Cilium this way.',
+    evidence: [
+      'calico-cilium-overlap/both-replace-kube-proxy: cilium-config kube-proxy-replacement (full) together with FELIX_BPFENABLED=true, FelixConfiguration bpfEnabled: true or Installation linuxDataplane: BPF',
+    ],
+    confirm: [
+      "kubectl -n kube-system get configmap cilium-config -o jsonpath='{.data.kube-proxy-replacement} {.data.cni-chaining-mode}'",
+      "kubectl get felixconfiguration default -o jsonpath='{.spec.bpfEnabled}'",
+      'kubectl get daemonsets -A -l k8s-app=calico-node -o yaml | grep -A1 FELIX_BPFENABLED',
+    ],
+    fix: [
+      'Choose one Service datapath. With Cilium chained behind Calico, the usual choice is Calico eBPF off (bpfEnabled: false; kube-proxy or Cilium serves Services) or Cilium kube-proxy replacement off; then roll the DaemonSet you changed. A restart alone changes nothing.',
+    ],
+    reports: ['the seed (../shared/PLAYBOOK.md, Calico networking with Cilium policy)', 'docs/datapaths.md'],
+  },
+  'conntrack-table-full': {
+    meaning:
+      "The agent's conntrack maps (cilium_ct4_global for TCP, cilium_ct_any4_global for the rest) are full: sized by bpf-ct-global-tcp-max / bpf-ct-global-any-max (defaults 524288 / 262144) or by bpf-map-dynamic-size-ratio, they hold more connections than the garbage collector can expire.",
+    why: 'Every new connection needs a CT entry, and a Service connection also needs one for its translation. When the insert fails the datapath drops the packet with "CT: Map insertion failed" (drop reason 155, pkg/monitor/api/drop.go): ClusterIP connects time out at random while established pod-IP flows keep working. A restart keeps the same map size.',
+    evidence: [
+      'conntrack-table/full: agent log "Conntrack garbage collector interval recalculated" (pkg/maps/ctmap/ctmap.go, subsys map-ct) with newInterval=10s (the floor, defaults.ConntrackGCMinInterval) and deleteRatio above 0.25 (deleted entries / map size, pkg/maps/ctmap/gc/gc.go)',
+      'cilium-config bpf-ct-global-tcp-max, bpf-ct-global-any-max, bpf-map-dynamic-size-ratio when set',
+    ],
+    confirm: [
+      'kubectl -n kube-system logs ds/cilium -c cilium-agent | grep "Conntrack garbage collector interval recalculated"',
+      `${AGENT} timeout 10 cilium-dbg monitor --type drop   # look for "CT: Map insertion failed"`,
+      `${AGENT} cilium-dbg metrics list | grep -E 'bpf_map_pressure|drop_count_total'`,
+      'kubectl -n kube-system get cm cilium-config -o yaml | grep -E "bpf-ct-global|bpf-map-dynamic-size-ratio"',
+    ],
+    fix: [
+      'Raise the conntrack map sizes: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set bpf.ctTcpMax=1048576 --set bpf.ctAnyMax=524288 (or a larger bpf.mapDynamicSizeRatio), then roll the agents: kubectl -n kube-system rollout restart ds/cilium',
+      'Find the workload opening connections faster than they expire (a retry storm, a leak); a bigger table only buys time.',
+      'A restart alone does not help: the map has the same size and fills again.',
+    ],
+    reports: ['cilium/cilium#18442', 'cilium/cilium#6280', 'cilium/cilium#24177'],
+  },
+  'hostns-client-no-socket-lb': {
+    meaning:
+      'The client runs in the host network namespace (hostNetwork: true, or a process on the node), socket LB is off (bpf-lb-sock false and kube-proxy-replacement not "true") and no kube-proxy runs, so nothing translates its connections to a ClusterIP.',
+    why: "Cilium load-balances pod traffic per packet in bpf_lxc, on the pod's own interface, whatever the socket LB settings; host-namespace traffic never passes there. Socket LB (cil_sock4_connect at the cgroup root, once called host-reachable services) or kube-proxy's rules are what translate a ClusterIP for the host namespace. With neither, hostNetwork pods time out on ClusterIPs while ordinary pods work.",
+    evidence: [
+      'hostns-service-lb/not-translated: the --from client is hostNetwork, cilium-config has socket LB off (bpf-lb-sock, kube-proxy-replacement) and there is no kube-proxy DaemonSet or pod',
+      'without --from: the same config and no kube-proxy, reported once for the cluster',
+      'kube-proxy-pods/not-deployed, which this cause explains',
+    ],
+    confirm: [
+      'kubectl get pod -n <ns> <pod> -o jsonpath="{.spec.hostNetwork}"',
+      'kubectl -n kube-system get cm cilium-config -o yaml | grep -E "kube-proxy-replacement|bpf-lb-sock"',
+      'kubectl -n kube-system get ds,pods -l k8s-app=kube-proxy',
+      `${AGENT} cilium-dbg status --verbose | grep -A3 "Socket LB"`,
+    ],
+    fix: [
+      'Turn socket LB on: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.enabled=true --set socketLB.hostNamespaceOnly=true (host namespace only keeps pods on the per-packet LB and service meshes working), then kubectl -n kube-system rollout restart ds/cilium',
+      'Or run kube-proxy again, or use kubeProxyReplacement=true (which turns socket LB on).',
+      'A restart alone changes nothing: the configuration stays the same.',
+    ],
+    reports: ['cilium/cilium#22375', 'cilium/cilium#44324', 'cilium/cilium#42659', 'cilium/cilium#31718'],
+  },
+  'sidecar-bypassed-by-socket-lb': {
+    meaning:
+      "The client pod has a service-mesh sidecar (istio-proxy, linkerd-proxy) and Cilium's socket LB runs in every pod's namespace (bpf-lb-sock-hostns-only false), so the pod's connections to a ClusterIP are rewritten to a backend pod IP before the sidecar sees them.",
+    why: "Socket LB translates the ClusterIP inside connect() (cil_sock4_connect, bpf/bpf_sock.c). The sidecar's iptables redirect then sees a pod IP, not the Service, so the mesh's per-Service routing, retries, mTLS and authorization for that Service do not apply: traffic to the ClusterIP fails where the backend requires mTLS, or silently skips the mesh. Running socket LB in the host namespace only leaves pod traffic to the per-packet LB after the sidecar.",
+    evidence: [
+      'mesh-sidecar/bypassed: the --from client lists istio-proxy or linkerd-proxy among its containers or init containers (native sidecars) and cilium-config has socket LB on without bpf-lb-sock-hostns-only=true',
+      'only with --from: preflight has no client to look at',
+    ],
+    confirm: [
+      'kubectl get pod -n <ns> <pod> -o jsonpath="{.spec.initContainers[*].name} {.spec.containers[*].name}"',
+      'kubectl -n kube-system get cm cilium-config -o jsonpath="{.data.bpf-lb-sock-hostns-only}"',
+      `${AGENT} cilium-dbg status --verbose | grep -A3 "Socket LB"`,
+    ],
+    fix: [
+      'Run socket LB in the host namespace only: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.hostNamespaceOnly=true (cilium-config bpf-lb-sock-hostns-only=true), then kubectl -n kube-system rollout restart ds/cilium',
+      'A restart alone changes nothing: the configuration stays the same.',
+    ],
+    reports: [
+      'cilium/cilium#16583',
+      'cilium/cilium#28304',
+      'https://docs.cilium.io/en/stable/network/servicemesh/istio/',
+    ],
   },
 };
 

@@ -15,8 +15,8 @@ export interface CauseDef {
   whatToChange?: string;
   /** Lower-specificity causes this one explains when both show on the same node. */
   explains?: string[];
-  /** What a restart-fixable cause restarts: the Cilium agent (default) or the node's kube-proxy pod. */
-  restarts?: 'kube-proxy';
+  /** Whose pod a restart deletes: the Cilium agent (default), calico-node (Calico eBPF's Felix) or the node's kube-proxy pod. */
+  restarts?: 'cilium-agent' | 'calico-node' | 'kube-proxy';
 }
 
 export const CAUSES: readonly CauseDef[] = [
@@ -164,6 +164,63 @@ export const CAUSES: readonly CauseDef[] = [
     whatToChange:
       'read the failing line in the kube-proxy log (kubectl -n kube-system logs <kube-proxy pod>) and fix what it names: the iptables backend (legacy vs nf_tables), a missing kernel module, or a rule kube-proxy cannot write; a restart replays the same restore',
     explains: ['kube-proxy-rules-stale'],
+  },
+  {
+    id: 'hairpin-policy-drop',
+    title: 'A pod reaching its own Service is dropped by its ingress policy on the hairpin path (seen with --observe)',
+    fixableByRestart: false,
+    specificity: 70,
+    whatToChange:
+      "upgrade Cilium to a release with the hairpin policy fix (cilium/cilium#22107, #27709), or allow the pod's own labels in its ingress policy on the Service's target port",
+  },
+  {
+    id: 'calico-node-not-ready',
+    title: "calico-node (Felix), which programs Calico eBPF's NAT maps, is missing or not Ready on the node(s)",
+    fixableByRestart: true,
+    restarts: 'calico-node',
+    specificity: 60,
+    explains: ['calico-nat-map-stale'],
+  },
+  {
+    id: 'calico-nat-map-stale',
+    title: "Calico eBPF's NAT map on the node disagrees with the Services and their endpoints",
+    fixableByRestart: true,
+    restarts: 'calico-node',
+    specificity: 30,
+  },
+  {
+    id: 'calico-cilium-service-conflict',
+    title: "Cilium's kube-proxy replacement and Calico's eBPF dataplane both translate ClusterIPs",
+    fixableByRestart: false,
+    specificity: 85,
+    whatToChange:
+      'keep one Service datapath: turn Calico eBPF off (FelixConfiguration bpfEnabled: false, or the operator Installation linuxDataplane: Iptables) or turn Cilium kube-proxy replacement off, then roll the DaemonSet you changed',
+    explains: ['calico-nat-map-stale', 'service-map-stale'],
+  },
+  {
+    id: 'conntrack-table-full',
+    title: "The agent's conntrack (CT) map is full, so new connections are dropped (CT: Map insertion failed)",
+    fixableByRestart: false,
+    specificity: 62,
+    whatToChange:
+      'raise the conntrack map sizes: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set bpf.ctTcpMax=1048576 --set bpf.ctAnyMax=524288 (cilium-config bpf-ct-global-tcp-max / bpf-ct-global-any-max; or a larger bpf.mapDynamicSizeRatio), then kubectl -n kube-system rollout restart ds/cilium',
+  },
+  {
+    id: 'hostns-client-no-socket-lb',
+    title: 'Nothing translates ClusterIPs for host-network clients (socket LB off, no kube-proxy)',
+    fixableByRestart: false,
+    specificity: 66,
+    whatToChange:
+      'turn socket LB on: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.enabled=true --set socketLB.hostNamespaceOnly=true (or run kube-proxy), then kubectl -n kube-system rollout restart ds/cilium',
+    explains: ['kube-proxy-not-ready'],
+  },
+  {
+    id: 'sidecar-bypassed-by-socket-lb',
+    title: "Socket LB rewrites the ClusterIP before the client's service-mesh sidecar sees it",
+    fixableByRestart: false,
+    specificity: 64,
+    whatToChange:
+      'run socket LB in the host namespace only: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.hostNamespaceOnly=true, then kubectl -n kube-system rollout restart ds/cilium',
   },
 ];
 

@@ -34,6 +34,8 @@ export interface RestartAction {
   /** Exact command, as shown by --dry-run. */
   command: string;
   argv: string[];
+  /** Set when the pod is not a Cilium agent (calico-node): the DaemonSet and label it must still have. */
+  workload?: { daemonSet: string; label: string };
 }
 
 export interface RefusedNode {

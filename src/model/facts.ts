@@ -2,9 +2,11 @@
 // A fact that could not be gathered is kept as an error with its reason, so a check depending on it
 // reports `unknown` instead of guessing.
 import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from './cilium.js';
+import type { CalicoNatFact, CalicoNodePodFact } from './calico.js';
 import type { DatapathSignals } from './datapath.js';
 import type { KubeProxyLogFact, KubeProxyRulesFact } from './kube-proxy.js';
 import type { NodeDrift } from './lb-drift.js';
+import type { ObservedDrops } from './drops.js';
 import type { ErrorKind } from '../errors.js';
 
 /** A failure keeps the typed error's kind and hint, so a command can still say what to do. */
@@ -127,6 +129,8 @@ export interface ClientPodFact {
   ip?: string;
   hostNetwork: boolean;
   labels: Record<string, string>;
+  /** Container and init container names (a mesh sidecar shows here: istio-proxy, linkerd-proxy). */
+  containers?: string[];
 }
 
 /** Everything gathered for one run. Per-node facts are keyed by node name. */
@@ -149,6 +153,8 @@ export interface Facts {
   bpffs: Map<string, Gathered<BpffsFact>>;
   services: Gathered<ServiceFact[]>;
   kubeProxy: Gathered<KubeProxyFact>;
+  /** `--observe`: drop events per node (client's and backends' nodes), absent when not asked for. */
+  drops?: Map<string, Gathered<ObservedDrops>>;
   /** Per node, the exact argv that read its LB map when it was not the plain list (the node-side filter). */
   serviceMapCommand?: Map<string, string[]>;
   /** Calico and kube-proxy configuration the datapath detection reads (src/datapath/detect.ts). */
@@ -157,6 +163,12 @@ export interface Facts {
   kubeProxyRules?: Map<string, Gathered<KubeProxyRulesFact>>;
   /** Per node, the sync errors in kube-proxy's log (supporting evidence; the rules are the current state). */
   kubeProxyLogs?: Map<string, Gathered<KubeProxyLogFact>>;
+  /** calico-node pods (label k8s-app=calico-node), when Calico runs. */
+  calicoNodes?: Gathered<CalicoNodePodFact[]>;
+  /** Per node, Calico eBPF's NAT map (`calico-node -bpf nat dump`), when Felix runs its eBPF dataplane. */
+  calicoNat?: Map<string, Gathered<CalicoNatFact>>;
+  /** Per node, Felix log lines at ERROR, PANIC or FATAL (supporting evidence). */
+  calicoLogs?: Map<string, Gathered<string[]>>;
   /** Nodes the run is about (--node, or the --from client's node); undefined = every node. */
   nodeScope?: string[];
   /** Target Service of `doctor clusterip NS/SVC`, if any. */

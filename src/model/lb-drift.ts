@@ -49,6 +49,11 @@ export interface DriftRow {
   mergedProtocols?: string[];
   /** Agent backends in state quarantined or maintenance: listed but not picked for new connections. */
   notServing?: string[];
+  /**
+   * Agent states that contradict the EndpointSlice conditions: a ready endpoint the agent lists as
+   * `terminating`, or a terminating/not-ready endpoint it still lists as `active`. `ip:port/PROTO agent=… slice=…`.
+   */
+  stateMismatch?: string[];
 }
 
 export interface NodeDrift {
@@ -62,7 +67,10 @@ export interface NodeDrift {
   mapRows?: number;
 }
 
-/** The same drift without its OK rows: what a cluster-wide run keeps per node (counts stay exact). */
+/**
+ * The same drift without its OK rows: what a cluster-wide run keeps per node (counts stay exact). OK rows
+ * with backends the agent does not serve are kept: they are reported (service-map/backends-not-serving).
+ */
 export function withoutOkRows(d: NodeDrift): NodeDrift {
-  return { ...d, rows: d.rows.filter((r) => r.status !== 'OK') };
+  return { ...d, rows: d.rows.filter((r) => r.status !== 'OK' || r.notServing !== undefined) };
 }

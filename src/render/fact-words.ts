@@ -14,6 +14,7 @@ const WORDS: Record<string, string> = {
   services: 'the Services and EndpointSlices',
   kubeProxy: 'the kube-proxy objects',
   client: 'the client pod',
+  datapathSignals: 'the Calico and kube-proxy configuration',
 };
 
 export function factInWords(fact: string, node?: string): string {

@@ -9,9 +9,12 @@ import {
   serviceListJsonChunks,
   serviceListTextChunks,
 } from './cilium-out.js';
+import { calicoNatDump } from './calico-out.js';
 import type { AgentState, Cluster } from './cluster/index.js';
+import { renderedServiceMap } from './cluster/service-map.js';
 import { faultDef } from './faults/index.js';
 import { renderIptablesSaveNat } from './cluster/kube-proxy.js';
+import { isMonitorDrop, monitorDrop, timeoutCommand } from './monitor.js';
 import { normalizeKpr } from '../cilium/config.js';
 
 export type Output = Iterable<string> | Readable;
@@ -30,7 +33,9 @@ export interface ExecContext {
   /** Agent state for cilium pods, undefined for other pods. */
   agent?: AgentState;
   container: string;
-  /** The node the pod runs on (spec.nodeName), for pods other than the agent's (kube-proxy). */
+  /** Set by `timeout DURATION …` (src/sim/monitor.ts): when a streaming command must end, in ms. */
+  deadlineMs?: number;
+  /** The node of the pod the command runs in (for node-local output of non-Cilium pods: kube-proxy, calico-node). */
   node?: string;
 }
 
@@ -83,6 +88,8 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
       if (args[0] === '/proc/mounts' || args[0] === '/proc/self/mounts') return ok(mounts(ctx, 'proc'));
       if (args[0] === '/proc/sys/kernel/osrelease') return ok(`${agent?.node.kernel ?? ''}\n`);
       return fail(1, `cat: ${args[0] ?? ''}: No such file or directory\n`);
+    case 'timeout':
+      return timeoutCommand(ctx, args, runCommand);
     case 'bpftool':
       if (!isAgent) break;
       return bpftool(ctx, args);
@@ -91,6 +98,10 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
       if (ctx.container !== 'kube-proxy' || !ctx.node) break;
       if (args.join(' ') !== '-t nat' && args.join(' ') !== '--table=nat') break;
       return ok(renderIptablesSaveNat(cluster, ctx.node));
+    case 'calico-node':
+      if (ctx.container !== 'calico-node' || !ctx.node) break;
+      if (args.join(' ') === '-bpf nat dump') return ok(calicoNatDump(cluster, ctx.node));
+      return fail(1, `calico-node ${args.join(' ')}: not simulated\n`);
     case 'cilium':
     case 'cilium-dbg':
       if (!isAgent || name !== cli) break;
@@ -159,9 +170,9 @@ function ciliumCli(ctx: ExecContext, cli: string, args: string[]): CommandResult
     );
   }
   if (cmd === 'service list' || cmd === 'service ls') {
-    const rows = cluster.serviceMap(st);
-    if (out === 'json') return ok(serviceListJsonChunks(rows));
-    return ok(serviceListTextChunks(rows, minor));
+    // Rendered once per distinct map (cluster/service-map.ts), then served as cached bytes.
+    if (out === 'json') return ok(renderedServiceMap(cluster, st, 'json', (rows) => serviceListJsonChunks(rows)));
+    return ok(renderedServiceMap(cluster, st, 'text', (rows) => serviceListTextChunks(rows, minor)));
   }
   if (cmd === 'status') {
     const verbose = args.includes('--verbose') || args.includes('-v');
@@ -193,6 +204,7 @@ function ciliumCli(ctx: ExecContext, cli: string, args: string[]): CommandResult
     );
     return { exitCode: 0, stdout: [text] };
   }
+  if (isMonitorDrop(ctx, [cli, ...args])) return monitorDrop(ctx, ctx.deadlineMs);
   const first = sub[0] ?? '';
   return fail(1, `Error: unknown command "${first}" for "${cli}"\nRun '${cli} --help' for usage.\n`);
 }

@@ -6,7 +6,9 @@ import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { Cluster } from './cluster/index.js';
 import { execStats } from './api/exec.js';
-import { stopShellHost } from './api/exec-shell.js';
+import { monitorStats, type MonitorStats } from './monitor.js';
+import { serviceMapRenders } from './cluster/service-map.js';
+import { shellSocketCalls, stopShellHost } from './api/exec-shell.js';
 import { loadScenario, validateScenario, type Scenario, type ScenarioInput } from './scenario.js';
 import { SimServer } from './server.js';
 import { makeServingCert } from './tls.js';
@@ -42,13 +44,25 @@ export interface SimHandle {
   stop(): Promise<void>;
   stats(): { requests: number; byPath: Record<string, number> };
   /** Execs served and their stdout+stderr bytes, in total and per pod (`ns/name`). */
-  execStats(): { execs: number; bytes: number; byPod: Record<string, { execs: number; bytes: number }> };
+  execStats(): {
+    execs: number;
+    bytes: number;
+    byPod: Record<string, { execs: number; bytes: number }>;
+    /** Service maps rendered: one per distinct map and form (cluster/service-map.ts), not one per read. */
+    mapRenders: number;
+    /** Most exec streams open at once since the start. */
+    maxOpen: number;
+    /** Tool calls inside `sh -c` scripts answered over the simulator's socket (not a pre-rendered file). */
+    shellSocketCalls: number;
+  };
   /** Current pods (copies), optionally in one namespace. */
   pods(ns?: string): KObj[];
   /** Any stored object list, e.g. list('nodes'), list('endpointslices.discovery.k8s.io', 'default'). */
   list(resource: string, ns?: string): KObj[];
   /** Node names whose agent currently has a fault of this kind. */
   nodesWithFault(kind: string): string[];
+  /** `cilium-dbg monitor` runs started and ended in the agent containers, and the drop lines they wrote. */
+  monitorStats(): MonitorStats;
 }
 
 export function kubeconfigYaml(url: string, token: string, caPem: string): string {
@@ -117,11 +131,19 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
     stats: () => ({ requests: server.requests, byPath: { ...server.byPath } }),
     execStats: () => {
       const s = execStats(cluster);
-      return { execs: s.execs, bytes: s.bytes, byPod: Object.fromEntries([...s.byPod].map(([k, v]) => [k, { ...v }])) };
+      return {
+        execs: s.execs,
+        bytes: s.bytes,
+        byPod: Object.fromEntries([...s.byPod].map(([k, v]) => [k, { ...v }])),
+        maxOpen: s.maxOpen,
+        mapRenders: serviceMapRenders(cluster),
+        shellSocketCalls: shellSocketCalls(cluster),
+      };
     },
     pods: (ns) => cluster.store.list('pods', ns).map(clone),
     list: (resource, ns) => cluster.store.list(resource, ns).map(clone),
     nodesWithFault: (kind) =>
       [...cluster.agents.values()].filter((a) => a.faults.some((f) => f.kind === kind)).map((a) => a.node.name),
+    monitorStats: () => ({ ...monitorStats(cluster) }),
   };
 }

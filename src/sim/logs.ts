@@ -63,16 +63,27 @@ const READY: Rec[] = [
   { level: 'info', msg: 'Serving cilium health API at unix:///var/run/cilium/health.sock', subsys: 'health-server' },
 ];
 
+/**
+ * When the container instance a log belongs to ran, as its pod status names it: `state.running.startedAt`,
+ * or `lastState.terminated.startedAt`/`finishedAt` for the previous (or crash-looping) instance.
+ */
+export interface ContainerWindow {
+  start: Date;
+  /** The instance ended here: every line is written before it. */
+  end?: Date;
+}
+
 /** The log of the current (or previous) agent container on a node, oldest first. */
-export function agentLog(cluster: Cluster, st: AgentState, previous: boolean): LogEntry[] {
+export function agentLog(cluster: Cluster, st: AgentState, previous: boolean, window?: ContainerWindow): LogEntry[] {
   const sc = cluster.scenario;
   const minor = sc.minor;
   const crash = cluster.health(st) === 'crashloop';
-  const start = previous ? new Date(st.startedAt.getTime() - 90_000) : st.startedAt;
+  const start = window?.start ?? (previous ? new Date(st.startedAt.getTime() - 90_000) : st.startedAt);
   const recs: Rec[] = [...startup(minor, sc.cilium.version, st.node.kernel, cluster.kprMode())];
   const verbatim: string[] = [];
   let fatalFirst = false;
   for (const f of st.faults) {
+    if ((f as { previousOnly?: boolean }).previousOnly && !previous) continue;
     const { records = [], raw = [] } = faultDef(f.kind).logs?.(f, minor) ?? {};
     if (records.some((l) => l.level === 'fatal')) fatalFirst = true;
     recs.push(...records);
@@ -95,6 +106,14 @@ export function agentLog(cluster: Cluster, st: AgentState, previous: boolean): L
   for (const v of verbatim) {
     t += 250;
     out.push({ time: new Date(t), line: v });
+  }
+  // A container that has ended wrote its last line before its finishedAt: squeeze the lines into its run.
+  const end = window?.end?.getTime();
+  if (end !== undefined && out.length && out[out.length - 1]!.time.getTime() >= end) {
+    const s0 = start.getTime();
+    const span = Math.max(1, end - 1 - s0);
+    const last = out[out.length - 1]!.time.getTime() - s0 || 1;
+    return out.map((e) => ({ time: new Date(s0 + Math.floor(((e.time.getTime() - s0) * span) / last)), line: e.line }));
   }
   return out;
 }

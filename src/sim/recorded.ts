@@ -408,9 +408,19 @@ export const APIS = {
       preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
     },
     {
+      name: 'authentication.k8s.io',
+      versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }],
+      preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' },
+    },
+    {
       name: 'authorization.k8s.io',
       versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }],
       preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' },
+    },
+    {
+      name: 'coordination.k8s.io',
+      versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }],
+      preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' },
     },
     {
       name: 'discovery.k8s.io',

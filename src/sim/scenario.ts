@@ -32,6 +32,15 @@ const serviceSchema = z
     namespace: z.string().default('default'),
     type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP'),
     clusterIP: z.string().optional(),
+    /** IPv6 or dual-stack: the families in order (the first is `clusterIP`); IPv6 needs `nodes.dualStack`. */
+    ipFamilies: z
+      .array(z.enum(['IPv4', 'IPv6']))
+      .min(1)
+      .max(2)
+      .refine((f) => new Set(f).size === f.length, 'each family once')
+      .default(['IPv4']),
+    /** The IPv6 ClusterIP of an IPv6 or dual-stack Service (auto from fd00:10:96::/112). */
+    clusterIPv6: z.string().optional(),
     ports: z
       .array(portSchema)
       .min(1)
@@ -40,6 +49,11 @@ const serviceSchema = z
     backends: z.number().int().min(0).default(2),
     /** Backend pods that exist but are not ready (EndpointSlice `ready: false`). */
     notReadyBackends: z.number().int().min(0).default(0),
+    /**
+     * Backend pods being deleted (deletionTimestamp set) that have not gone: EndpointSlice `ready: false,
+     * serving: true, terminating: true`. All backends terminating and none ready is a stuck rollout.
+     */
+    terminatingBackends: z.number().int().min(0).default(0),
     /** Service labels, e.g. `service.kubernetes.io/service-proxy-name` (the agents then skip it). */
     labels: z.record(z.string()).optional(),
   })
@@ -78,6 +92,11 @@ const scenarioSchema = z
         kubeProxyReplacement: z.enum(['true', 'false', 'strict', 'partial', 'probe', 'disabled']).optional(),
         /** Extra or overriding cilium-config keys. */
         config: z.record(z.string()).default({}),
+        /** cilium-config's metadata: labels and annotations (e.g. Helm's `meta.helm.sh/release-name`). */
+        configMetadata: z
+          .object({ labels: z.record(z.string()).optional(), annotations: z.record(z.string()).optional() })
+          .strict()
+          .default({}),
         /** DaemonSet container capabilities; omitted = privileged container. */
         capabilities: z.array(z.string()).optional(),
       })
@@ -102,6 +121,8 @@ const scenarioSchema = z
         /** Kernel per node index, cycling; overrides `kernel`. */
         kernels: z.array(z.string()).optional(),
         osImage: z.string().default('Ubuntu 22.04.5 LTS'),
+        /** Dual-stack nodes: an IPv6 podCIDR and InternalIP beside the IPv4 ones (data only). */
+        dualStack: z.boolean().default(false),
         faults: z.array(faultSchema).default([]),
       })
       .strict()
@@ -160,9 +181,21 @@ const scenarioSchema = z
     expect: z
       .object({
         rootCause: z.enum(ROOT_CAUSES).nullable(),
+        /**
+         * The exit code `kdiag doctor clusterip` should end with; 2 = could not look (unknown), e.g. exec
+         * forbidden. Omitted: 0 for a healthy scenario, 1 otherwise.
+         */
+        exitCode: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional(),
         nodes: z.array(z.string()).default([]),
         services: z.array(z.string()).default([]),
+        /** The `--from NS/POD` client the cause shows from (a hostNetwork pod, a pod with a mesh sidecar). */
+        from: z
+          .string()
+          .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'expected "namespace/name"')
+          .optional(),
         notes: z.string().optional(),
+        /** Only `doctor clusterip SERVICE --observe DURATION` sees the cause (SERVICE: services[0]). */
+        observe: z.string().optional(),
       })
       .strict(),
   })
@@ -237,6 +270,9 @@ export function validateScenario(input: unknown, source: string, file?: string):
             hint: 'name a Service of services.explicit, a generated svc-NNN, default/kubernetes or kube-system/kube-dns',
           },
         );
+  for (const [i, s] of p.services.explicit.entries())
+    if (s.ipFamilies.includes('IPv6') && !p.nodes.dualStack)
+      throw new KdiagError('config', `${source}: services.explicit[${i}].ipFamilies: IPv6 needs nodes.dualStack: true`);
   for (const [i, s] of p.rbac.deny.entries()) {
     if (s.resource.includes(' '))
       throw new KdiagError('config', `${source}: rbac.deny[${i}].resource: no spaces allowed`);

@@ -7,7 +7,13 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { allowed, ApiFaults, authenticate, forbidden } from './api/auth.js';
-import { GROUP_VERSIONS, parseResourcePath } from './api/discovery.js';
+import {
+  AGGREGATED_TYPE,
+  aggregatedDiscovery,
+  aggregatedVersion,
+  GROUP_VERSIONS,
+  parseResourcePath,
+} from './api/discovery.js';
 import { execPrecheck, rejectUpgrade, runExec } from './api/exec.js';
 import {
   badRequest,
@@ -21,6 +27,7 @@ import {
   status,
   type Req,
 } from './api/http.js';
+import { serveOpenApi } from './api/openapi.js';
 import { resourceRequest } from './api/resources.js';
 import type { Cluster } from './cluster/index.js';
 import { APIS, VERSION_BODY } from './recorded.js';
@@ -222,16 +229,15 @@ export class SimServer {
     }
     if (p === '/api' || p === '/apis') {
       if (r.method !== 'GET') throw methodNotAllowed();
-      const acc = r.accept.split(',').map((s) => s.trim());
-      if (acc.length && acc.every((a) => a.includes('as=APIGroupDiscoveryList'))) {
-        throw new HttpError(
-          406,
-          status(
-            406,
-            'NotAcceptable',
-            'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf',
-          ),
-        );
+      // a v1.32 server answers kubectl's Accept with aggregated discovery (discovery.ts)
+      const aggregated = aggregatedVersion(r.accept);
+      if (aggregated) {
+        const groups = (APIS.groups as { name: string }[]).map((g) => g.name);
+        send(res, 200, aggregatedDiscovery(p === '/api' ? 'api' : 'apis', groups, aggregated), r, {
+          'content-type': AGGREGATED_TYPE.replace('VERSION', aggregated),
+          vary: 'Accept',
+        });
+        return;
       }
       if (p === '/api')
         send(
@@ -247,7 +253,10 @@ export class SimServer {
       else send(res, 200, APIS, r);
       return;
     }
-    if (p.startsWith('/openapi/')) throw pageNotFound();
+    if (p.startsWith('/openapi/')) {
+      serveOpenApi(r, res);
+      return;
+    }
     const parts = p.split('/').filter(Boolean);
     if (parts[0] === 'apis' && parts.length === 2) {
       const g = (APIS.groups as { name: string }[]).find((x) => x.name === parts[1]);

@@ -55,6 +55,17 @@ EXTRA_COLUMNS.serviceaccounts = [
   col('Age', AGE_DESC),
 ];
 
+// printers.go leaseColumnDefinitions (Name, Holder, Age); Holder's description is LeaseSpec.holderIdentity's
+// in the v1.32 OpenAPI (fixtures/kube-apiserver-openapi).
+EXTRA_COLUMNS.leases = [
+  col('Name', NAME_DESC, 0, 'string', 'name'),
+  col(
+    'Holder',
+    'holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.',
+  ),
+  col('Age', AGE_DESC),
+];
+
 /** printers.go formatEndpoints: ip:port per ready address and port, three at most, then "+ N more...". */
 function endpointsCell(e: KObj): string {
   const subsets = (e.subsets as { addresses?: { ip: string }[]; ports?: { port: number }[] }[] | undefined) ?? [];
@@ -348,6 +359,12 @@ export function cellsFor(resource: string, obj: KObj, now = Date.now()): unknown
       return [
         obj.metadata.name,
         ((obj.secrets as unknown[] | undefined) ?? []).length,
+        age(obj.metadata.creationTimestamp, now),
+      ];
+    case 'leases':
+      return [
+        obj.metadata.name,
+        (obj.spec as { holderIdentity?: string })?.holderIdentity ?? '',
         age(obj.metadata.creationTimestamp, now),
       ];
     default:

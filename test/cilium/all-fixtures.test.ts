@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseBpftoolProgJson, parseBpftoolProgText } from '../../src/cilium/formats/bpftool.js';
 import { parseLogLine } from '../../src/cilium/formats/log.js';
+import { parseMonitorDrops } from '../../src/cilium/formats/monitor-drop.js';
 import { parseServiceListJson, parseServiceListText } from '../../src/cilium/formats/service-list.js';
 import { parseCiliumStatus } from '../../src/cilium/formats/status.js';
 import { fixtureDir } from './fixtures.js';
@@ -23,6 +24,7 @@ function parse(name: string, text: string): number {
   if (name.startsWith('bpftool-')) {
     return (name.endsWith('.json') ? parseBpftoolProgJson(text) : parseBpftoolProgText(text)).length;
   }
+  if (name.startsWith('monitor-drop.')) return parseMonitorDrops(text).length;
   if (name.startsWith('agent-log.')) {
     return text.split('\n').filter((l) => l.trim() !== '' && parseLogLine(l).level !== 'unknown').length;
   }

@@ -381,3 +381,40 @@ describe('backend states', () => {
     ]);
   });
 });
+
+describe('EndpointSlice conditions against the agent states', () => {
+  it('a ready endpoint listed terminating, and a terminating one listed active, are state mismatches', () => {
+    const map = serviceListText('service-list.v1.12-dev.quarantined.text.txt');
+    const s = svc('default', 'web', '10.96.95.246', 80, [
+      ep('10.244.0.58', 80),
+      ep('10.244.1.59', 80, 'TCP', { ready: false, serving: true, terminating: true }),
+      ep('10.244.1.8', 80),
+    ]);
+    const altered = map.map((m) => ({
+      ...m,
+      backends: m.backends.map((b, i) => (i === 2 ? { ...b, state: 'terminating' as const } : b)),
+    }));
+    const r = compareServiceMap([s], altered).rows[0]!;
+    expect(r.stateMismatch).toEqual([
+      '10.244.1.59:80/ANY agent=active slice=not-ready-or-terminating',
+      '10.244.1.8:80/ANY agent=terminating slice=ready',
+    ]);
+    // the fixture as recorded: states agree with the slices (quarantined is no contradiction)
+    const ok = svc('default', 'web', '10.96.95.246', 80, [
+      ep('10.244.0.58', 80),
+      ep('10.244.1.59', 80),
+      ep('10.244.1.8', 80),
+    ]);
+    expect(compareServiceMap([ok], map).rows[0]!.stateMismatch).toBeUndefined();
+  });
+
+  it('a format without states (1.10) says nothing about them', () => {
+    const map = parseServiceListText(
+      'ID   Frontend          Service Type   Backend\n1    10.96.95.246:80   ClusterIP      1 => 10.244.1.8:80\n',
+    );
+    const s = svc('default', 'web', '10.96.95.246', 80, [
+      ep('10.244.1.8', 80, 'TCP', { ready: false, terminating: true }),
+    ]);
+    expect(compareServiceMap([s], map).rows[0]!.stateMismatch).toBeUndefined();
+  });
+});

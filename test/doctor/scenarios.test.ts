@@ -5,6 +5,7 @@ import { listScenarios } from '../../src/sim/index.js';
 import { KubeClient } from '../../src/cluster/client.js';
 import { diagnose } from '../../src/engine/doctor.js';
 import { simulator } from '../helpers/sim.js';
+import { parseDuration } from '../../src/util/duration.js';
 
 const scenarios = listScenarios().filter((s) => s.name !== 'large');
 
@@ -19,8 +20,15 @@ describe.each(scenarios.map((s) => [s.name]))('doctor clusterip on scenario %s',
     try {
       const exp = sim.scenario.expect;
       // A Service without ready endpoints is only a root cause for the Service the user asks about.
-      const [ns, svc] = exp.rootCause === 'no-ready-endpoints' ? exp.services[0].split('/') : [];
-      const { diagnosis } = await diagnose(client, { target: ns ? { namespace: ns, name: svc } : undefined });
+      // A cause only `--observe` sees is looked for the way the user would: on the Service, observing.
+      const [ns, svc] = exp.rootCause === 'no-ready-endpoints' || exp.observe ? exp.services[0].split('/') : [];
+      // A client-side cause (hostNetwork client, mesh sidecar) shows from the scenario's `--from` pod.
+      const [fromNs, fromPod] = exp.from ? exp.from.split('/') : [];
+      const { diagnosis } = await diagnose(client, {
+        target: ns ? { namespace: ns, name: svc } : undefined,
+        ...(exp.observe ? { observeMs: parseDuration(exp.observe) } : {}),
+        ...(fromNs ? { from: { namespace: fromNs, name: fromPod } } : {}),
+      });
       if (exp.rootCause === null) {
         expect(diagnosis.rootCauses).toEqual([]);
         expect(diagnosis.findings.filter((f) => f.status !== 'pass' && f.status !== 'info').map((f) => f.id)).toEqual(

@@ -36,5 +36,6 @@ describe('factInWords', () => {
   test('names facts as a user thinks of them', () => {
     expect(factInWords('bpfPrograms', 'node-3')).toBe('the eBPF program list of node-3');
     expect(factInWords('config')).toBe('the cilium-config ConfigMap');
+    expect(factInWords('datapathSignals')).toBe('the Calico and kube-proxy configuration');
   });
 });

@@ -102,7 +102,7 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
         needs: ['bpfPrograms', 'config', 'nodes', 'cilium'],
         ciliumNamespace: flags['cilium-namespace'],
         nodes: flags.node,
-        onProgress: (d, t) => progress.update(`Listing eBPF programs ${d}/${t}`),
+        onProgress: (d, t) => progress.update(`Listing eBPF programs: ${d}/${t} agents read`),
       });
     } finally {
       progress.stop();

@@ -21,6 +21,10 @@ affected nodes, one at a time, after confirmation, and verifies each node.
 -o wide also lists the passed checks and every evidence excerpt in full (table: the first 4, 6 lines each).
 -n sets the namespace of SERVICE and --from when they are given without one (as kubectl does).
 
+--observe 10s also runs \`timeout --signal=INT 10s cilium-dbg monitor --type drop\` in the agents of the client's
+node and the backends' nodes and classifies the drops of the Service (backend not found, hairpin policy,
+conntrack or NAT map full). It ends after the duration plus --request-timeout at the latest.
+
 Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnose.`;
 
   static override examples = [
@@ -30,6 +34,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     '<%= config.bin %> doctor clusterip --fix --dry-run',
     '<%= config.bin %> doctor clusterip --fix --yes -o json',
     '<%= config.bin %> doctor clusterip --from-bundle kdiag-bundle.tar.gz   # offline, from `kdiag bundle`',
+    '<%= config.bin %> doctor clusterip default/web --from default/client-7d9f --observe 10s',
   ];
 
   static override args = {
@@ -65,6 +70,10 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
       dependsOn: ['max-unavailable'],
     }),
     'ready-timeout': Flags.string({ description: 'how long to wait for each new agent to be Ready', default: '120s' }),
+    observe: Flags.string({
+      description:
+        "with SERVICE: watch what the datapath drops for it this long (e.g. 10s, at most 10m) on the client's and backends' nodes (cilium-dbg monitor --type drop)",
+    }),
   };
 
   protected async execute(): Promise<Outcome<DoctorResult>> {
@@ -95,6 +104,11 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
         hint: 'diagnose from the bundle, then run --fix against the cluster',
       });
     if (flags['dry-run'] && !flags.fix) throw new KdiagError('usage', '--dry-run only makes sense with --fix');
+    if (flags.observe !== undefined) {
+      const { validateObserve } = await import('../../engine/observe.js');
+      if (!target) throw new KdiagError('usage', '--observe needs the Service: doctor clusterip NS/SVC --observe 10s');
+      opts.observeMs = validateObserve(parseDuration(flags.observe, '--observe'), flags.observe);
+    }
     const { reportFormat, writeReport } = await import('../../report/write.js');
     if (flags.report) reportFormat(flags.report);
     const startedAt = new Date();
@@ -110,7 +124,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     const progress = await startProgress('Gathering facts from the agents…', human);
     const run = await runDoctor(
       client,
-      { ...opts, onProgress: (d, t) => progress.update(`Gathering facts from the agents ${d}/${t}`) },
+      { ...opts, onProgress: (d, t) => progress.update(`Gathering facts from the agents: ${d}/${t} agents read`) },
       {
         onDiagnosis: (d) => {
           progress.stop();

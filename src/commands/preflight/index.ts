@@ -3,13 +3,14 @@ import chalk from 'chalk';
 import { BaseCommand, type Outcome } from '../../base-command.js';
 import { allChecks } from '../../datapath/index.js';
 import { selectChecks } from '../../engine/run-checks.js';
-import { KdiagError } from '../../errors.js';
+import { isKdiagError, KdiagError, oneLine } from '../../errors.js';
 import { gateFlags, reportFlag } from '../../flags.js';
 import { preflightChecks } from '../../gate/cluster-checks.js';
 import { gateVerdict, type GateReport } from '../../gate/gate.js';
 import { resolveGate } from '../../gate/flags.js';
 import { printGate, type GateFormat } from '../../gate/output.js';
 import { NODE_CHECKS } from '../../node/checks/index.js';
+import { runFailedLine } from '../../render/github.js';
 import { startProgress } from '../../render/progress.js';
 import { parseDuration } from '../../util/duration.js';
 
@@ -43,11 +44,21 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     }),
   };
 
+  private github = false;
+
+  /** Under -o github a run that cannot start is one ::error annotation too, then the usual stderr line. */
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
+    if (this.github && isKdiagError(err))
+      process.stdout.write(runFailedLine('kdiag preflight', oneLine(err), err.hint));
+    return super.catch(err);
+  }
+
   protected async execute(): Promise<Outcome<GateReport>> {
     // Complete and validate.
     const { flags } = await this.parse(Preflight);
     this.setup(flags);
     const format = (flags.json ? 'json' : flags.output) as GateFormat;
+    this.github = format === 'github';
     const gate = await resolveGate(flags, [...allChecks().map((c) => c.id), ...NODE_CHECKS.map((c) => c.id)]);
     selectChecks(allChecks(), flags.check, flags.skip); // unknown ids: usage error
     const eligible = preflightChecks();
@@ -78,7 +89,7 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
       ciliumNamespace: flags['cilium-namespace'],
       waitMs,
       waitText: flags.wait,
-      onProgress: (d, t) => progress.update(`Running preflight checks ${d}/${t}`),
+      onProgress: (d, t) => progress.update(`Running preflight checks: ${d}/${t} agents read`),
       onNote: (line, kind) => process.stderr.write(paint[kind](`preflight: ${line}`) + '\n'),
     }).finally(() => progress.stop());
 

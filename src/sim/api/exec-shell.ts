@@ -3,8 +3,12 @@
 // cilium, bpftool, cat, mount, uname, hostname), which ask the simulator for their output over a
 // loopback Unix socket, and links to the host's plain text tools (grep, sort, sha256sum, awk …), so
 // pipes, exit codes and filters behave as in the agent image. Nothing here dials the network.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// The commands kdiag runs in its scripts (`service list`, `status`, `bpftool -j prog show`,
+// `cat /proc/mounts`) have a fast path: their output is a file written before the script starts (the
+// service map once per distinct map, shared by every node with that map), which the wrapper cats, so
+// a node costs a shell and a cat instead of a Node.js process and a socket round trip (issue #13).
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,15 +46,38 @@ const SHELL_MAX_STDERR = 1024 * 1024;
 
 export type RunTool = (ctx: ExecContext, argv: string[], stdin: Buffer) => CommandResult;
 
+/**
+ * Outputs known before the script runs, for a container where no fault answers exec (exec.ts decides):
+ * the agent CLI's name, the service map's content key and bytes, and small exact-argv outputs.
+ */
+export interface FastPaths {
+  cli: string;
+  /** The service map's content key when nodes share maps (per-node maps go over the socket). */
+  mapKey?: string;
+  map: () => string | undefined;
+  /** `<cli> status`, `bpftool -j prog show`, `cat /proc/mounts`: undefined when not a plain success. */
+  status?: string;
+  progs?: string;
+  mounts?: string;
+}
+
+interface Session {
+  ctx: ExecContext;
+  fast?: FastPaths;
+}
+
 interface Host {
   dir: string;
   bin: string;
   sock: string;
   server: Server;
-  execs: Map<string, ExecContext>;
+  execs: Map<string, Session>;
+  /** Tool calls answered over the socket (the slow path), for tests. */
+  socketCalls: number;
 }
 
 const hosts = new WeakMap<object, Host>();
+const CAT = existsSync('/bin/cat') ? '/bin/cat' : '/usr/bin/cat';
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -63,26 +90,59 @@ function hostFor(key: object, run: RunTool): Host {
   const sock = join(dir, 'tools.sock');
   const helper = join(dir, 'tool.mjs');
   writeFileSync(helper, HELPER_JS);
-  const execs = new Map<string, ExecContext>();
+  const execs = new Map<string, Session>();
   mkdirSync(bin);
-  const wrapper = (tool: string) =>
-    `#!/bin/sh\nexec ${q(process.execPath)} ${q(helper)} ${q(sock)} "$KDIAG_SIM_EXEC" ${q(tool)} "$@"\n`;
-  for (const t of SIM_TOOLS) writeTool(join(bin, t), wrapper(t));
+  mkdirSync(join(dir, 'maps'));
+  const slow = (tool: string) =>
+    `exec ${q(process.execPath)} ${q(helper)} ${q(sock)} "$KDIAG_SIM_EXEC" ${q(tool)} "$@"`;
+  const fast = (cond: string, file: string) => `if ${cond} && [ -f "${file}" ]; then exec ${q(CAT)} "${file}"; fi\n`;
+  const wrapper = (tool: string, fastLines = '') => `#!/bin/sh\n${fastLines}${slow(tool)}\n`;
+  const cliFast = (tool: string) =>
+    fast(
+      `[ "$KDIAG_SIM_CLI" = ${q(tool)} ] && [ $# -eq 2 ] && [ "$1" = service ] && [ "$2" = list ]`,
+      '$KDIAG_SIM_MAP',
+    ) + fast(`[ "$KDIAG_SIM_CLI" = ${q(tool)} ] && [ $# -eq 1 ] && [ "$1" = status ]`, '$KDIAG_SIM_FAST/status');
+  for (const t of SIM_TOOLS) {
+    const lines =
+      t === 'cilium' || t === 'cilium-dbg'
+        ? cliFast(t)
+        : t === 'bpftool'
+          ? fast('[ $# -eq 3 ] && [ "$1" = -j ] && [ "$2" = prog ] && [ "$3" = show ]', '$KDIAG_SIM_FAST/progs')
+          : '';
+    writeTool(join(bin, t), wrapper(t, lines));
+  }
   // cat reads stdin and plain files itself; only the container's files (/proc/…) come from the simulator.
   writeTool(
     join(bin, 'cat'),
-    `#!/bin/sh\nfor a in "$@"; do case "$a" in -) ;; -*) ;; *) ${wrapper('cat').split('\n')[1]};; esac; done\nexec /bin/cat "$@"\n`,
+    `#!/bin/sh\n${fast('[ $# -eq 1 ] && [ "$1" = /proc/mounts ]', '$KDIAG_SIM_FAST/mounts')}` +
+      `for a in "$@"; do case "$a" in -) ;; -*) ;; *) ${slow('cat')};; esac; done\nexec ${q(CAT)} "$@"\n`,
   );
   for (const t of SHELL_TEXT_TOOLS) {
     const real = ['/usr/bin', '/bin'].map((d) => join(d, t)).find((p) => existsSync(p));
     if (real) symlinkSync(real, join(bin, t));
   }
-  const server = createServer((s) => serve(s, execs, run));
+  const server = createServer((s) => {
+    h!.socketCalls++;
+    serve(s, execs, run, join(dir, 'maps'));
+  });
   server.listen(sock);
   server.unref();
-  h = { dir, bin, sock, server, execs };
+  h = { dir, bin, sock, server, execs, socketCalls: 0 };
   hosts.set(key, h);
   return h;
+}
+
+const mapFile = (mapsDir: string, key: string): string =>
+  join(mapsDir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.txt`);
+
+/** Writes a file whole or not at all (rename), so a concurrent wrapper never cats half of it. */
+function writeOnce(path: string, content: () => string | undefined): void {
+  if (existsSync(path)) return;
+  const text = content();
+  if (text === undefined) return;
+  const tmp = `${path}.${randomBytes(6).toString('hex')}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
 }
 
 function writeTool(path: string, text: string): void {
@@ -91,7 +151,7 @@ function writeTool(path: string, text: string): void {
 }
 
 /** One tool call: `{id, tool, args, stdin?}` in one JSON line; answer frames [channel][u32 length][data]. */
-function serve(s: Socket, execs: Map<string, ExecContext>, run: RunTool): void {
+function serve(s: Socket, execs: Map<string, Session>, run: RunTool, mapsDir: string): void {
   let buf = '';
   s.setEncoding('utf8');
   s.on('error', () => s.destroy());
@@ -106,7 +166,8 @@ function serve(s: Socket, execs: Map<string, ExecContext>, run: RunTool): void {
     } catch {
       return s.destroy();
     }
-    const ctx = execs.get(req.id);
+    const session = execs.get(req.id);
+    const ctx = session?.ctx;
     const frame = (ch: number, data: Buffer) => {
       const head = Buffer.alloc(5);
       head[0] = ch;
@@ -119,6 +180,10 @@ function serve(s: Socket, execs: Map<string, ExecContext>, run: RunTool): void {
       frame(3, Buffer.from('126'));
       return void s.end();
     }
+    const f = session?.fast;
+    // The first node with this map renders it here; the next ones find the file (the wrapper's fast path).
+    if (f?.mapKey && req.tool === f.cli && req.args.length === 2 && req.args[0] === 'service' && req.args[1] === 'list')
+      writeOnce(mapFile(mapsDir, f.mapKey), f.map);
     void (async () => {
       const r = run(ctx, [req.tool, ...req.args], Buffer.alloc(0));
       if (r.hang) return void setTimeout(() => s.destroy(), SHELL_TIMEOUT_MS).unref(); // as the shell's timeout
@@ -142,15 +207,33 @@ export async function runShell(
   shArgs: string[],
   stdin: Readable | Buffer,
   run: RunTool,
+  fast?: FastPaths,
 ): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
   const h = hostFor(key, run);
   const id = randomBytes(12).toString('hex');
-  h.execs.set(id, ctx);
+  h.execs.set(id, { ctx, fast });
   const cwd = mkdtempSync(join(h.dir, 'exec-'));
+  const env: Record<string, string> = { PATH: h.bin, HOME: cwd, KDIAG_SIM_EXEC: id, LC_ALL: 'C' };
+  if (fast) {
+    // Outside the script's cwd, so nothing it writes there can change what the tools print.
+    const fastDir = join(h.dir, `fast-${id}`);
+    mkdirSync(fastDir);
+    for (const name of ['status', 'progs', 'mounts'] as const) {
+      const text = fast[name];
+      if (text !== undefined) writeFileSync(join(fastDir, name), text);
+    }
+    // Written before the script starts: concurrent scripts of equal maps must not all miss the file.
+    if (fast.mapKey) writeOnce(mapFile(join(h.dir, 'maps'), fast.mapKey), fast.map);
+    Object.assign(env, {
+      KDIAG_SIM_CLI: fast.cli,
+      KDIAG_SIM_MAP: fast.mapKey ? mapFile(join(h.dir, 'maps'), fast.mapKey) : '',
+      KDIAG_SIM_FAST: fastDir,
+    });
+  }
   try {
     const sp = execa('/bin/sh', shArgs, {
       cwd,
-      env: { PATH: h.bin, HOME: cwd, KDIAG_SIM_EXEC: id, LC_ALL: 'C' },
+      env,
       extendEnv: false,
       stdin: 'pipe',
       encoding: 'buffer',
@@ -176,7 +259,13 @@ export async function runShell(
   } finally {
     h.execs.delete(id);
     rmSync(cwd, { recursive: true, force: true });
+    if (fast) rmSync(join(h.dir, `fast-${id}`), { recursive: true, force: true });
   }
+}
+
+/** Simulated tool calls that went over the socket instead of a pre-rendered file. */
+export function shellSocketCalls(key: object): number {
+  return hosts.get(key)?.socketCalls ?? 0;
 }
 
 export function stopShellHost(key: object): void {

@@ -3,8 +3,11 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { runCommand, type CommandResult, type ExecContext } from '../agent.js';
-import { runShell, SHELL_TEXT_TOOLS } from './exec-shell.js';
+import { runShell, SHELL_TEXT_TOOLS, type FastPaths } from './exec-shell.js';
+import { cliFor } from '../cilium-out.js';
 import type { Cluster } from '../cluster/index.js';
+import { serviceMapKey, serviceMapShared } from '../cluster/service-map.js';
+import { faultDef } from '../faults/index.js';
 import type { KObj } from '../store.js';
 import { badRequest, baseHeaders, HttpError, notFound } from './http.js';
 
@@ -73,6 +76,9 @@ export function rejectUpgrade(socket: Duplex, code: number, body: unknown, extra
 export interface ExecStats {
   execs: number;
   bytes: number;
+  /** Exec streams open now, and the most open at once (a client must stay within its --concurrency). */
+  open: number;
+  maxOpen: number;
   byPod: Map<string, { execs: number; bytes: number }>;
 }
 
@@ -80,8 +86,33 @@ const statsByCluster = new WeakMap<Cluster, ExecStats>();
 
 export function execStats(cluster: Cluster): ExecStats {
   let s = statsByCluster.get(cluster);
-  if (!s) statsByCluster.set(cluster, (s = { execs: 0, bytes: 0, byPod: new Map() }));
+  if (!s) statsByCluster.set(cluster, (s = { execs: 0, bytes: 0, open: 0, maxOpen: 0, byPod: new Map() }));
   return s;
+}
+
+/**
+ * What a script's agent tools print, known before it runs (exec-shell.ts's fast path). Only where no
+ * fault answers exec (a fault may change any command's answer) and only plain successes.
+ */
+function fastPaths(cluster: Cluster, ctx: ExecContext): FastPaths | undefined {
+  const st = ctx.agent;
+  if (!st || ctx.container !== 'cilium-agent' || st.faults.some((f) => faultDef(f.kind).exec)) return undefined;
+  const minor = cluster.scenario.minor;
+  const cli = cliFor(minor);
+  const plain = (argv: string[]): string | undefined => {
+    const r = runCommand(ctx, argv);
+    if (r.hang || r.exitCode !== 0 || r.stderr || !Array.isArray(r.stdout)) return undefined;
+    return (r.stdout as string[]).join('');
+  };
+  return {
+    cli,
+    ...(serviceMapShared(cluster) ? { mapKey: serviceMapKey(cluster, st) } : {}),
+    // agent.ts serves the map from the render cache: this is the same string, not a second render.
+    map: () => plain([cli, 'service', 'list']),
+    status: plain([cli, 'status']),
+    progs: plain(['bpftool', '-j', 'prog', 'show']),
+    mounts: plain(['cat', '/proc/mounts']),
+  };
 }
 
 /** `sh`/`bash` run a real shell; plain text tools (grep, sort, cat of stdin …) run for real through it. */
@@ -130,19 +161,33 @@ export async function runExec(
   stats.byPod.set(podKey, podStats);
   stats.execs++;
   podStats.execs++;
+  stats.open++;
+  stats.maxOpen = Math.max(stats.maxOpen, stats.open);
+  let counted = true;
+  const uncount = () => {
+    if (counted) stats.open--;
+    counted = false;
+  };
+  ws.once('close', uncount);
   let result: CommandResult;
   try {
     const answer = argv.length && agent ? cluster.execAnswer(agent, argv) : undefined;
     const shArgs = argv.length && !answer ? viaShell(argv) : undefined;
     if (answer) result = answer;
     else if (shArgs) {
-      const r = await runShell(cluster, ctx, shArgs, stdin, (c, a) => runCommand(c, a));
+      const r = await runShell(cluster, ctx, shArgs, stdin, (c, a) => runCommand(c, a), fastPaths(cluster, ctx));
       result = { exitCode: r.exitCode, stdout: [r.stdout.toString('utf8')], stderr: r.stderr };
     } else result = runCommand(ctx, argv);
   } catch (e) {
     result = { exitCode: 126, stderr: `${(e as Error).message}\n` };
   }
   if (result.hang) return; // never answers until the client gives up
+  // A streaming command (the monitor) ends when the client goes away, as the container's process would.
+  const stream = result.stdout as Readable | undefined;
+  if (stream && typeof (stream as Readable).destroy === 'function') {
+    if (closed) stream.destroy();
+    else ws.once('close', () => stream.destroy());
+  }
   const sendFrame = (channel: number, data: Buffer): Promise<void> =>
     new Promise((resolve) => {
       if (closed) return resolve();

@@ -34,8 +34,8 @@ export function podLog(
     containerStatuses?: {
       name: string;
       restartCount?: number;
-      state?: { waiting?: { reason?: string } };
-      lastState?: { terminated?: unknown };
+      state?: { waiting?: { reason?: string }; running?: { startedAt?: string } };
+      lastState?: { terminated?: { startedAt?: string; finishedAt?: string } };
     }[];
   };
   const cs = st.containerStatuses?.find((c) => c.name === container);
@@ -54,8 +54,19 @@ export function podLog(
   const agent = cluster.agentFor(pod);
   let entries: LogEntry[];
   if (isInit) entries = [];
-  else if (agent && container === 'cilium-agent') entries = agentLog(cluster, agent, previous);
-  else if (pod.metadata.labels?.['k8s-app'] === 'kube-proxy')
+  else if (agent && container === 'cilium-agent') {
+    // The log of the instance the pod status names: the running one, or the last terminated one for
+    // --previous and for a container waiting in CrashLoopBackOff (kubectl logs shows that one then).
+    const term = cs?.lastState?.terminated;
+    const ended = previous || (cs?.state?.waiting?.reason === 'CrashLoopBackOff' && term);
+    const window =
+      ended && term?.startedAt && term.finishedAt
+        ? { start: new Date(term.startedAt), end: new Date(term.finishedAt) }
+        : !ended && cs?.state?.running?.startedAt
+          ? { start: new Date(cs.state.running.startedAt) }
+          : undefined;
+    entries = agentLog(cluster, agent, previous, window);
+  } else if (pod.metadata.labels?.['k8s-app'] === 'kube-proxy')
     entries = [
       ...kubeProxyLog(new Date(pod.metadata.creationTimestamp)),
       // The node's kube-proxy faults (sync failing) log after startup, verbatim.

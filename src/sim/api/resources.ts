@@ -89,6 +89,10 @@ export async function resourceRequest(
   if (!allowed(cluster.scenario, r.user, verb, plural, namespace))
     throw forbidden(r.user, verb, plural, undefined, ri.group, namespace, name);
 
+  // the kubelets renew their Leases and post heartbeats while nobody looks: bring them up to now
+  if ((plural === 'nodes' || plural === 'leases') && (verb === 'get' || verb === 'list' || verb === 'watch'))
+    cluster.heartbeat();
+
   if (verb === 'get') {
     const obj = known ? cluster.store.get(resKey, namespace, name!) : undefined;
     if (!obj) throw notFound(plural, name!);

@@ -23,5 +23,8 @@ export function afterNodeGone(cl: Cluster, node: KObj): void {
   if (i >= 0) cl.nodes.splice(i, 1);
   for (const pod of cl.store.list('pods'))
     if ((pod.spec as { nodeName?: string }).nodeName === name) cl.store.remove('pods', pod);
+  // the node's Lease is owned by the Node (ownerReference): the garbage collector removes it
+  const lease = cl.store.get('leases.coordination.k8s.io', 'kube-node-lease', name);
+  if (lease) cl.store.remove('leases.coordination.k8s.io', lease);
   refreshDaemonSetStatus(cl);
 }

@@ -12,7 +12,8 @@ export function buildCilium(cl: Cluster): void {
       {
         kind: 'ConfigMap',
         apiVersion: 'v1',
-        metadata: cl.meta('cilium-config', cl.ns),
+        // labels/annotations as a Helm install leaves them (scenario cilium.configMetadata)
+        metadata: cl.meta('cilium-config', cl.ns, { ...sc.cilium.configMetadata }),
         data: cl.ciliumConfigData(),
       },
       true,

@@ -3,6 +3,7 @@
 // events the kubelet posts for unhealthy agents.
 import { clone, type KObj } from '../store.js';
 import { agentPod, setStarted } from './agent-pods.js';
+import { calicoNodeGone } from './calico.js';
 import { kubeProxyPod } from './cilium.js';
 import { faultDef } from '../faults/index.js';
 import type { Cluster } from './index.js';
@@ -146,14 +147,19 @@ export function afterPodGone(cl: Cluster, pod: KObj): void {
   if (owner.name === 'cilium') {
     const st = cl.agents.get(nodeName);
     if (!st) return;
-    // A restart clears the faults the scenario marks fixedByRestart (kube-proxy's faults need kube-proxy's restart).
-    st.faults = st.faults.filter((f) => !f.fixedByRestart || faultDef(f.kind).component === 'kube-proxy');
+    // A restart clears the faults the scenario marks fixedByRestart. kube-proxy's faults need kube-proxy's
+    // restart; Calico's are calico-node's (calico.ts): a Cilium agent restart leaves them.
+    st.faults = st.faults.filter(
+      (f) => !f.fixedByRestart || faultDef(f.kind).component === 'kube-proxy' || f.kind.startsWith('calico-'),
+    );
     st.startedAt = new Date();
     const fresh = agentPod(cl, st.node, st, 'pending');
     st.podName = fresh.metadata.name;
     cl.store.create('pods', fresh);
     refreshDaemonSetStatus(cl);
     cl.later(cl.scenario.timing.agentStartMs, () => agentStarted(cl, fresh.metadata.name, nodeName));
+  } else if (owner.name === 'calico-node') {
+    calicoNodeGone(cl, nodeName);
   } else if (owner.name === 'kube-proxy') {
     const ds = cl.store.get('daemonsets.apps', 'kube-system', 'kube-proxy');
     const node = cl.nodes.find((n) => n.name === nodeName);

@@ -11,9 +11,10 @@ import { buildCalico } from './calico.js';
 import { buildCilium } from './cilium.js';
 import { buildEvents, deletePod, podEvent } from './controllers.js';
 import { bpffsMounted, execAnswer, health, programs, restartsOf } from './node-faults.js';
-import { nodeIP, nodeObject, podCidr, ts } from './nodes.js';
+import { heartbeat, leaseObject, nodeIP, nodeObject, podCidr, ts } from './nodes.js';
 import { serviceMap } from './service-map.js';
 import { buildServices } from './services.js';
+import { buildFaultPods } from './fault-pods.js';
 
 export { nodeIP, podCidr } from './nodes.js';
 export type { AgentHealth } from '../faults/index.js';
@@ -130,7 +131,8 @@ export class Cluster {
         faultKernel ?? (sc.nodes.kernels ? sc.nodes.kernels[(i - 1) % sc.nodes.kernels.length]! : sc.nodes.kernel);
       const info: NodeInfo = { name, index: i, internalIP: nodeIP(i), podCidr: podCidr(i), kernel };
       this.nodes.push(info);
-      this.store.create('nodes', nodeObject(this, info), true);
+      const node = this.store.create('nodes', nodeObject(this, info), true);
+      this.store.create('leases.coordination.k8s.io', leaseObject(this, info, node.metadata.uid!), true);
       this.agents.set(name, {
         node: info,
         faults: [...faults],
@@ -141,6 +143,7 @@ export class Cluster {
     buildCilium(this);
     buildCalico(this);
     buildServices(this);
+    buildFaultPods(this);
     buildEvents(this);
   }
 
@@ -212,6 +215,11 @@ export class Cluster {
 
   serviceMap(st: AgentState): Generator<LbService> {
     return serviceMap(this, st);
+  }
+
+  /** The kubelets' Lease renewals and status heartbeats up to now (nodes.ts). */
+  heartbeat(now?: Date): void {
+    heartbeat(this, now);
   }
 
   // The writes the API server forwards (controllers.ts).

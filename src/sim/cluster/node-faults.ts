@@ -89,6 +89,10 @@ export function programs(
           ['sched_cls', 'handle_xgress'],
           ['sched_cls', 'handle_to_container'],
         ];
+  // enable-ipv6: the IPv6 socket-LB programs too (bpf/bpf_sock.c cil_sock6_*; src/cilium/programs.ts)
+  if (c.scenario.cilium.config['enable-ipv6'] === 'true')
+    for (const op of ['connect', 'sendmsg', 'recvmsg', 'getpeername'])
+      names.push(['cgroup_sock_addr', `${minor >= 13 ? 'cil_' : ''}sock6_${op}`]);
   const rng = new Prng(hash32(`${st.node.name}/${st.startedAt.getTime()}`));
   const base = 60 + rng.int(3000);
   const loadedAt = new Date(st.startedAt.getTime() + 2000).toISOString().replace(/\.\d{3}Z$/, '+0000');

@@ -104,41 +104,156 @@ export function* serviceMap(c: Cluster, st: AgentState): Generator<LbService> {
     if (drifts.some((d) => d.hides(key))) continue;
     // The agent only serves Services without a service-proxy-name label (its k8s-service-proxy-name is "").
     if (svc.metadata.labels?.['service.kubernetes.io/service-proxy-name'] !== undefined) continue;
-    const spec = svc.spec as { clusterIP?: string; type?: string; ports?: SvcPort[] };
+    const spec = svc.spec as { clusterIP?: string; clusterIPs?: string[]; type?: string; ports?: SvcPort[] };
     if (!spec.clusterIP || spec.clusterIP === 'None') continue;
-    for (const { port, backends: fromSlices } of frontends(spec.ports ?? [], index.get(key) ?? [], distinct, minor)) {
-      let backends = fromSlices;
-      for (const d of drifts) backends = d.backends(key, backends);
-      const base = { name: svc.metadata.name, namespace: svc.metadata.namespace };
-      rows.push({
-        id: serviceId(c, `${key}/${port.port}/${port.protocol}/cip`),
-        frontend: { ip: spec.clusterIP, port: port.port, protocol: port.protocol },
-        type: 'ClusterIP',
-        backends,
-        ...base,
-      });
-      if (port.nodePort && spec.type !== 'ClusterIP') {
+    // One frontend per ClusterIP (dual-stack: one per family), each balancing to the EndpointSlices of its
+    // own addressType; the IPv6 one is printed bracketed, `[fd00:10:96::101]:80` (fixture
+    // service-list.v1.11-dev.ipv6.kube-dns.text.txt). NodePort rows follow the primary family.
+    const cips = spec.clusterIPs?.length ? spec.clusterIPs : [spec.clusterIP];
+    const all = index.get(key) ?? [];
+    for (const [f, cip] of cips.entries()) {
+      const v6 = cip.includes(':');
+      const sls = cips.length > 1 || v6 ? all.filter((sl) => ((sl.addressType as string) === 'IPv6') === v6) : all;
+      for (const { port, backends: fromSlices } of frontends(spec.ports ?? [], sls, distinct, minor)) {
+        let backends = fromSlices;
+        for (const d of drifts) backends = d.backends(key, backends);
+        const base = { name: svc.metadata.name, namespace: svc.metadata.namespace };
         rows.push({
-          id: serviceId(c, `${key}/${port.nodePort}/${st.node.name}/np`),
-          frontend: { ip: st.node.internalIP, port: port.nodePort, protocol: port.protocol },
-          type: 'NodePort',
+          id: serviceId(c, `${key}/${f === 0 ? '' : `${cip}/`}${port.port}/${port.protocol}/cip`),
+          frontend: { ip: cip, port: port.port, protocol: port.protocol },
+          type: 'ClusterIP',
           backends,
           ...base,
         });
-        rows.push({
-          id: serviceId(c, `${key}/${port.nodePort}/any/np`),
-          frontend: { ip: '0.0.0.0', port: port.nodePort, protocol: port.protocol },
-          type: 'NodePort',
-          backends,
-          ...base,
-        });
-      }
-      if (rows.length >= 256) {
-        yield* rows;
-        rows.length = 0;
+        if (f === 0 && port.nodePort && spec.type !== 'ClusterIP') {
+          rows.push({
+            id: serviceId(c, `${key}/${port.nodePort}/${st.node.name}/np`),
+            frontend: { ip: st.node.internalIP, port: port.nodePort, protocol: port.protocol },
+            type: 'NodePort',
+            backends,
+            ...base,
+          });
+          rows.push({
+            id: serviceId(c, `${key}/${port.nodePort}/any/np`),
+            frontend: { ip: '0.0.0.0', port: port.nodePort, protocol: port.protocol },
+            type: 'NodePort',
+            backends,
+            ...base,
+          });
+        }
+        if (rows.length >= 256) {
+          yield* rows;
+          rows.length = 0;
+        }
       }
     }
   }
   yield* rows;
   for (const d of drifts) yield* d.stale();
+}
+
+// Each distinct map is rendered once and its bytes served from here (issue #13: the simulator shares the
+// two cores with kdiag, so it must not render 10,000 Services once per node). A map's content follows from
+// the Services and EndpointSlices (a version bumped on every change of either), the Cilium minor and
+// protocol handling, the node's map-altering faults, and the node itself only when a NodePort row exists.
+
+interface Rendered {
+  text?: string;
+  json?: string;
+}
+
+interface MapCache {
+  version: number;
+  /** Whether any served Service has a NodePort row (those rows carry the node's IP and own ID). */
+  perNode?: boolean;
+  entries: Map<string, Rendered>;
+  bytes: number;
+  /** Renders done (tests and bench: one per distinct map, not one per node). */
+  renders: number;
+}
+
+/** Cached bytes kept at most; the oldest distinct maps go first (a cache, never a second source). */
+const MAX_CACHED_BYTES = 256 * 1024 * 1024;
+const caches = new WeakMap<Cluster, MapCache>();
+
+function cacheOf(c: Cluster): MapCache {
+  const m = caches.get(c);
+  if (m) return m;
+  const cache: MapCache = { version: 0, entries: new Map(), bytes: 0, renders: 0 };
+  c.store.on('event', (e: { resource: string }) => {
+    if (e.resource !== 'services' && e.resource !== 'endpointslices.discovery.k8s.io') return;
+    cache.version++;
+    cache.perNode = undefined;
+    cache.entries.clear();
+    cache.bytes = 0;
+  });
+  caches.set(c, cache);
+  return cache;
+}
+
+function hasNodePortRows(c: Cluster): boolean {
+  for (const svc of c.store.list('services')) {
+    if (svc.metadata.labels?.['service.kubernetes.io/service-proxy-name'] !== undefined) continue;
+    const spec = svc.spec as { clusterIP?: string; type?: string; ports?: SvcPort[] };
+    if (!spec.clusterIP || spec.clusterIP === 'None' || spec.type === 'ClusterIP') continue;
+    if ((spec.ports ?? []).some((p) => p.nodePort)) return true;
+  }
+  return false;
+}
+
+/** The content inputs of a node's map, as one string: equal keys render equal bytes. */
+export function serviceMapKey(c: Cluster, st: AgentState): string {
+  const cache = cacheOf(c);
+  cache.perNode ??= hasNodePortRows(c);
+  const minor = c.scenario.minor;
+  const drifting = st.faults.filter((f) => faultDef(f.kind).mapDrift);
+  return JSON.stringify([
+    cache.version,
+    minor,
+    protocolDistinct(minor, c.scenario.cilium.config),
+    drifting,
+    cache.perNode ? [st.node.name, st.node.internalIP] : null,
+  ]);
+}
+
+/** Whether nodes without map faults share one map (no NodePort row carries a node's own IP). */
+export function serviceMapShared(c: Cluster): boolean {
+  const cache = cacheOf(c);
+  cache.perNode ??= hasNodePortRows(c);
+  return !cache.perNode;
+}
+
+/** `service list` (text or `-o json`) of a node's map, rendered once per distinct map. */
+export function renderedServiceMap(
+  c: Cluster,
+  st: AgentState,
+  form: 'text' | 'json',
+  render: (rows: Iterable<LbService>) => Iterable<string>,
+): string {
+  const cache = cacheOf(c);
+  const key = serviceMapKey(c, st);
+  let entry = cache.entries.get(key);
+  if (!entry) cache.entries.set(key, (entry = {}));
+  const hit = entry[form];
+  if (hit !== undefined) {
+    // most recently used last
+    cache.entries.delete(key);
+    cache.entries.set(key, entry);
+    return hit;
+  }
+  cache.renders++;
+  const text = [...render(serviceMap(c, st))].join('');
+  entry[form] = text;
+  cache.bytes += text.length;
+  for (const [k, e] of cache.entries) {
+    if (cache.bytes <= MAX_CACHED_BYTES || k === key) break;
+    cache.bytes -= (e.text?.length ?? 0) + (e.json?.length ?? 0);
+    cache.entries.delete(k);
+  }
+  return text;
+}
+
+/** Renders done so far (one per distinct map and form while nothing changes). */
+export function serviceMapRenders(c: Cluster): number {
+  return cacheOf(c).renders;
 }

@@ -40,28 +40,56 @@ export function buildServices(cl: Cluster): void {
     count: number,
     notReady: number,
     targetPort: number,
-  ): { ip: string; ready: boolean; nodeName: string; podName: string }[] => {
-    const out = [];
+    terminating = 0,
+  ): Backend[] => {
+    const out: Backend[] = [];
     const rs = cl.prng.suffix(10).slice(0, 9);
-    for (let b = 0; b < count + notReady; b++) {
+    for (let b = 0; b < count + notReady + terminating; b++) {
       const node = cl.nodes[cl.prng.int(cl.nodes.length)]!;
       const c = (podCounter.get(node.name) ?? 0) + 1;
       podCounter.set(node.name, c);
       const ip = `${node.podCidr.split('.').slice(0, 3).join('.')}.${10 + (c % 240)}`;
       const podName = `${svcName}-${rs}-${cl.prng.suffix()}`;
+      // dual-stack: the pod's IPv6 address in its node's fd00:10:244:<i>::/64 (as podCidrV6)
+      const ip6 = sc.nodes.dualStack
+        ? `fd00:10:244:${node.index.toString(16)}::${(10 + (c % 240)).toString(16)}`
+        : undefined;
       const ready = b < count;
-      if (withPods) cl.store.create('pods', backendPod(cl, podName, ns, svcName, node, ip, ready, targetPort), true);
-      out.push({ ip, ready, nodeName: node.name, podName });
+      // the last `terminating` backends: pods being deleted that have not gone
+      const term = b >= count + notReady;
+      if (withPods) {
+        // still passing its readiness probe while it drains: Ready in the pod, serving in the slice
+        const pod = backendPod(cl, podName, ns, svcName, node, ip, ready || term, targetPort);
+        if (term) {
+          pod.metadata.deletionTimestamp = cl.ago(600);
+          pod.metadata.deletionGracePeriodSeconds = 30;
+        }
+        if (ip6) (pod.status as { podIPs: { ip: string }[] }).podIPs.push({ ip: ip6 });
+        cl.store.create('pods', pod, true);
+      }
+      out.push({
+        ip,
+        ...(ip6 ? { ip6 } : {}),
+        ready,
+        nodeName: node.name,
+        podName,
+        ...(term ? { terminating: true } : {}),
+      });
     }
     return out;
   };
+  let v6Counter = 0;
   for (const s of sc.services.explicit) {
-    const clusterIP = s.clusterIP ?? nextIP();
+    const v4 = s.ipFamilies.includes('IPv4') ? (s.clusterIP ?? nextIP()) : undefined;
+    const v6 = s.ipFamilies.includes('IPv6')
+      ? (s.clusterIPv6 ?? (!v4 && s.clusterIP ? s.clusterIP : `fd00:10:96::${(++v6Counter + 0x100).toString(16)}`))
+      : undefined;
+    const clusterIPs = s.ipFamilies.map((f) => (f === 'IPv4' ? v4! : v6!));
     const tp = s.ports[0]!.targetPort ?? s.ports[0]!.port;
     addService(
       cl,
-      { ...s, clusterIP },
-      backendsFor(s.name, s.namespace, s.backends, s.notReadyBackends, tp),
+      { ...s, clusterIP: clusterIPs[0]!, clusterIPs },
+      backendsFor(s.name, s.namespace, s.backends, s.notReadyBackends, tp, s.terminatingBackends),
       { app: s.name },
       s.labels,
     );
@@ -89,6 +117,17 @@ export function buildServices(cl: Cluster): void {
     addKubeDns(cl, coredns, withPods);
   }
 }
+
+/** One backend as its EndpointSlice lists it; `terminating`: its pod is being deleted (still serving). */
+type Backend = {
+  ip: string;
+  /** The pod's IPv6 address on a dual-stack cluster. */
+  ip6?: string;
+  ready: boolean;
+  nodeName?: string;
+  podName?: string;
+  terminating?: boolean;
+};
 
 export function backendPod(
   cl: Cluster,
@@ -163,13 +202,17 @@ export function addService(
     namespace: string;
     type: string;
     clusterIP: string;
+    /** Dual-stack or IPv6: every ClusterIP, in the order of `ipFamilies`. */
+    clusterIPs?: string[];
+    ipFamilies?: ('IPv4' | 'IPv6')[];
     ports: { name?: string; port: number; targetPort?: number; protocol: string; nodePort?: number }[];
   },
-  backends: { ip: string; ready: boolean; nodeName?: string; podName?: string }[],
+  backends: Backend[],
   selector: Record<string, string>,
   labels?: Record<string, string>,
 ): void {
   const isApi = s.name === 'kubernetes' && s.namespace === 'default';
+  const families = s.ipFamilies ?? ['IPv4'];
   let npCounter = 30000 + (hash32(`${s.namespace}/${s.name}`) % 2000);
   const ports = s.ports.map((p) => ({
     ...(p.name ? { name: p.name } : {}),
@@ -188,11 +231,12 @@ export function addService(
         ports,
         ...(isApi ? {} : { selector }),
         clusterIP: s.clusterIP,
-        clusterIPs: [s.clusterIP],
+        clusterIPs: s.clusterIPs ?? [s.clusterIP],
         type: s.type,
         sessionAffinity: 'None',
-        ipFamilies: ['IPv4'],
-        ipFamilyPolicy: 'SingleStack',
+        ipFamilies: families,
+        // what the apiserver stores for a Service created with two families and no policy
+        ipFamilyPolicy: families.length > 1 ? 'RequireDualStack' : 'SingleStack',
         internalTrafficPolicy: 'Cluster',
         ...(s.type !== 'ClusterIP' ? { externalTrafficPolicy: 'Cluster' } : {}),
       },
@@ -200,39 +244,48 @@ export function addService(
     },
     true,
   );
-  cl.store.create(
-    'endpointslices.discovery.k8s.io',
-    {
-      kind: 'EndpointSlice',
-      apiVersion: 'discovery.k8s.io/v1',
-      metadata: cl.meta(isApi ? 'kubernetes' : `${s.name}-${cl.prng.suffix()}`, s.namespace, {
-        generation: 1,
-        labels: {
-          'endpointslice.kubernetes.io/managed-by': isApi
-            ? 'endpointslicemirroring-controller.k8s.io'
-            : 'endpointslice-controller.k8s.io',
-          'kubernetes.io/service-name': s.name,
-        },
-      }),
-      addressType: 'IPv4',
-      endpoints: backends.map((b) => ({
-        addresses: [b.ip],
-        conditions: { ready: b.ready, serving: b.ready, terminating: false },
-        ...(b.podName ? { targetRef: { kind: 'Pod', namespace: s.namespace, name: b.podName } } : {}),
-        ...(b.nodeName ? { nodeName: b.nodeName } : {}),
-      })),
-      ports: ports.map((p) => ({ name: p.name ?? '', protocol: p.protocol, port: p.targetPort })),
-    },
-    true,
-  );
+  // One EndpointSlice per address family (the EndpointSlice controller never mixes families in a slice).
+  for (const fam of families) {
+    const famBackends = fam === 'IPv6' ? backends.filter((b) => b.ip6) : backends;
+    cl.store.create(
+      'endpointslices.discovery.k8s.io',
+      {
+        kind: 'EndpointSlice',
+        apiVersion: 'discovery.k8s.io/v1',
+        metadata: cl.meta(isApi ? 'kubernetes' : `${s.name}-${cl.prng.suffix()}`, s.namespace, {
+          generation: 1,
+          labels: {
+            'endpointslice.kubernetes.io/managed-by': isApi
+              ? 'endpointslicemirroring-controller.k8s.io'
+              : 'endpointslice-controller.k8s.io',
+            'kubernetes.io/service-name': s.name,
+          },
+        }),
+        addressType: fam,
+        endpoints: famBackends.map((b) => ({
+          addresses: [fam === 'IPv6' ? b.ip6! : b.ip],
+          // A terminating pod is never ready; serving keeps its readiness (discovery/v1 EndpointConditions).
+          conditions: b.terminating
+            ? { ready: false, serving: true, terminating: true }
+            : { ready: b.ready, serving: b.ready, terminating: false },
+          ...(b.podName ? { targetRef: { kind: 'Pod', namespace: s.namespace, name: b.podName } } : {}),
+          ...(b.nodeName ? { nodeName: b.nodeName } : {}),
+        })),
+        ports: ports.map((p) => ({ name: p.name ?? '', protocol: p.protocol, port: p.targetPort })),
+      },
+      true,
+    );
+  }
   // The core/v1 Endpoints object the endpoints controller still keeps next to the slices (1.32).
+  // It mirrors the primary family only (the first of ipFamilies).
   const addr = (b: (typeof backends)[number]): Record<string, unknown> => ({
-    ip: b.ip,
+    ip: families[0] === 'IPv6' ? (b.ip6 ?? b.ip) : b.ip,
     ...(b.nodeName ? { nodeName: b.nodeName } : {}),
     ...(b.podName ? { targetRef: { kind: 'Pod', namespace: s.namespace, name: b.podName } } : {}),
   });
-  const ready = backends.filter((b) => b.ready).map(addr);
-  const notReady = backends.filter((b) => !b.ready).map(addr);
+  // The endpoints controller leaves terminating pods out of Endpoints (no publishNotReadyAddresses).
+  const ready = backends.filter((b) => b.ready && !b.terminating).map(addr);
+  const notReady = backends.filter((b) => !b.ready && !b.terminating).map(addr);
   cl.store.create(
     'endpoints',
     {
@@ -243,7 +296,7 @@ export function addService(
         s.namespace,
         isApi ? { labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } } : {},
       ),
-      ...(backends.length
+      ...(ready.length + notReady.length
         ? {
             subsets: [
               {
@@ -267,17 +320,13 @@ export function addService(
  * kube-system/kube-dns as kubeadm creates it (10.96.0.10; dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP;
  * selector k8s-app=kube-dns) with two CoreDNS backends.
  */
-function addKubeDns(
-  cl: Cluster,
-  backends: { ip: string; ready: boolean; nodeName: string; podName: string }[],
-  withPods: boolean,
-): void {
+function addKubeDns(cl: Cluster, backends: Backend[], withPods: boolean): void {
   const sel = { 'k8s-app': 'kube-dns' };
   if (withPods)
     for (const b of backends) {
-      const pod = cl.store.get('pods', 'kube-system', b.podName);
+      const pod = b.podName ? cl.store.get('pods', 'kube-system', b.podName) : undefined;
       if (!pod) continue;
-      pod.metadata.labels = { ...sel, 'pod-template-hash': b.podName.split('-')[1]! };
+      pod.metadata.labels = { ...sel, 'pod-template-hash': b.podName!.split('-')[1]! };
       const spec = pod.spec as { containers: Record<string, unknown>[] };
       spec.containers[0] = {
         ...spec.containers[0],

@@ -13,6 +13,13 @@ export default defineFault({
       /** The address the agent was told to use. */
       host: z.string().default('https://10.96.0.1:443'),
       restarts: z.number().int().min(1).default(7),
+      /**
+       * How the dial fails: `timeout` (nothing translates the ClusterIP), `refused` (wrong k8s-service-port),
+       * `x509` (the address is not in the API server certificate's SANs, cilium/cilium#34153, #8310).
+       */
+      error: z.enum(['timeout', 'refused', 'x509']).default('timeout'),
+      /** The SANs the API server certificate names (for `x509`). */
+      certSans: z.array(z.string().min(1)).min(1).default(['10.96.0.1', '172.18.0.4', '127.0.0.1']),
     })
     .strict(),
   fixedByRestart: false,
@@ -20,7 +27,14 @@ export default defineFault({
   restarts: (f) => f.restarts,
   logs: (f): FaultLogs => {
     const hostPort = f.host.replace(/^https?:\/\//, '');
-    const error = `Get "${f.host}/api/v1/namespaces/kube-system": dial tcp ${hostPort}: i/o timeout`;
+    const host = hostPort.replace(/:\d+$/, '');
+    // Go's net/http, net and crypto/tls + crypto/x509 (HostnameError) wording, as the reports quote it.
+    const cause = {
+      timeout: `dial tcp ${hostPort}: i/o timeout`,
+      refused: `dial tcp ${hostPort}: connect: connection refused`,
+      x509: `tls: failed to verify certificate: x509: certificate is valid for ${f.certSans.join(', ')}, not ${host}`,
+    }[f.error];
+    const error = `Get "${f.host}/api/v1/namespaces/kube-system": ${cause}`;
     return {
       records: [
         { level: 'info', msg: 'Establishing connection to apiserver', subsys: 'k8s-client', fields: { host: f.host } },

@@ -4,12 +4,19 @@ import { z } from 'zod';
 import agentCrashloop from './agent-crashloop.js';
 import agentNotReady from './agent-not-ready.js';
 import apiServerUnreachable from './api-server-unreachable.js';
+import addressFamilyDrift from './address-family-drift.js';
+import backendState from './backend-state.js';
 import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
+import datapathDrops from './datapath-drops.js';
+import calicoNatMissingFrontend from './calico-nat-missing-frontend.js';
+import conntrackTableFull from './conntrack-table-full.js';
 import execHangs from './exec-hangs.js';
+import hostNetworkClient from './host-network-client.js';
 import kernelTooOld from './kernel-too-old.js';
 import lbMapFull from './lb-map-full.js';
 import logs from './logs.js';
+import meshSidecarClient from './mesh-sidecar-client.js';
 import missingCapabilities from './missing-capabilities.js';
 import noShell from './no-shell.js';
 import recordedOutput from './recorded-output.js';
@@ -31,6 +38,9 @@ export const FAULTS = [
   lbMapFull,
   socketLbCannotAttach,
   apiServerUnreachable,
+  conntrackTableFull,
+  hostNetworkClient,
+  meshSidecarClient,
   execHangs,
   noShell,
   logs,
@@ -38,6 +48,10 @@ export const FAULTS = [
   kubeProxyMissingChain,
   kubeProxyStaleChains,
   kubeProxySyncFailing,
+  datapathDrops,
+  backendState,
+  addressFamilyDrift,
+  calicoNatMissingFrontend,
 ] as const;
 
 type Schema = (typeof FAULTS)[number]['schema'];
@@ -62,4 +76,4 @@ export function inRegistryOrder<F extends { kind: string }>(faults: F[]): F[] {
   return [...faults].sort((a, b) => rank(a) - rank(b));
 }
 
-export type { AgentHealth, LogRec, MapDrift, NatDrift } from './types.js';
+export type { AgentHealth, LogRec, MapDrift, MonitorView, NatDrift } from './types.js';

@@ -9,6 +9,8 @@ export default defineFault({
       ...faultBase,
       /** Extra agent log lines, verbatim, appended after startup. */
       lines: z.array(z.string()).min(1),
+      /** The lines go only into the previous container's log (`logs --previous`), not the running one's. */
+      previousOnly: z.boolean().default(false),
     })
     .strict(),
   fixedByRestart: true,

@@ -47,6 +47,18 @@ export interface MapDrift {
   stale(): LbService[];
 }
 
+/** A workload pod a fault places on its node, e.g. the client a `--from` run starts from. */
+export interface ClientPodSpec {
+  namespace: string;
+  name: string;
+  hostNetwork: boolean;
+  labels: Record<string, string>;
+  /** Container names and images, in spec order (the app first, then sidecars). */
+  containers: { name: string; image: string }[];
+  /** restartPolicy Always: a Kubernetes native sidecar. */
+  initContainers?: { name: string; image: string; restartPolicy?: 'Always' }[];
+}
+
 export interface FaultEffects<F> {
   /** The agent container's health while the fault is active (the worst of all faults wins). */
   health?(f: F): AgentHealth;
@@ -66,12 +78,16 @@ export interface FaultEffects<F> {
   logs?(f: F, minor: number): FaultLogs;
   /** Services (`ns/name`) the fault names: each must exist, or the scenario does not load. */
   services?(f: F): string[];
+  /** Workload pods the fault runs on its node. */
+  pods?(f: F, node: string): ClientPodSpec[];
   /** Alters the agent's service map; gets every active fault of this kind on the node at once. */
   mapDrift?(faults: F[]): MapDrift;
   /** A kube-proxy fault: what it does to the node's kube-proxy nat table (src/sim/cluster/kube-proxy.ts). */
   natDrift?(f: F): NatDrift;
   /** A kube-proxy fault: lines kube-proxy logs on the node after its startup lines, verbatim. */
   kubeProxyLog?(f: F, since: Date): string[];
+  /** Lines `cilium-dbg monitor --type drop` prints on the node while it runs (src/sim/monitor.ts). */
+  monitorDrops?(f: F, node: MonitorView): string[];
 }
 
 /** How a kube-proxy fault alters one node's nat table. */
@@ -90,6 +106,14 @@ export interface NatDrift {
     endpoints: string[];
     jump: boolean;
   }[];
+}
+
+/** What a fault may read about its node and a Service to print monitor lines. */
+export interface MonitorView {
+  /** The node's pod CIDR, e.g. 10.244.1.0/24. */
+  podCidr: string;
+  /** The Service's ClusterIP and first port, and its backends on this node (IP and target port). */
+  service(ref: string): { clusterIP: string; port: number; backends: { ip: string; port: number }[] } | undefined;
 }
 
 export interface FaultDef<S extends z.ZodTypeAny = z.ZodTypeAny> extends FaultEffects<z.output<S>> {

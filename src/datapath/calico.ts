@@ -1,0 +1,66 @@
+// The Calico eBPF datapath (Felix's eBPF dataplane replaces kube-proxy): calico-node pods, and each node's
+// NAT map as `calico-node -bpf nat dump` prints it in the calico-node container (parser:
+// calico/bpf-nat-dump.ts, format from projectcalico/calico felix/cmd/calico-bpf/commands/nat.go `dumpNice`).
+import { calicoCiliumOverlap } from '../checks/calico-cilium-overlap.js';
+import { calicoNatMap } from '../checks/calico-nat-map.js';
+import { calicoNodePods } from '../checks/calico-node-pods.js';
+import type { LbService } from '../cilium/types.js';
+import type { CalicoNatFact } from '../model/calico.js';
+import type { Facts } from '../model/facts.js';
+import { parseCalicoNatDump } from './calico/bpf-nat-dump.js';
+import { execFailed } from './cilium.js';
+import { classifyDatapath } from './detect.js';
+import type { AgentCli, Datapath, Detection } from './types.js';
+
+/** The container and the argv kdiag runs in it (the binary is the calico-node image's own). */
+export const CALICO_CONTAINER = 'calico-node';
+export const NAT_DUMP_ARGV = ['calico-node', '-bpf', 'nat', 'dump'];
+
+/** Reads one node's NAT map through the calico-node CLI (`agent.run` gets the arguments after the binary). */
+export async function readCalicoNat(agent: AgentCli): Promise<CalicoNatFact> {
+  const r = await agent.run(NAT_DUMP_ARGV.slice(1));
+  if (r.exitCode !== 0) throw execFailed(NAT_DUMP_ARGV.join(' '), r);
+  const t = parseCalicoNatDump(r.stdout);
+  return {
+    frontends: t.frontends.map((f) => ({
+      ip: f.ip,
+      port: f.port,
+      protocol: f.protocol,
+      id: f.id,
+      backends: f.backends.map((b) => `${b.ip}:${b.port}`),
+      missing: f.missing.length,
+    })),
+    warnings: t.warnings.length,
+    command: NAT_DUMP_ARGV,
+  };
+}
+
+export const calicoDatapath: Datapath = {
+  id: 'calico-ebpf',
+  title: 'Calico eBPF',
+  detect(facts: Facts): Detection {
+    const d = classifyDatapath(facts);
+    return { present: d.services === 'calico', evidence: d.evidence };
+  },
+  checks: [calicoNodePods, calicoNatMap, calicoCiliumOverlap],
+  async readLbMap(agent: AgentCli, keep?: (s: LbService) => boolean): Promise<LbService[]> {
+    const rows = natRows(await readCalicoNat(agent));
+    return keep ? rows.filter(keep) : rows;
+  },
+};
+
+/**
+ * The NAT map as LB rows for the shared join (src/cilium/lb-drift.ts). The dump does not say which
+ * frontends are ClusterIPs; `type` is what the address tells (255.255.255.255 is Calico's NodePort wildcard).
+ */
+export function natRows(nat: CalicoNatFact): LbService[] {
+  return nat.frontends.map((f) => ({
+    id: f.id,
+    frontend: { ip: f.ip, port: f.port, protocol: f.protocol },
+    type: f.ip === '255.255.255.255' ? 'NodePort' : 'unknown',
+    backends: f.backends.map((b) => {
+      const i = b.lastIndexOf(':');
+      return { ip: b.slice(0, i), port: Number(b.slice(i + 1)), protocol: f.protocol, state: 'active' as const };
+    }),
+  }));
+}

@@ -1,0 +1,121 @@
+// `doctor clusterip NS/SVC --observe 10s`: watch what the datapath drops for a bounded time. Runs
+// `timeout --signal=INT SECONDS cilium-dbg monitor --type drop` in the agents of the client's node and the
+// backends' nodes, all at once. Three bounds: `timeout` ends the monitor inside the container (nothing keeps
+// running on the node), the exec's own deadline (duration + --request-timeout) ends the call even if
+// `timeout` does not, and a line cap bounds what is kept. The argv is fixed: only the validated duration
+// and the CLI name found on the agent go into it, never cluster data, and no shell.
+import pLimit from 'p-limit';
+import type { KubeClient } from '../cluster/client.js';
+import { AGENT_CONTAINER } from '../cilium/discovery.js';
+import { parseMonitorDropLine } from '../cilium/formats/monitor-drop.js';
+import { KdiagError, oneLine, type ErrorKind } from '../errors.js';
+import type { DropEvent, ObservedDrops } from '../model/drops.js';
+import { failed, got, type Facts, type Gathered } from '../model/facts.js';
+
+/** Lines kept per node: a drop storm cannot fill memory (the rest is counted as truncated). */
+export const MAX_DROP_LINES = 2000;
+/** The longest --observe kdiag runs: a diagnosis, not a capture. */
+export const MAX_OBSERVE_MS = 10 * 60_000;
+/** `timeout`'s exit code when it stopped the command (coreutils): the expected end. */
+const TIMED_OUT = 124;
+
+/** The fixed argv; `ms` was validated by validateObserve. */
+export function observeArgv(cli: string, ms: number): string[] {
+  return ['timeout', '--signal=INT', `${ms / 1000}s`, cli, 'monitor', '--type', 'drop'];
+}
+
+/** --observe's value: a duration above 0 and at most MAX_OBSERVE_MS (input error otherwise, exit 2). */
+export function validateObserve(ms: number, text: string): number {
+  if (!(ms > 0) || ms > MAX_OBSERVE_MS)
+    throw new KdiagError('usage', `invalid --observe "${text}": use a duration above 0 and at most 10m, e.g. 10s`);
+  return ms;
+}
+
+/** The nodes to watch: the client's (--from) and those of the target Service's backends. */
+export function observeNodes(facts: Facts): string[] {
+  const nodes = new Set<string>();
+  if (facts.client?.ok && facts.client.value.node) nodes.add(facts.client.value.node);
+  const t = facts.target;
+  if (t && facts.services.ok)
+    for (const s of facts.services.value)
+      if (s.namespace === t.namespace && s.name === t.name)
+        for (const e of s.endpoints) if (e.nodeName) nodes.add(e.nodeName);
+  return [...nodes].sort();
+}
+
+export async function observeDrops(
+  client: KubeClient,
+  facts: Facts,
+  opts: { durationMs: number; concurrency?: number },
+): Promise<Map<string, Gathered<ObservedDrops>>> {
+  const out = new Map<string, Gathered<ObservedDrops>>();
+  if (!facts.cilium.ok || !facts.agents.ok) return out;
+  const { namespace, cli } = facts.cilium.value;
+  const agents = facts.agents.value;
+  const limit = pLimit(opts.concurrency ?? 32);
+  await Promise.all(
+    observeNodes(facts).map((node) =>
+      limit(async () => {
+        const agent = agents.get(node);
+        if (!agent) {
+          out.set(node, failed(`no Cilium agent pod on ${node} to observe from`));
+          return;
+        }
+        out.set(node, await observeOne(client, namespace, agent.name, cli, opts.durationMs));
+      }),
+    ),
+  );
+  return out;
+}
+
+async function observeOne(
+  client: KubeClient,
+  namespace: string,
+  pod: string,
+  cli: string,
+  durationMs: number,
+): Promise<Gathered<ObservedDrops>> {
+  const argv = observeArgv(cli, durationMs);
+  const command = `kubectl -n ${namespace} exec ${pod} -c ${AGENT_CONTAINER} -- ${argv.join(' ')}`;
+  const events: DropEvent[] = [];
+  let lines = 0;
+  let truncated = false;
+  let rest = '';
+  let parseError: string | undefined;
+  const take = (line: string): void => {
+    if (lines >= MAX_DROP_LINES) {
+      truncated = true;
+      return;
+    }
+    lines++;
+    try {
+      const ev = parseMonitorDropLine(line, lines);
+      if (ev) events.push(ev);
+    } catch (e) {
+      parseError ??= oneLine(e);
+    }
+  };
+  try {
+    const requestMs = client.opts.requestTimeoutMs || 30_000;
+    const r = await client.exec(namespace, pod, AGENT_CONTAINER, argv, {
+      timeoutMs: durationMs + requestMs,
+      onStdout: (chunk) => {
+        const parts = (rest + chunk.toString('utf8')).split('\n');
+        rest = parts.pop() ?? '';
+        // Keep the partial line bounded as well: a line longer than 64 KiB is not a monitor line.
+        if (rest.length > 64 * 1024) rest = '';
+        for (const l of parts) take(l);
+      },
+    });
+    if (rest) take(rest);
+    if (r.exitCode !== 0 && r.exitCode !== TIMED_OUT)
+      return failed(`${command} exited ${r.exitCode}: ${oneLine(r.stderr).slice(0, 200) || 'no output'}`, {
+        kind: 'exec',
+      });
+  } catch (e) {
+    const kind: ErrorKind | undefined = e instanceof KdiagError ? e.kind : undefined;
+    return failed(`${command}: ${oneLine(e)}`, kind ? { kind } : {});
+  }
+  if (parseError && events.length === 0) return failed(parseError, { kind: 'parse' });
+  return got({ pod, command, durationMs, events, lines, truncated });
+}

@@ -1,0 +1,46 @@
+// Calico eBPF facts: the calico-node pods and each node's NAT map as `calico-node -bpf nat dump` prints it
+// (parsed by src/datapath/calico/bpf-nat-dump.ts), plus the Felix log lines at ERROR or worse.
+import type { DatapathSignals } from './datapath.js';
+
+export interface CalicoNodePodFact {
+  namespace: string;
+  name: string;
+  node: string;
+  ready: boolean;
+  running: boolean;
+  restartCount: number;
+  /** e.g. CrashLoopBackOff */
+  waitingReason?: string;
+  deleting: boolean;
+  /** DaemonSet owning the pod: --fix only deletes calico-node pods it owns. */
+  ownerDaemonSet?: string;
+}
+
+export interface CalicoNatFrontendFact {
+  ip: string;
+  port: number;
+  protocol: string;
+  /** The NAT id the dump prints (`id N`). */
+  id: number;
+  /** ip:port per backend line. */
+  backends: string[];
+  /** Backend lines printed as `is missing`. */
+  missing: number;
+}
+
+export interface CalicoNatFact {
+  frontends: CalicoNatFrontendFact[];
+  /** Lines the parser could not read (count; the dump is still judged on what it read). */
+  warnings: number;
+  /** The exact argv run in the calico-node container. */
+  command: string[];
+}
+
+/** Felix's config precedence: the calico-node env overrides FelixConfiguration; the operator's BPF dataplane sets it too. */
+export function calicoBpfEnabled(sig: DatapathSignals | undefined): boolean {
+  if (!sig) return false;
+  const env = sig.calico?.felixBpfEnabled;
+  let on = env !== undefined ? env.toLowerCase() === 'true' : sig.felixBpfEnabled === true;
+  on ||= sig.linuxDataplane === 'BPF';
+  return on;
+}
