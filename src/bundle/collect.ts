@@ -92,6 +92,8 @@ export async function collectBundle(client: KubeClient, opts: CollectOptions): P
   ]);
   if (install && !manifest.api.some((a) => a.path === `/api/v1/pods` && !a.error))
     await list(`/api/v1/namespaces/${install.namespace}/pods`);
+  // kube-proxy's view where it serves Services (src/engine/gather-kube-proxy.ts): its nat table and log.
+  await collectKubeProxy(client, manifest, opts.write, fail);
   if (!install) return manifest;
 
   let agents: AgentPodFact[];
@@ -203,4 +205,78 @@ function recorded(e: unknown): RecordedError {
       ...(e.status ? { status: e.status } : {}),
     };
   return { kind: 'server', message: oneLine(e) };
+}
+
+// What src/engine/gather-kube-proxy.ts runs in each Ready kube-proxy pod (kept in step by test/bundle).
+const KUBE_PROXY_CONTAINER = 'kube-proxy';
+const IPTABLES_SAVE_NAT = ['iptables-save', '-t', 'nat'];
+const KUBE_PROXY_LOG_TAIL = 2000;
+
+/** Each Ready kube-proxy pod's `iptables-save -t nat` and log, as the engine reads them. */
+async function collectKubeProxy(
+  client: KubeClient,
+  manifest: BundleManifest,
+  write: CollectOptions['write'],
+  fail: (what: string, e: RecordedError) => void,
+): Promise<void> {
+  let pods: { name: string; node: string; ns: string }[];
+  try {
+    const all = await client.listAll<
+      KubeObject & { spec?: { nodeName?: string }; status?: { conditions?: { type: string; status: string }[] } }
+    >('/api/v1/pods', { labelSelector: 'k8s-app=kube-proxy' });
+    pods = all
+      .filter(
+        (p) =>
+          !p.metadata?.deletionTimestamp &&
+          p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      )
+      .map((p) => ({
+        name: p.metadata?.name ?? '',
+        node: p.spec?.nodeName ?? '',
+        ns: p.metadata?.namespace ?? 'kube-system',
+      }));
+  } catch (e) {
+    fail('the kube-proxy pods', recorded(e));
+    return;
+  }
+  await Promise.all(
+    pods.map((p) =>
+      client.pool(async () => {
+        const argv = IPTABLES_SAVE_NAT;
+        const ns = p.ns;
+        const entry: ExecEntry = { namespace: ns, pod: p.name, container: KUBE_PROXY_CONTAINER, argv, node: p.node };
+        try {
+          const r = await client.exec(ns, p.name, KUBE_PROXY_CONTAINER, argv);
+          entry.exitCode = r.exitCode;
+          if (r.stderr) entry.stderr = redactText(r.stderr);
+          entry.file = `nodes/${p.node}/kube-proxy-iptables-save-nat.txt`;
+          await write(entry.file, redactText(r.stdout));
+        } catch (e) {
+          entry.error = recorded(e);
+          fail(`${argv.join(' ')} on ${p.node}`, entry.error);
+        }
+        manifest.exec.push(entry);
+        const log: LogEntry = {
+          namespace: ns,
+          pod: p.name,
+          container: KUBE_PROXY_CONTAINER,
+          previous: false,
+          node: p.node,
+          tailLines: KUBE_PROXY_LOG_TAIL,
+        };
+        try {
+          const text = await client.logs(ns, p.name, {
+            container: KUBE_PROXY_CONTAINER,
+            tailLines: KUBE_PROXY_LOG_TAIL,
+          });
+          log.file = `nodes/${p.node}/logs/${KUBE_PROXY_CONTAINER}.log`;
+          await write(log.file, redactText(text));
+        } catch (e) {
+          log.error = recorded(e);
+          fail(`log of ${p.name}`, log.error);
+        }
+        manifest.logs.push(log);
+      }),
+    ),
+  );
 }

@@ -1,12 +1,12 @@
 // Known datapaths, in detection order; the engine does not change when one is added.
 import { calicoDatapath } from './calico.js';
 import { ciliumDatapath } from './cilium.js';
-import { kubeProxyDatapath } from './kube-proxy.js';
+import { kubeProxyDatapath, kubeProxyOnlyDatapath } from './kube-proxy.js';
 import type { Datapath } from './types.js';
 import type { Facts } from '../model/facts.js';
 
 // Cilium first: it is also the fallback whose checks say what is missing when nothing is detected.
-export const DATAPATHS: Datapath[] = [ciliumDatapath, kubeProxyDatapath, calicoDatapath];
+export const DATAPATHS: Datapath[] = [ciliumDatapath, kubeProxyDatapath, kubeProxyOnlyDatapath, calicoDatapath];
 
 /**
  * The first datapath detected in the facts. When none is (nothing installed), the first one: its checks

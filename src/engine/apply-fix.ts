@@ -8,12 +8,13 @@ import { KdiagError, oneLine } from '../errors.js';
 import type { CiliumInstallFact } from '../model/facts.js';
 import type { FixPlan, FixResult, RestartAction, StepResult } from '../model/diagnosis.js';
 import { sleep } from '../cluster/retry.js';
+import { KUBE_PROXY_LABEL, verifyKubeProxyTarget } from './fix-kube-proxy.js';
 
 export type { FixResult, StepResult } from '../model/diagnosis.js';
 
 export interface ApplyOptions {
-  /** The Cilium install the agent pods must belong to; undefined where Cilium does not run (calico-node restarts). */
-  install: CiliumInstallFact | undefined;
+  /** The Cilium install the agent pods must belong to; absent where Cilium does not run (kube-proxy or calico-node restarts). */
+  install?: CiliumInstallFact | undefined;
   readyTimeoutMs: number;
   pollMs?: number;
   /**
@@ -69,7 +70,10 @@ async function applyBatches(
     }
     const started: RestartAction[] = [];
     for (const a of batch) {
-      const refusal = await verifyTarget(client, a, opts.install);
+      const refusal =
+        a.kind === 'restart-kube-proxy'
+          ? await verifyKubeProxyTarget(client, a)
+          : await verifyTarget(client, a, opts.install);
       if (refusal) {
         steps.push({ node: a.node, oldPod: a.pod, outcome: 'refused', detail: refusal });
         continue;
@@ -112,14 +116,14 @@ async function applyBatches(
                 oldPod: a.pod,
                 newPod: p.pod,
                 outcome: 'not-verified',
-                detail: `new agent ${p.pod} Ready; re-check incomplete: ${unk.join('; ')}`,
+                detail: `new ${podWord(a)} ${p.pod} Ready; re-check incomplete: ${unk.join('; ')}`,
               }
             : {
                 node: a.node,
                 oldPod: a.pod,
                 newPod: p.pod,
                 outcome: 'recovered',
-                detail: `new agent ${p.pod} Ready; node re-checked clean`,
+                detail: `new ${podWord(a)} ${p.pod} Ready; node re-checked clean`,
               },
       );
       const said = rem.length
@@ -148,6 +152,8 @@ async function applyBatches(
   }
   return { steps, completed: true };
 }
+
+const podWord = (a: RestartAction) => (a.kind === 'restart-kube-proxy' ? 'kube-proxy' : 'agent');
 
 function remaining(plan: FixPlan, steps: StepResult[]): RestartAction[] {
   const done = new Set(steps.map((s) => s.oldPod));
@@ -217,7 +223,7 @@ async function waitForReplacement(
     try {
       const pods = await untilAborted(
         client.listAll<Pod>(`/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods`, {
-          labelSelector: a.workload?.label ?? AGENT_LABEL,
+          labelSelector: a.kind === 'restart-kube-proxy' ? KUBE_PROXY_LABEL : (a.workload?.label ?? AGENT_LABEL),
           fieldSelector: `spec.nodeName=${a.node}`,
         }),
         opts.signal,
@@ -234,7 +240,7 @@ async function waitForReplacement(
     await sleep(poll, opts.signal);
   }
   if (opts.signal?.aborted) return interrupted;
-  return { ok: false, detail: `no Ready agent on ${a.node} within ${opts.readyTimeoutMs / 1000}s (${last})` };
+  return { ok: false, detail: `no Ready ${podWord(a)} on ${a.node} within ${opts.readyTimeoutMs / 1000}s (${last})` };
 }
 
 /** The promise's value, or undefined as soon as the signal aborts (the call itself is left to time out). */

@@ -2,6 +2,7 @@
 // in batches of --max-unavailable; never all agents by label. Everything else is listed as not fixable,
 // with what must change instead.
 import { causeById } from '../model/causes.js';
+import { kubeProxyPodCount, kubeProxyTarget } from './fix-kube-proxy.js';
 import type { FixPlan, NotFixable, RefusedNode, RestartAction, RootCause } from '../model/diagnosis.js';
 
 export type { FixPlan, NotFixable, RefusedNode, RestartAction } from '../model/diagnosis.js';
@@ -89,27 +90,35 @@ export function planFixes(
       const explainer = Object.entries(c.explainedBy ?? {}).find(
         ([id, ns]) => notRestartable.has(id) && ns.includes(node),
       );
-      const calico = causeById(c.id)?.restarts === 'calico-node';
+      const restarts = causeById(c.id)?.restarts;
+      const kubeProxy = restarts === 'kube-proxy';
+      const calico = restarts === 'calico-node';
       const reason = explainer
         ? `${explainer[0]} explains ${c.id} here: a restart cannot fix it`
-        : calico
-          ? refuseCalico(node, blockedBy, facts)
-          : refuse(node, blockedBy, facts, install, agents);
+        : kubeProxy
+          ? blockedBy.has(node)
+            ? `${blockedBy.get(node)} on this node: a restart cannot fix it`
+            : kubeProxyTarget(node, facts)
+          : calico
+            ? refuseCalico(node, blockedBy, facts)
+            : refuse(node, blockedBy, facts, install, agents);
       if (typeof reason === 'string') {
-        refused.push({ node, pod: calico ? undefined : agents?.get(node)?.name, cause: c.id, reason });
+        refused.push({ node, pod: kubeProxy || calico ? undefined : agents?.get(node)?.name, cause: c.id, reason });
         continue;
       }
       const pod = reason;
       const argv = kubectlDeletePodArgv(pod.namespace, [pod.name]);
       byNode.set(node, {
-        kind: 'restart-agent',
+        kind: kubeProxy ? 'restart-kube-proxy' : 'restart-agent',
         node,
         namespace: pod.namespace,
         pod: pod.name,
         causes: [c.id],
         command: argv.join(' '),
         argv,
-        ...(calico ? { workload: { daemonSet: pod.ownerDaemonSet ?? '', label: CALICO_NODE_LABEL } } : {}),
+        ...(calico
+          ? { workload: { daemonSet: (pod as CalicoNodePodFact).ownerDaemonSet ?? '', label: CALICO_NODE_LABEL } }
+          : {}),
       });
     }
   }
@@ -128,6 +137,20 @@ export function planFixes(
         reason: 'every agent would be restarted: kdiag will not restart the whole cluster; name the nodes with --node',
       });
     byNode.clear();
+  }
+  // The same for kube-proxy: every kube-proxy pod at once is a cluster-wide restart.
+  const kpActions = [...byNode.values()].filter((a) => a.kind === 'restart-kube-proxy');
+  if (!facts.nodeScope && kpActions.length >= 3 && kpActions.length >= kubeProxyPodCount(facts)) {
+    for (const a of kpActions) {
+      refused.push({
+        node: a.node,
+        pod: a.pod,
+        cause: a.causes[0]!,
+        reason:
+          'every kube-proxy pod would be restarted: kdiag will not restart the whole cluster; name the nodes with --node',
+      });
+      byNode.delete(a.node);
+    }
   }
   const actions = [...byNode.values()];
   const batches: RestartAction[][] = [];

@@ -10,7 +10,7 @@ import { compareServiceMap, indexServices } from '../cilium/lb-drift.js';
 import { bpffsFromMounts } from '../cilium/mounts.js';
 import { compareOptionsFor, servicesInScope } from '../cilium/service-scope.js';
 import type { CiliumCli, LbService } from '../cilium/types.js';
-import { detectDatapath, type AgentCli } from '../datapath/index.js';
+import { classifyDatapath, detectDatapath, type AgentCli } from '../datapath/index.js';
 import { execFailed } from '../datapath/cilium.js';
 import { KdiagError, ParseError, oneLine, type ErrorKind } from '../errors.js';
 import type { FactKey } from '../model/check.js';
@@ -21,6 +21,7 @@ import { frontendKeys, nodeFilterArgv, readFilteredLbMap } from './gather-filter
 import { gatherCalico } from './gather-calico.js';
 import { gatherDatapathSignals } from './gather-datapath.js';
 import { mapInSync, readMapsByDigest, readNodeDigest } from './gather-digest.js';
+import { gatherKubeProxyRules } from './gather-kube-proxy.js';
 import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
 
 export interface GatherOptions {
@@ -54,6 +55,17 @@ const MAP_SLOTS = 16;
 const DIGEST_MIN_NODES = 3;
 
 export async function gatherFacts(client: KubeClient, opts: GatherOptions): Promise<Facts> {
+  const facts = await gatherBase(client, opts);
+  // Where kube-proxy serves Services in iptables mode, its rules are read through its pods (no Cilium needed).
+  if (new Set(opts.needs).has('kubeProxyRules')) {
+    const d = classifyDatapath(facts);
+    if (d.services === 'kube-proxy' && d.kubeProxyMode === 'iptables')
+      await gatherKubeProxyRules(client, facts, facts.nodeScope ?? opts.nodes);
+  }
+  return facts;
+}
+
+async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Facts> {
   const needs = new Set<FactKey>(opts.needs);
   // Per-node facts need the agents, and the agents need the install.
   if (PER_NODE.some((k) => needs.has(k))) needs.add('agents');

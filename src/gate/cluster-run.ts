@@ -61,6 +61,9 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
   const runnable = o.checks.filter((c) => !denied.has(c.id));
   const findings: Finding[] = [];
   let datapath: DetectedDatapath | undefined;
+  // A denied permission matters for the checks of the datapath that runs here (kube-proxy-rules' exec
+  // is not needed on Cilium with kube-proxy replacement); all of them when nothing could run.
+  let runs: (id: string) => boolean = () => true;
   let listed = o.checks;
   if (runnable.length) {
     const { diagnose } = await import('../engine/doctor.js');
@@ -73,15 +76,14 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
       throw new KdiagError('unreachable', `could not run the preflight: ${facts.nodes.error}`);
     findings.push(...diagnosis.findings);
     datapath = diagnosis.datapath;
-    // Off Cilium's datapath, another datapath's checks did not run: no "pass" row for them (on Cilium the
-    // list stays as it always was).
     const dp = detectDatapath(facts);
-    if (dp.id !== 'cilium') {
-      const ran = new Set(dp.checks.map((c) => c.id));
-      listed = o.checks.filter((c) => ran.has(c.id) || denied.has(c.id));
-    }
+    const ids = new Set(dp.checks.map((c) => c.id));
+    runs = (id) => ids.has(id);
+    // Off Cilium's datapath, another datapath's checks did not run: no "pass" row for them (on Cilium the
+    // list stays as it always was). A denied check of this datapath is listed with its finding.
+    if (dp.id !== 'cilium') listed = o.checks.filter((c) => ids.has(c.id));
   }
-  for (const f of denied.values()) findings.push(f);
+  for (const f of denied.values()) if (runs(f.check)) findings.push(f);
   const report = buildReport(
     'cluster',
     listed.map(({ id, title }) => ({ id, title })),

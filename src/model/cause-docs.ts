@@ -107,6 +107,39 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     ],
     reports: ['https://kubernetes.io/docs/reference/networking/virtual-ips/'],
   },
+  'kube-proxy-rules-stale': {
+    meaning:
+      "Where kube-proxy serves Services in iptables mode, the node's nat table (KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT) disagrees with the Services and EndpointSlices: a Service with ready endpoints has no rule, a chain DNATs to endpoints that are gone or misses ready ones, or rules still translate a Service that was deleted.",
+    why: 'kube-proxy translates a ClusterIP only through these rules. A missing KUBE-SERVICES rule leaves the ClusterIP untranslated on that node; a stale KUBE-SEP sends connections to pods that no longer serve; pod IPs keep working because they never pass through these chains.',
+    evidence: [
+      "kube-proxy-rules/missing-service, kube-proxy-rules/wrong-endpoints, kube-proxy-rules/stale-service: `iptables-save -t nat` run in the node's kube-proxy pod, joined with Services and EndpointSlices",
+    ],
+    confirm: [
+      'kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide --field-selector spec.nodeName=<node>',
+      'kubectl -n kube-system exec <kube-proxy pod> -- iptables-save -t nat',
+      'kubectl get endpointslices -n <ns> -l kubernetes.io/service-name=<svc> -o wide',
+    ],
+    fix: [
+      "Restart the node's kube-proxy pod (kubectl -n kube-system delete pod <kube-proxy pod>): a fresh kube-proxy rewrites every rule in one full sync. If its log shows `Failed to execute iptables-restore`, see kube-proxy-sync-failing first. `kdiag doctor clusterip --fix` deletes that pod on the affected nodes, one batch at a time, and re-reads each node's rules after the new pod is Ready.",
+    ],
+    reports: ['https://kubernetes.io/docs/reference/networking/virtual-ips/', 'kubernetes/kubernetes#104234'],
+  },
+  'kube-proxy-sync-failing': {
+    meaning:
+      "kube-proxy's rule sync fails on the node (`Failed to execute iptables-restore … Sync failed; retrying in 30s`) and its nat table is out of date as a result.",
+    why: 'Every Service and endpoint change since the last good sync is missing from the node: new Services are not translated and removed pods still receive connections. Restarting kube-proxy replays the same iptables-restore, so it fails the same way.',
+    evidence: [
+      "kube-proxy-rules/sync-failing: the node's rules are out of date (see kube-proxy-rules-stale) and its kube-proxy log has sync errors; errors in the log while the rules match are kept as history (kube-proxy-rules/sync-failed-before), never a cause",
+    ],
+    confirm: [
+      'kubectl -n kube-system logs <kube-proxy pod> | grep -E "iptables-restore|Sync failed"',
+      'kubectl -n kube-system exec <kube-proxy pod> -- iptables-save -t nat',
+    ],
+    fix: [
+      'Fix what the failing restore line names: an iptables backend mismatch (legacy vs nf_tables), a missing kernel module (e.g. xt_statistic, xt_comment), or a rule this iptables version rejects; then restart kube-proxy once so it writes the full table.',
+    ],
+    reports: ['kubernetes/kubernetes#104234', 'kubernetes/kube-proxy#25'],
+  },
   'bpf-map-memory': {
     meaning: 'The agent could not allocate its BPF maps (ENOMEM / memlock).',
     why: 'Without its maps the agent cannot start, so the node has no service map.',

@@ -15,8 +15,8 @@ export interface CauseDef {
   whatToChange?: string;
   /** Lower-specificity causes this one explains when both show on the same node. */
   explains?: string[];
-  /** Whose pod a restart deletes: the Cilium agent (default) or calico-node (Calico eBPF's Felix). */
-  restarts?: 'cilium-agent' | 'calico-node';
+  /** Whose pod a restart deletes: the Cilium agent (default), calico-node (Calico eBPF's Felix) or the node's kube-proxy pod. */
+  restarts?: 'cilium-agent' | 'calico-node' | 'kube-proxy';
 }
 
 export const CAUSES: readonly CauseDef[] = [
@@ -147,6 +147,23 @@ export const CAUSES: readonly CauseDef[] = [
     specificity: 60,
     whatToChange:
       'restart the kube-proxy pod on the node (kubectl -n kube-system delete pod <kube-proxy pod>) and read its log; if it has no pod there, check the DaemonSet (taints, node selector)',
+  },
+  {
+    id: 'kube-proxy-rules-stale',
+    title: "kube-proxy's iptables rules on the node disagree with the Services and their endpoints",
+    // Fixed by restarting the node's kube-proxy pod (a full sync rewrites every rule), never the Cilium agent.
+    fixableByRestart: true,
+    restarts: 'kube-proxy',
+    specificity: 35,
+  },
+  {
+    id: 'kube-proxy-sync-failing',
+    title: 'kube-proxy cannot apply its rules on the node (iptables-restore fails), so they are out of date',
+    fixableByRestart: false,
+    specificity: 62,
+    whatToChange:
+      'read the failing line in the kube-proxy log (kubectl -n kube-system logs <kube-proxy pod>) and fix what it names: the iptables backend (legacy vs nf_tables), a missing kernel module, or a rule kube-proxy cannot write; a restart replays the same restore',
+    explains: ['kube-proxy-rules-stale'],
   },
   {
     id: 'hairpin-policy-drop',

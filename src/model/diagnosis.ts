@@ -24,7 +24,8 @@ export interface RootCause {
 }
 
 export interface RestartAction {
-  kind: 'restart-agent';
+  /** The Cilium agent, or kube-proxy where it serves Services (src/engine/fix-kube-proxy.ts). */
+  kind: 'restart-agent' | 'restart-kube-proxy';
   node: string;
   namespace: string;
   pod: string;

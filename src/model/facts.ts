@@ -4,6 +4,7 @@
 import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from './cilium.js';
 import type { CalicoNatFact, CalicoNodePodFact } from './calico.js';
 import type { DatapathSignals } from './datapath.js';
+import type { KubeProxyLogFact, KubeProxyRulesFact } from './kube-proxy.js';
 import type { NodeDrift } from './lb-drift.js';
 import type { ObservedDrops } from './drops.js';
 import type { ErrorKind } from '../errors.js';
@@ -158,6 +159,10 @@ export interface Facts {
   serviceMapCommand?: Map<string, string[]>;
   /** Calico and kube-proxy configuration the datapath detection reads (src/datapath/detect.ts). */
   datapathSignals?: Gathered<DatapathSignals>;
+  /** Per node, kube-proxy's nat table read through its pod (where kube-proxy serves Services, iptables mode). */
+  kubeProxyRules?: Map<string, Gathered<KubeProxyRulesFact>>;
+  /** Per node, the sync errors in kube-proxy's log (supporting evidence; the rules are the current state). */
+  kubeProxyLogs?: Map<string, Gathered<KubeProxyLogFact>>;
   /** calico-node pods (label k8s-app=calico-node), when Calico runs. */
   calicoNodes?: Gathered<CalicoNodePodFact[]>;
   /** Per node, Calico eBPF's NAT map (`calico-node -bpf nat dump`), when Felix runs its eBPF dataplane. */

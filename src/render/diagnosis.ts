@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import { safeText } from './safe-text.js';
 import { terminalWidth, wrapCommand, wrapLine } from './width.js';
-import type { Diagnosis, FixResult } from '../model/diagnosis.js';
+import type { Diagnosis, FixResult, RestartAction } from '../model/diagnosis.js';
 import { STATUS_ORDER, type Status } from '../model/check.js';
 import { factInWords } from './fact-words.js';
 import { groupFindings, nodeList } from './group.js';
@@ -110,16 +110,24 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
   // 3. Fix steps
   const steps: string[] = [];
   if (d.plan.actions.length) {
-    // calico-node on Calico eBPF (the action names its workload); the Cilium agent otherwise.
+    // Cilium agents, calico-node on Calico eBPF (the action names its workload), or kube-proxy where it
+    // serves Services (src/engine/fix-kube-proxy.ts).
+    const isKp = (a: RestartAction) => a.kind === 'restart-kube-proxy';
+    const kp = d.plan.actions.every(isKp);
     const calico = d.plan.actions.every((a) => a.workload);
-    steps.push(
-      `Restart the ${calico ? 'calico-node pod' : 'Cilium agent'} on the affected node(s) (${d.plan.actions.map((a) => a.node).join(', ')}):`,
-    );
+    const what = kp
+      ? 'kube-proxy'
+      : calico
+        ? 'calico-node pod'
+        : d.plan.actions.some(isKp)
+          ? 'Cilium agent or kube-proxy'
+          : 'Cilium agent';
+    steps.push(`Restart the ${what} on the affected node(s) (${d.plan.actions.map((a) => a.node).join(', ')}):`);
     for (const c of d.plan.commands) steps.push(`   ${c}`);
-    steps.push('   then wait for the new agents, node by node:');
+    steps.push(`   then wait for the new ${kp ? 'kube-proxy pods' : 'agents'}, node by node:`);
     for (const a of d.plan.actions)
       steps.push(
-        `   kubectl -n ${a.namespace} wait --for=condition=Ready pod -l ${a.workload?.label ?? 'k8s-app=cilium'} --field-selector spec.nodeName=${a.node} --timeout=120s`,
+        `   kubectl -n ${a.namespace} wait --for=condition=Ready pod -l ${isKp(a) ? 'k8s-app=kube-proxy' : (a.workload?.label ?? 'k8s-app=cilium')} --field-selector spec.nodeName=${a.node} --timeout=120s`,
       );
     const n = d.plan.maxUnavailable;
     steps.push(

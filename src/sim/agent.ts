@@ -13,6 +13,7 @@ import { calicoNatDump } from './calico-out.js';
 import type { AgentState, Cluster } from './cluster/index.js';
 import { renderedServiceMap } from './cluster/service-map.js';
 import { faultDef } from './faults/index.js';
+import { renderIptablesSaveNat } from './cluster/kube-proxy.js';
 import { isMonitorDrop, monitorDrop, timeoutCommand } from './monitor.js';
 import { normalizeKpr } from '../cilium/config.js';
 
@@ -34,7 +35,7 @@ export interface ExecContext {
   container: string;
   /** Set by `timeout DURATION …` (src/sim/monitor.ts): when a streaming command must end, in ms. */
   deadlineMs?: number;
-  /** The node of the pod the command runs in (for node-local output of non-Cilium pods). */
+  /** The node of the pod the command runs in (for node-local output of non-Cilium pods: kube-proxy, calico-node). */
   node?: string;
 }
 
@@ -92,6 +93,11 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
     case 'bpftool':
       if (!isAgent) break;
       return bpftool(ctx, args);
+    case 'iptables-save':
+      // The kube-proxy image ships iptables; only the nat table is simulated (`-t nat`).
+      if (ctx.container !== 'kube-proxy' || !ctx.node) break;
+      if (args.join(' ') !== '-t nat' && args.join(' ') !== '--table=nat') break;
+      return ok(renderIptablesSaveNat(cluster, ctx.node));
     case 'calico-node':
       if (ctx.container !== 'calico-node' || !ctx.node) break;
       if (args.join(' ') === '-bpf nat dump') return ok(calicoNatDump(cluster, ctx.node));

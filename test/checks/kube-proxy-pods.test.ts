@@ -44,7 +44,7 @@ describe('kube-proxy-pods', () => {
     expect(detectDatapath(kprOn).checks.map((c) => c.id)).not.toContain('kube-proxy-pods');
     expect(classifyDatapath(kprOff).id).toBe('cilium-kube-proxy');
     expect(detectDatapath(kprOff).checks.map((c) => c.id)).toContain('kube-proxy-pods');
-    expect(DATAPATHS.map((d) => d.id)).toEqual(['cilium', 'kube-proxy', 'calico-ebpf']);
+    expect(DATAPATHS.map((d) => d.id)).toEqual(['cilium', 'kube-proxy', 'kube-proxy-only', 'calico-ebpf']);
   });
 
   test('every reason is documented in docs/checks.md', () => {

@@ -58,13 +58,15 @@ describe('detected datapath', () => {
   );
 
   test(
-    'kube-proxy alone (no-cilium): iptables from the ConfigMap; Cilium is still reported missing',
+    "kube-proxy alone (no-cilium): iptables from the ConfigMap; kube-proxy's playbook runs, a missing Cilium is no cause",
     () =>
       withSim('no-cilium', async (sim) => {
         const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim });
         const d = json(r.stdout);
         expect(d.datapath).toMatchObject({ id: 'kube-proxy', kubeProxyMode: 'iptables' });
-        expect(d.rootCauses?.map((c) => c.id)).toEqual(['cilium-not-installed']);
+        expect(d.rootCauses?.map((c) => c.id)).toEqual([]);
+        expect([...new Set(d.findings?.map((f) => f.check))]).toEqual(['kube-proxy-pods', 'kube-proxy-rules']);
+        expect(r.exitCode).toBe(0);
       }),
     SLOW,
   );

@@ -69,20 +69,22 @@ const doctorUnknown = (check: string) => (r: Run) => {
 const CELLS: Cell[] = [
   // 404: no Cilium installed at all.
   ...COMMANDS.map((c): Cell => {
+    // kube-proxy serves Services there: doctor and preflight run kube-proxy's playbook (no Cilium cause).
     const gate = c.name === 'doctor clusterip' || c.name === 'preflight';
     return {
       sim: 'noCilium',
       cmd: c.name,
-      fault: '404: Cilium not installed (scenario `no-cilium`)',
-      exit: gate ? 1 : 2,
-      says: /Cilium is not installed|cilium-not-installed/,
+      fault: '404: Cilium not installed (scenario `no-cilium`, kube-proxy alone)',
+      exit: gate ? 0 : 2,
+      says: gate ? /kube-proxy/ : /Cilium is not installed|cilium-not-installed/,
       verify:
         c.name === 'doctor clusterip'
           ? (r) => {
               const j = parseJson<DoctorJson>(r)!;
-              expect(j.rootCauses.map((x) => x.id)).toEqual(['cilium-not-installed']);
-              expect(j.findings.filter((f) => f.check === 'bpf-programs' && f.status === 'pass')).toEqual([]);
-              return 'root cause cilium-not-installed; per-node checks unknown';
+              expect(j.rootCauses.map((x) => x.id)).toEqual([]);
+              expect(j.findings.filter((f) => f.check === 'bpf-programs')).toEqual([]);
+              expect(j.findings.filter((f) => f.check === 'kube-proxy-rules' && f.status === 'pass').length).toBe(2);
+              return "kube-proxy's playbook: kube-proxy-rules in sync on both nodes; no Cilium check, no cilium-not-installed";
             }
           : undefined,
     };

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Cluster } from '../cluster/index.js';
 import { agentLog, kubeletTimestamp, kubeProxyLog, type LogEntry } from '../logs.js';
+import { kubeProxyFaultLog } from '../cluster/kube-proxy.js';
 import type { StoreEvent } from '../store.js';
 import { badRequest, baseHeaders, isTrue, notFound, type Req } from './http.js';
 
@@ -66,7 +67,14 @@ export function podLog(
           : undefined;
     entries = agentLog(cluster, agent, previous, window);
   } else if (pod.metadata.labels?.['k8s-app'] === 'kube-proxy')
-    entries = kubeProxyLog(new Date(pod.metadata.creationTimestamp));
+    entries = [
+      ...kubeProxyLog(new Date(pod.metadata.creationTimestamp)),
+      // The node's kube-proxy faults (sync failing) log after startup, verbatim.
+      ...kubeProxyFaultLog(cluster, (pod.spec as { nodeName?: string }).nodeName ?? '').map((line, i) => ({
+        time: new Date(Math.max(Date.parse(pod.metadata.creationTimestamp) + 1000, cluster.startTime.getTime()) + i),
+        line,
+      })),
+    ];
   else entries = [];
   const sinceSec = Number(r.query.get('sinceSeconds') ?? 0);
   const sinceTime = r.query.get('sinceTime');

@@ -5,6 +5,7 @@ import { clone, type KObj } from '../store.js';
 import { agentPod, setStarted } from './agent-pods.js';
 import { calicoNodeGone } from './calico.js';
 import { kubeProxyPod } from './cilium.js';
+import { faultDef } from '../faults/index.js';
 import type { Cluster } from './index.js';
 import { ts } from './nodes.js';
 
@@ -146,9 +147,11 @@ export function afterPodGone(cl: Cluster, pod: KObj): void {
   if (owner.name === 'cilium') {
     const st = cl.agents.get(nodeName);
     if (!st) return;
-    // A restart clears the faults the scenario marks fixedByRestart.
-    // Calico's faults are calico-node's (calico.ts): a Cilium agent restart leaves them.
-    st.faults = st.faults.filter((f) => !f.fixedByRestart || f.kind.startsWith('calico-'));
+    // A restart clears the faults the scenario marks fixedByRestart. kube-proxy's faults need kube-proxy's
+    // restart; Calico's are calico-node's (calico.ts): a Cilium agent restart leaves them.
+    st.faults = st.faults.filter(
+      (f) => !f.fixedByRestart || faultDef(f.kind).component === 'kube-proxy' || f.kind.startsWith('calico-'),
+    );
     st.startedAt = new Date();
     const fresh = agentPod(cl, st.node, st, 'pending');
     st.podName = fresh.metadata.name;
@@ -160,6 +163,9 @@ export function afterPodGone(cl: Cluster, pod: KObj): void {
   } else if (owner.name === 'kube-proxy') {
     const ds = cl.store.get('daemonsets.apps', 'kube-system', 'kube-proxy');
     const node = cl.nodes.find((n) => n.name === nodeName);
+    // A fresh kube-proxy rewrites the whole table: its restart-fixable faults clear.
+    const st = cl.agents.get(nodeName);
+    if (st) st.faults = st.faults.filter((f) => !(f.fixedByRestart && faultDef(f.kind).component === 'kube-proxy'));
     if (ds && node) cl.store.create('pods', kubeProxyPod(cl, node, ds.metadata.uid));
   }
 }

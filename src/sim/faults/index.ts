@@ -22,6 +22,9 @@ import noShell from './no-shell.js';
 import recordedOutput from './recorded-output.js';
 import serviceMapDrift from './service-map-drift.js';
 import socketLbCannotAttach from './socket-lb-cannot-attach.js';
+import kubeProxyMissingChain from './kube-proxy-missing-chain.js';
+import kubeProxyStaleChains from './kube-proxy-stale-chains.js';
+import kubeProxySyncFailing from './kube-proxy-sync-failing.js';
 import type { FaultDef } from './types.js';
 
 export const FAULTS = [
@@ -42,6 +45,9 @@ export const FAULTS = [
   noShell,
   logs,
   recordedOutput,
+  kubeProxyMissingChain,
+  kubeProxyStaleChains,
+  kubeProxySyncFailing,
   datapathDrops,
   backendState,
   addressFamilyDrift,
@@ -70,4 +76,4 @@ export function inRegistryOrder<F extends { kind: string }>(faults: F[]): F[] {
   return [...faults].sort((a, b) => rank(a) - rank(b));
 }
 
-export type { AgentHealth, LogRec, MapDrift, MonitorView } from './types.js';
+export type { AgentHealth, LogRec, MapDrift, MonitorView, NatDrift } from './types.js';

@@ -82,8 +82,30 @@ export interface FaultEffects<F> {
   pods?(f: F, node: string): ClientPodSpec[];
   /** Alters the agent's service map; gets every active fault of this kind on the node at once. */
   mapDrift?(faults: F[]): MapDrift;
+  /** A kube-proxy fault: what it does to the node's kube-proxy nat table (src/sim/cluster/kube-proxy.ts). */
+  natDrift?(f: F): NatDrift;
+  /** A kube-proxy fault: lines kube-proxy logs on the node after its startup lines, verbatim. */
+  kubeProxyLog?(f: F, since: Date): string[];
   /** Lines `cilium-dbg monitor --type drop` prints on the node while it runs (src/sim/monitor.ts). */
   monitorDrops?(f: F, node: MonitorView): string[];
+}
+
+/** How a kube-proxy fault alters one node's nat table. */
+export interface NatDrift {
+  /** Services (`ns/name`) with no KUBE-SERVICES rule and no chains on the node. */
+  hides?: string[];
+  /** Services (`ns/name`) whose chains stay as the last good sync wrote them: these endpoints, not the slices'. */
+  frozen?: { service: string; endpoints: string[] }[];
+  /** Rules left for Services that no longer exist; `jump: false` keeps only the chains (no KUBE-SERVICES rule). */
+  stale?: {
+    service: string;
+    portName: string;
+    ip: string;
+    port: number;
+    protocol: string;
+    endpoints: string[];
+    jump: boolean;
+  }[];
 }
 
 /** What a fault may read about its node and a Service to print monitor lines. */
@@ -96,6 +118,8 @@ export interface MonitorView {
 
 export interface FaultDef<S extends z.ZodTypeAny = z.ZodTypeAny> extends FaultEffects<z.output<S>> {
   schema: S;
+  /** The component a restart must hit to clear the fault: the Cilium agent (default) or kube-proxy. */
+  component?: 'kube-proxy';
   /** Whether deleting the agent pod clears the fault, unless the scenario says otherwise. */
   fixedByRestart: boolean;
 }

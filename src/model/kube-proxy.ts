@@ -1,0 +1,47 @@
+// What kdiag reads from kube-proxy on each node where it serves Services: its nat table as
+// `iptables-save -t nat` prints it (joined KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT by
+// src/datapath/kube-proxy/iptables.ts) and the sync errors in its log. Pure data for the checks.
+
+export interface KubeProxyBackend {
+  ip: string;
+  port: number;
+}
+
+/** One Service frontend as the node's rules translate it. */
+export interface KubeProxyFrontend {
+  ip: string;
+  port: number;
+  protocol: string;
+  backends: KubeProxyBackend[];
+  /** Owning Service when the rule's comment names it (`ns/name:port`). */
+  service?: { namespace: string; name: string; portName: string };
+  /** The chain KUBE-SERVICES jumps to (KUBE-SVC-…). */
+  source?: string;
+}
+
+/** One node's kube-proxy rules, read through its kube-proxy pod. */
+export interface KubeProxyRulesFact {
+  namespace: string;
+  pod: string;
+  /** The exact argv run in the pod (evidence the user can re-run). */
+  command: string[];
+  frontends: KubeProxyFrontend[];
+  /** KUBE-SVC-/KUBE-SVL- chains with rules that no KUBE-SERVICES rule jumps to. */
+  unreferencedChains: string[];
+  /** Lines the parser could not read. */
+  warnings: number;
+}
+
+/** Sync errors in one node's kube-proxy log (`Failed to execute iptables-restore`, `Sync failed`). */
+export interface KubeProxyLogFact {
+  namespace: string;
+  pod: string;
+  /** Matching lines, newest last, bounded. */
+  lines: string[];
+  /** Lines read. */
+  read: number;
+}
+
+/** kube-proxy log lines that say its last rule sync did not apply (klog text and structured forms). */
+export const KUBE_PROXY_SYNC_ERROR =
+  /Failed to execute iptables-restore|Sync failed|Failed to sync|syncProxyRules.*(?:failed|error)|ipvs.*sync.*(?:failed|error)/i;
