@@ -92,8 +92,9 @@ export async function collectBundle(client: KubeClient, opts: CollectOptions): P
   ]);
   if (install && !manifest.api.some((a) => a.path === `/api/v1/pods` && !a.error))
     await list(`/api/v1/namespaces/${install.namespace}/pods`);
-  // kube-proxy's view where it serves Services (src/engine/gather-kube-proxy.ts): its nat table and log.
-  await collectKubeProxy(client, manifest, opts.write, fail);
+  // kube-proxy's and calico-node's views where they serve Services: their rules or NAT maps, and logs.
+  await collectPodCommand(client, manifest, opts.write, fail, KUBE_PROXY);
+  await collectPodCommand(client, manifest, opts.write, fail, CALICO_NODE);
   if (!install) return manifest;
 
   let agents: AgentPodFact[];
@@ -207,49 +208,86 @@ function recorded(e: unknown): RecordedError {
   return { kind: 'server', message: oneLine(e) };
 }
 
-// What src/engine/gather-kube-proxy.ts runs in each Ready kube-proxy pod (kept in step by test/bundle).
-const KUBE_PROXY_CONTAINER = 'kube-proxy';
-const IPTABLES_SAVE_NAT = ['iptables-save', '-t', 'nat'];
-const KUBE_PROXY_LOG_TAIL = 2000;
+// What the engine runs in the pods of the other datapaths, per node (kept in step by test/bundle):
+// src/engine/gather-kube-proxy.ts in each Ready kube-proxy pod, src/engine/gather-calico.ts in each
+// calico-node pod (its NAT map where Calico eBPF serves Services, and Felix's log).
+interface PodCommand {
+  what: string;
+  labelSelector: string;
+  container: string;
+  argv: string[];
+  file: string;
+  logTail: number;
+  /** Only Ready pods (kube-proxy's rules are read only there); else every pod not being deleted. */
+  readyOnly: boolean;
+}
+const KUBE_PROXY: PodCommand = {
+  what: 'the kube-proxy pods',
+  labelSelector: 'k8s-app=kube-proxy',
+  container: 'kube-proxy',
+  argv: ['iptables-save', '-t', 'nat'],
+  file: 'kube-proxy-iptables-save-nat.txt',
+  logTail: 2000,
+  readyOnly: true,
+};
+const CALICO_NODE: PodCommand = {
+  what: 'the calico-node pods',
+  labelSelector: 'k8s-app=calico-node',
+  container: 'calico-node',
+  argv: ['calico-node', '-bpf', 'nat', 'dump'], // src/datapath/calico.ts NAT_DUMP_ARGV
+  file: 'calico-node-bpf-nat-dump.txt',
+  logTail: 2000,
+  readyOnly: false,
+};
 
-/** Each Ready kube-proxy pod's `iptables-save -t nat` and log, as the engine reads them. */
-async function collectKubeProxy(
+type PodStatus = {
+  conditions?: { type: string; status: string }[];
+  containerStatuses?: { name: string; restartCount?: number }[];
+};
+
+/** Each matching pod's command output and log (the previous one too where the engine reads it). */
+async function collectPodCommand(
   client: KubeClient,
   manifest: BundleManifest,
   write: CollectOptions['write'],
   fail: (what: string, e: RecordedError) => void,
+  c: PodCommand,
 ): Promise<void> {
-  let pods: { name: string; node: string; ns: string }[];
+  let pods: { name: string; node: string; ns: string; previous: boolean }[];
   try {
-    const all = await client.listAll<
-      KubeObject & { spec?: { nodeName?: string }; status?: { conditions?: { type: string; status: string }[] } }
-    >('/api/v1/pods', { labelSelector: 'k8s-app=kube-proxy' });
+    const all = await client.listAll<KubeObject & { spec?: { nodeName?: string }; status?: PodStatus }>(
+      '/api/v1/pods',
+      { labelSelector: c.labelSelector },
+    );
+    const ready = (p: { status?: PodStatus }) =>
+      p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
     pods = all
-      .filter(
-        (p) =>
-          !p.metadata?.deletionTimestamp &&
-          p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
-      )
+      .filter((p) => !p.metadata?.deletionTimestamp && (!c.readyOnly || ready(p)))
       .map((p) => ({
         name: p.metadata?.name ?? '',
         node: p.spec?.nodeName ?? '',
         ns: p.metadata?.namespace ?? 'kube-system',
+        // gather-calico reads the previous container's log of a pod that restarted and is not Ready.
+        previous:
+          !c.readyOnly &&
+          !ready(p) &&
+          (p.status?.containerStatuses?.find((s) => s.name === c.container)?.restartCount ?? 0) > 0,
       }));
   } catch (e) {
-    fail('the kube-proxy pods', recorded(e));
+    fail(c.what, recorded(e));
     return;
   }
   await Promise.all(
     pods.map((p) =>
       client.pool(async () => {
-        const argv = IPTABLES_SAVE_NAT;
+        const { argv, container } = c;
         const ns = p.ns;
-        const entry: ExecEntry = { namespace: ns, pod: p.name, container: KUBE_PROXY_CONTAINER, argv, node: p.node };
+        const entry: ExecEntry = { namespace: ns, pod: p.name, container, argv, node: p.node };
         try {
-          const r = await client.exec(ns, p.name, KUBE_PROXY_CONTAINER, argv);
+          const r = await client.exec(ns, p.name, container, argv);
           entry.exitCode = r.exitCode;
           if (r.stderr) entry.stderr = redactText(r.stderr);
-          entry.file = `nodes/${p.node}/kube-proxy-iptables-save-nat.txt`;
+          entry.file = `nodes/${p.node}/${c.file}`;
           await write(entry.file, redactText(r.stdout));
         } catch (e) {
           entry.error = recorded(e);
@@ -259,17 +297,14 @@ async function collectKubeProxy(
         const log: LogEntry = {
           namespace: ns,
           pod: p.name,
-          container: KUBE_PROXY_CONTAINER,
-          previous: false,
+          container,
+          previous: p.previous,
           node: p.node,
-          tailLines: KUBE_PROXY_LOG_TAIL,
+          tailLines: c.logTail,
         };
         try {
-          const text = await client.logs(ns, p.name, {
-            container: KUBE_PROXY_CONTAINER,
-            tailLines: KUBE_PROXY_LOG_TAIL,
-          });
-          log.file = `nodes/${p.node}/logs/${KUBE_PROXY_CONTAINER}.log`;
+          const text = await client.logs(ns, p.name, { container, tailLines: c.logTail, previous: p.previous });
+          log.file = `nodes/${p.node}/logs/${container}${p.previous ? '.previous' : ''}.log`;
           await write(log.file, redactText(text));
         } catch (e) {
           log.error = recorded(e);

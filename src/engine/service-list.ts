@@ -224,6 +224,8 @@ export async function buildServiceList(
   }
   const out = [...rows.values()];
   for (const row of out) {
+    // Nodes in name order, not in the order they answered: the same cluster gives the same report.
+    row.nodes.sort((a, b) => naturalCompare(a.node, b.node));
     row.status = row.nodes.length ? worstDrift(row.nodes.map((n) => n.status)) : 'OK';
     // No node could tell, but Kubernetes alone already says there is nothing to balance to.
     if (row.name && row.readyEndpoints === 0 && row.nodesOk === 0 && row.nodes.length === 0)
