@@ -214,7 +214,7 @@ export async function buildServiceList(
     if (!m) continue;
     // In address order, not in the order the nodes happened to answer: the same cluster gives the same rows.
     row.backends = [...m]
-      .map(([address, st]) => ({ address, states: st }))
+      .map(([address, st]) => ({ address, states: inStateOrder(st) }))
       .sort((a, b) => naturalCompare(a.address, b.address));
     for (const b of row.backends)
       for (const [state, n] of Object.entries(b.states) as [BackendState, number][]) {
@@ -286,4 +286,12 @@ function seedRows(rows: Map<string, ServiceRow>, s: ServiceFact): void {
           : {}),
       });
     }
+}
+
+const STATE_ORDER: BackendState[] = ['active', 'terminating', 'quarantined', 'maintenance', 'unknown'];
+/** The counts in one fixed order, whatever node answered first. */
+function inStateOrder(st: Partial<Record<BackendState, number>>): Partial<Record<BackendState, number>> {
+  const out: Partial<Record<BackendState, number>> = {};
+  for (const k of STATE_ORDER) if (st[k] !== undefined) out[k] = st[k];
+  return out;
 }
