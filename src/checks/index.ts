@@ -14,6 +14,7 @@ import { meshSidecar } from './mesh-sidecar.js';
 import { kernelVersion } from './kernel-version.js';
 import { lbMapFull } from './lb-map-full.js';
 import { kubeProxyConflict } from './kube-proxy-conflict.js';
+import { kubeProxyLeftovers } from './kube-proxy-leftovers.js';
 import { kubeProxyReplacement } from './kube-proxy-replacement.js';
 import { serviceMap } from './service-map.js';
 import { socketLb } from './socket-lb.js';
@@ -31,6 +32,7 @@ export const CHECKS: Check[] = [
   socketLb,
   kubeProxyReplacement,
   kubeProxyConflict,
+  kubeProxyLeftovers,
   serviceMap,
   lbMapFull,
   clientPlacement,

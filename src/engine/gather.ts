@@ -15,6 +15,7 @@ import { execFailed } from '../datapath/cilium.js';
 import { KdiagError, ParseError, oneLine, type ErrorKind } from '../errors.js';
 import type { FactKey } from '../model/check.js';
 import { failed, got, type AgentPodFact, type CiliumInstallFact, type Facts, type Gathered } from '../model/facts.js';
+import type { KubeProxyLeftoversFact } from '../model/kube-proxy.js';
 import { withoutOkRows } from '../model/lb-drift.js';
 import { frontendFilter, readAgentLog } from './gather-agent.js';
 import { frontendKeys, nodeFilterArgv, readFilteredLbMap } from './gather-filter.js';
@@ -22,6 +23,7 @@ import { gatherCalico } from './gather-calico.js';
 import { gatherDatapathSignals } from './gather-datapath.js';
 import { mapInSync, readMapsByDigest, readNodeDigest } from './gather-digest.js';
 import { gatherKubeProxyRules } from './gather-kube-proxy.js';
+import { leftoversApply, readKubeProxyLeftovers } from './gather-leftovers.js';
 import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
 
 export interface GatherOptions {
@@ -47,7 +49,7 @@ export interface GatherOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const PER_NODE: FactKey[] = ['agentLogs', 'bpfPrograms', 'status', 'serviceMap', 'bpffs'];
+const PER_NODE: FactKey[] = ['agentLogs', 'bpfPrograms', 'status', 'serviceMap', 'bpffs', 'kubeProxyLeftovers'];
 const CALICO_FACTS: FactKey[] = ['calicoNodes', 'calicoNat', 'calicoLogs'];
 /** LB maps read at once: each is a whole service table, so this bounds memory on big clusters. */
 const MAP_SLOTS = 16;
@@ -70,6 +72,8 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   // Per-node facts need the agents, and the agents need the install.
   if (PER_NODE.some((k) => needs.has(k))) needs.add('agents');
   if (needs.has('agents') || needs.has('config')) needs.add('cilium');
+  // Leftover kube-proxy chains are only looked for with KPR on and kube-proxy gone: both must be known.
+  if (needs.has('kubeProxyLeftovers')) for (const k of ['config', 'kubeProxy', 'cilium'] as const) needs.add(k);
 
   const facts: Facts = {
     cilium: failed('not gathered'),
@@ -157,6 +161,11 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   };
   let cli: CiliumCli = install.cli;
   const datapath = detectDatapath(facts);
+  const leftovers =
+    needs.has('kubeProxyLeftovers') && leftoversApply(facts)
+      ? new Map<string, Gathered<KubeProxyLeftoversFact>>()
+      : undefined;
+  if (leftovers) facts.kubeProxyLeftovers = leftovers;
 
   /** Runs the agent CLI, falling back to the other binary name once if this image lacks it (exit 127). */
   const agentCli = async (a: AgentPodFact, args: string[], onStdout?: (b: Buffer) => void) => {
@@ -269,6 +278,7 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
         throw new ParseError('cat /proc/mounts', 'no root filesystem line: output empty or truncated');
       return bpffsFromMounts(r.stdout);
     });
+    if (leftovers) run('kubeProxyLeftovers', leftovers, () => readKubeProxyLeftovers(client, a));
     // (set before any task can finish: the pool runs them after this loop yields)
     left.set(a.node, tasks.length - before);
   }

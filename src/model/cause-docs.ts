@@ -91,6 +91,31 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     ],
     reports: ['https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/'],
   },
+  'kube-proxy-leftovers': {
+    meaning:
+      "Cilium replaces kube-proxy (kube-proxy-replacement true) and kube-proxy was removed (no DaemonSet, no pods), but a node's nat table still holds kube-proxy's KUBE-SERVICES rules and KUBE-SVC-*/KUBE-SEP-* chains: deleting the DaemonSet does not flush them.",
+    why: "Nothing updates those rules any more. Traffic that reaches the iptables nat table with a ClusterIP destination (host-network clients, packets socket LB did not translate) is DNATed to the pod IPs of kube-proxy's last sync, which may be gone; kube-proxy's MASQUERADE in KUBE-POSTROUTING may also run before Cilium's. ClusterIPs fail or go to stale backends on those nodes while pod IPs work.",
+    evidence: [
+      "kube-proxy-leftovers/leftovers: `iptables-save -t nat` in the node's cilium-agent container lists KUBE-SVC-* chains (and the KUBE-SERVICES rules jumping to them)",
+      'only looked for with kube-proxy-replacement on and no kube-proxy DaemonSet or pod (kube-proxy-conflict covers a running kube-proxy)',
+    ],
+    confirm: [
+      'kubectl -n kube-system get ds,pods -l k8s-app=kube-proxy',
+      `${AGENT} iptables-save -t nat | grep -E '^(:KUBE-SVC-|-A KUBE-SERVICES)'`,
+    ],
+    fix: [
+      "Flush kube-proxy's rules, as root on each node named (Cilium's kube-proxy-free guide, Documentation/network/kubernetes/kubeproxy-free.rst): iptables-save | grep -v KUBE | iptables-restore",
+      'Or run kube-proxy --cleanup on those nodes (with the kube-proxy binary or image; it removes its iptables and IPVS rules and exits).',
+      'Also delete the kube-proxy ConfigMap (kubectl -n kube-system delete cm kube-proxy) so a kubeadm upgrade does not reinstall it.',
+      'A restart of the agents changes nothing: the rules are in the node, not in the agent.',
+    ],
+    reports: [
+      'mysticaltech/terraform-hcloud-kube-hetzner#1210',
+      'cilium/cilium#15234',
+      'cilium/cilium#29094',
+      'https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/',
+    ],
+  },
   'kube-proxy-not-ready': {
     meaning:
       'On a datapath where kube-proxy serves Services (Cilium without kube-proxy replacement, kube-proxy alone, Calico with kube-proxy), the kube-proxy pod on the node is missing or not Ready.',

@@ -71,6 +71,14 @@ export const CAUSES: readonly CauseDef[] = [
       'remove kube-proxy (delete its DaemonSet and flush its iptables rules on each node), or turn kube-proxy replacement off',
   },
   {
+    id: 'kube-proxy-leftovers',
+    title: "kube-proxy was removed but its iptables rules are still in the nodes' nat tables",
+    fixableByRestart: false,
+    specificity: 63,
+    whatToChange:
+      "flush kube-proxy's rules on the nodes named (as root on each: iptables-save | grep -v KUBE | iptables-restore, from Cilium's kube-proxy-free guide; or kube-proxy --cleanup); restarting the agents leaves them in place",
+  },
+  {
     id: 'bpf-map-memory',
     title: 'The agent could not allocate BPF maps (memory/rlimit)',
     fixableByRestart: false,

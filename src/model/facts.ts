@@ -4,7 +4,7 @@
 import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from './cilium.js';
 import type { CalicoNatFact, CalicoNodePodFact } from './calico.js';
 import type { DatapathSignals } from './datapath.js';
-import type { KubeProxyLogFact, KubeProxyRulesFact } from './kube-proxy.js';
+import type { KubeProxyLeftoversFact, KubeProxyLogFact, KubeProxyRulesFact } from './kube-proxy.js';
 import type { NodeDrift } from './lb-drift.js';
 import type { ObservedDrops } from './drops.js';
 import type { ErrorKind } from '../errors.js';
@@ -163,6 +163,8 @@ export interface Facts {
   kubeProxyRules?: Map<string, Gathered<KubeProxyRulesFact>>;
   /** Per node, the sync errors in kube-proxy's log (supporting evidence; the rules are the current state). */
   kubeProxyLogs?: Map<string, Gathered<KubeProxyLogFact>>;
+  /** Per node, kube-proxy chains left in the nat table (read in the agent; only with KPR on and no kube-proxy). */
+  kubeProxyLeftovers?: Map<string, Gathered<KubeProxyLeftoversFact>>;
   /** calico-node pods (label k8s-app=calico-node), when Calico runs. */
   calicoNodes?: Gathered<CalicoNodePodFact[]>;
   /** Per node, Calico eBPF's NAT map (`calico-node -bpf nat dump`), when Felix runs its eBPF dataplane. */

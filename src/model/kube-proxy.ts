@@ -32,6 +32,22 @@ export interface KubeProxyRulesFact {
   warnings: number;
 }
 
+/**
+ * kube-proxy's chains left in one node's nat table after kube-proxy was removed, read in the cilium-agent
+ * container (only where kube-proxy is absent and Cilium replaces it).
+ */
+export interface KubeProxyLeftoversFact {
+  namespace: string;
+  /** The agent pod the table was read through. */
+  pod: string;
+  /** The exact argv run in the agent container. */
+  command: string[];
+  /** KUBE-SVC-/KUBE-SVL- chains declared or used in the table, sorted. */
+  serviceChains: string[];
+  /** `-A KUBE-SERVICES` rules (each a ClusterIP kube-proxy's rules still match). */
+  serviceRules: string[];
+}
+
 /** Sync errors in one node's kube-proxy log (`Failed to execute iptables-restore`, `Sync failed`). */
 export interface KubeProxyLogFact {
   namespace: string;

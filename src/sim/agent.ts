@@ -49,6 +49,17 @@ const fail = (code: number, stderr: string, stdout = ''): CommandResult => ({
   stdout: [stdout],
 });
 
+/** A nat table with only the built-in chains, in iptables-save's syntax (`:CHAIN POLICY [packets:bytes]`). */
+const EMPTY_NAT = [
+  '*nat',
+  ':PREROUTING ACCEPT [0:0]',
+  ':INPUT ACCEPT [0:0]',
+  ':OUTPUT ACCEPT [0:0]',
+  ':POSTROUTING ACCEPT [0:0]',
+  'COMMIT',
+  '',
+].join('\n');
+
 export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
   const { cluster, agent } = ctx;
   if (argv.length === 0)
@@ -94,9 +105,14 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
       if (!isAgent) break;
       return bpftool(ctx, args);
     case 'iptables-save':
-      // The kube-proxy image ships iptables; only the nat table is simulated (`-t nat`).
-      if (ctx.container !== 'kube-proxy' || !ctx.node) break;
+      // The kube-proxy and cilium-agent images ship iptables; only the nat table is simulated (`-t nat`).
       if (args.join(' ') !== '-t nat' && args.join(' ') !== '--table=nat') break;
+      if (isAgent) {
+        // kube-proxy's rules are in the agent's view only where they were left behind (faults/kube-proxy-leftovers.ts).
+        const left = agent.faults.some((f) => f.kind === 'kube-proxy-leftovers');
+        return ok(left ? renderIptablesSaveNat(cluster, agent.node.name, { leftovers: true }) : EMPTY_NAT);
+      }
+      if (ctx.container !== 'kube-proxy' || !ctx.node) break;
       return ok(renderIptablesSaveNat(cluster, ctx.node));
     case 'calico-node':
       if (ctx.container !== 'calico-node' || !ctx.node) break;

@@ -9,8 +9,9 @@ describe('runChecks', () => {
     const bad = findings.filter((f) => f.status !== 'pass' && f.status !== 'info');
     expect(bad).toEqual([]);
     const checks = new Set(findings.map((f) => f.check));
-    // client-placement and mesh-sidecar run only with --from, datapath-drops only with --observe.
-    const conditional = ['client-placement', 'mesh-sidecar', 'datapath-drops'];
+    // client-placement and mesh-sidecar run only with --from, datapath-drops only with --observe,
+    // kube-proxy-leftovers only where the nat table was read (KPR on and no kube-proxy).
+    const conditional = ['client-placement', 'mesh-sidecar', 'datapath-drops', 'kube-proxy-leftovers'];
     for (const c of CHECKS.filter((c) => !conditional.includes(c.id))) expect(checks.has(c.id)).toBe(true);
   });
 

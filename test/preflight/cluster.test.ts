@@ -182,6 +182,7 @@ describe('could not run', () => {
       expect(perm.map((f) => f.check).sort()).toEqual([
         'bpf-programs',
         'bpffs',
+        'kube-proxy-leftovers',
         'kube-proxy-replacement',
         'service-map',
         'socket-lb',

@@ -102,14 +102,17 @@ function readyEndpoints(slices: KObj[], port: SvcPort): string[] {
   return [...new Set(out)];
 }
 
-/** `iptables-save -t nat` in the kube-proxy container on `node`. */
-export function renderIptablesSaveNat(cl: Cluster, node: string): string {
+/**
+ * `iptables-save -t nat` in the kube-proxy container on `node`; with `leftovers`, the table a removed
+ * kube-proxy left behind (its last iptables-mode sync), whatever the scenario's kube-proxy mode.
+ */
+export function renderIptablesSaveNat(cl: Cluster, node: string, opts: { leftovers?: boolean } = {}): string {
   const drifts = natDrifts(cl, node);
   const hidden = new Set(drifts.flatMap((d) => d.hides ?? []));
   const frozen = new Map(drifts.flatMap((d) => (d.frozen ?? []).map((f) => [f.service, f.endpoints] as const)));
   const clusterCidr = cl.ciliumConfigData()['cluster-pool-ipv4-cidr'] ?? '10.0.0.0/8';
   const out: Rendered = { chains: [], rules: [] };
-  if (kubeProxyIptablesMode(cl)) {
+  if (opts.leftovers || kubeProxyIptablesMode(cl)) {
     const slices = new Map<string, KObj[]>();
     for (const s of cl.store.list('endpointslices.discovery.k8s.io')) {
       const name = s.metadata.labels?.['kubernetes.io/service-name'];

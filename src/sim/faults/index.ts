@@ -22,6 +22,7 @@ import noShell from './no-shell.js';
 import recordedOutput from './recorded-output.js';
 import serviceMapDrift from './service-map-drift.js';
 import socketLbCannotAttach from './socket-lb-cannot-attach.js';
+import kubeProxyLeftovers from './kube-proxy-leftovers.js';
 import kubeProxyMissingChain from './kube-proxy-missing-chain.js';
 import kubeProxyStaleChains from './kube-proxy-stale-chains.js';
 import kubeProxySyncFailing from './kube-proxy-sync-failing.js';
@@ -48,6 +49,7 @@ export const FAULTS = [
   kubeProxyMissingChain,
   kubeProxyStaleChains,
   kubeProxySyncFailing,
+  kubeProxyLeftovers,
   datapathDrops,
   backendState,
   addressFamilyDrift,
