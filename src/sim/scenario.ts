@@ -1,6 +1,7 @@
 // Scenario files (scenarios/*.yaml): the data a simulated cluster is built from, validated with zod.
 // Every key is documented in docs/scenarios.md; a bad file fails with one line naming the bad key's path.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -26,6 +27,20 @@ const portSchema = z
   })
   .strict();
 
+/** One explicit backend of a Service: its pod's address as the EndpointSlice lists it. */
+const endpointSchema = z
+  .object({
+    ip: z.string().refine((ip) => isIP(ip) !== 0, 'not an IPv4 or IPv6 address'),
+    /** The backend's port (stands in for the first port's targetPort); default the Service's targetPort. */
+    port: z.number().int().min(1).max(65535).optional(),
+    /** The node the backend pod runs on; default: the node whose pod CIDR holds `ip`, else a seeded pick. */
+    node: z.string().optional(),
+    ready: z.boolean().default(true),
+    /** The pod is being deleted and still serving (EndpointSlice `ready: false, serving: true`). */
+    terminating: z.boolean().default(false),
+  })
+  .strict();
+
 const serviceSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
@@ -45,8 +60,10 @@ const serviceSchema = z
       .array(portSchema)
       .min(1)
       .default([{ port: 80, targetPort: 8080, protocol: 'TCP' }]),
-    /** Ready backend pods. */
-    backends: z.number().int().min(0).default(2),
+    /** Ready backend pods (default 2); or `endpoints`, never both. */
+    backends: z.number().int().min(0).optional(),
+    /** Explicit backends (IPv4 or IPv6), e.g. to match a recorded `service list`; instead of `backends`. */
+    endpoints: z.array(endpointSchema).optional(),
     /** Backend pods that exist but are not ready (EndpointSlice `ready: false`). */
     notReadyBackends: z.number().int().min(0).default(0),
     /**
@@ -57,7 +74,11 @@ const serviceSchema = z
     /** Service labels, e.g. `service.kubernetes.io/service-proxy-name` (the agents then skip it). */
     labels: z.record(z.string()).optional(),
   })
-  .strict();
+  .strict()
+  .refine(
+    (s) => !s.endpoints || (s.backends === undefined && s.notReadyBackends === 0 && s.terminatingBackends === 0),
+    { message: 'endpoints and backends/notReadyBackends/terminatingBackends exclude each other', path: ['endpoints'] },
+  );
 
 const apiFaultSchema = z
   .object({
@@ -273,6 +294,18 @@ export function validateScenario(input: unknown, source: string, file?: string):
   for (const [i, s] of p.services.explicit.entries())
     if (s.ipFamilies.includes('IPv6') && !p.nodes.dualStack)
       throw new KdiagError('config', `${source}: services.explicit[${i}].ipFamilies: IPv6 needs nodes.dualStack: true`);
+  for (const [i, s] of p.services.explicit.entries())
+    for (const [j, e] of (s.endpoints ?? []).entries())
+      if (!s.ipFamilies.includes(isIP(e.ip) === 6 ? 'IPv6' : 'IPv4'))
+        throw new KdiagError(
+          'config',
+          `${source}: services.explicit[${i}].endpoints[${j}].ip: ${e.ip} is not of the Service's ipFamilies (${s.ipFamilies.join(', ')})`,
+        );
+      else if (e.node !== undefined && !nodeNames.includes(e.node))
+        throw new KdiagError(
+          'config',
+          `${source}: services.explicit[${i}].endpoints[${j}].node: no node "${e.node}" (nodes are node-1..node-${p.nodes.count})`,
+        );
   for (const [i, s] of p.rbac.deny.entries()) {
     if (s.resource.includes(' '))
       throw new KdiagError('config', `${source}: rbac.deny[${i}].resource: no spaces allowed`);

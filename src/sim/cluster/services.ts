@@ -1,6 +1,8 @@
 // Services and their EndpointSlices (and backend Pods as data): the scenario's explicit ones, the
 // generated ones, the apiserver's own `kubernetes` Service, and kube-dns with its two CoreDNS pods (every
 // real cluster has it, and its 53/UDP + 53/TCP ports are where Cilium versions differ: docs/formats.md).
+import { isIPv4, isIPv6 } from 'node:net';
+import { KdiagError } from '../../errors.js';
 import { hash32 } from '../prng.js';
 import type { KObj } from '../store.js';
 import { podConditions } from './agent-pods.js';
@@ -78,6 +80,40 @@ export function buildServices(cl: Cluster): void {
     }
     return out;
   };
+  type ExplicitEndpoint = { ip: string; port?: number; node?: string; ready: boolean; terminating: boolean };
+  // A scenario's explicit backends, exactly as given: the pod on `node`, else the node whose IPv4 pod CIDR
+  // (a /24) holds the address, else a seeded pick as for generated backends.
+  const explicitBackends = (svcName: string, ns: string, eps: ExplicitEndpoint[], targetPort: number): Backend[] => {
+    const rs = cl.prng.suffix(10).slice(0, 9);
+    return eps.map((e) => {
+      const v6 = isIPv6(e.ip);
+      const node = e.node
+        ? cl.nodes.find((n) => n.name === e.node)
+        : (cl.nodes.find(
+            (n) => !v6 && n.podCidr.split('.').slice(0, 3).join('.') === e.ip.split('.').slice(0, 3).join('.'),
+          ) ?? cl.nodes[cl.prng.int(cl.nodes.length)]);
+      if (!node)
+        throw new KdiagError('config', `services.explicit ${ns}/${svcName}: endpoint ${e.ip}: no node "${e.node}"`);
+      const podName = `${svcName}-${rs}-${cl.prng.suffix()}`;
+      if (withPods) {
+        const pod = backendPod(cl, podName, ns, svcName, node, e.ip, e.ready || e.terminating, e.port ?? targetPort);
+        if (e.terminating) {
+          pod.metadata.deletionTimestamp = cl.ago(600);
+          pod.metadata.deletionGracePeriodSeconds = 30;
+        }
+        cl.store.create('pods', pod, true);
+      }
+      return {
+        ip: e.ip,
+        ...(v6 ? { ip6: e.ip } : {}),
+        ...(e.port ? { port: e.port } : {}),
+        ready: e.ready && !e.terminating,
+        nodeName: node.name,
+        podName,
+        ...(e.terminating ? { terminating: true } : {}),
+      };
+    });
+  };
   let v6Counter = 0;
   for (const s of sc.services.explicit) {
     const v4 = s.ipFamilies.includes('IPv4') ? (s.clusterIP ?? nextIP()) : undefined;
@@ -89,7 +125,9 @@ export function buildServices(cl: Cluster): void {
     addService(
       cl,
       { ...s, clusterIP: clusterIPs[0]!, clusterIPs },
-      backendsFor(s.name, s.namespace, s.backends, s.notReadyBackends, tp, s.terminatingBackends),
+      s.endpoints
+        ? explicitBackends(s.name, s.namespace, s.endpoints, tp)
+        : backendsFor(s.name, s.namespace, s.backends ?? 2, s.notReadyBackends, tp, s.terminatingBackends),
       { app: s.name },
       s.labels,
     );
@@ -121,8 +159,10 @@ export function buildServices(cl: Cluster): void {
 /** One backend as its EndpointSlice lists it; `terminating`: its pod is being deleted (still serving). */
 type Backend = {
   ip: string;
-  /** The pod's IPv6 address on a dual-stack cluster. */
+  /** The pod's IPv6 address on a dual-stack cluster (an explicit IPv6 backend: `ip` and `ip6` both). */
   ip6?: string;
+  /** An explicit backend's port: stands in for the first Service port's targetPort. */
+  port?: number;
   ready: boolean;
   nodeName?: string;
   podName?: string;
@@ -245,36 +285,44 @@ export function addService(
     true,
   );
   // One EndpointSlice per address family (the EndpointSlice controller never mixes families in a slice).
+  // Backends on another port than the targetPort get their own slice, as the controller groups them.
+  const slicePorts = (bp: number | undefined) =>
+    ports.map((p, i) => ({ name: p.name ?? '', protocol: p.protocol, port: i === 0 && bp ? bp : p.targetPort }));
+  const inFamily = (fam: string) => (b: Backend) => (fam === 'IPv6' ? Boolean(b.ip6) : isIPv4(b.ip));
   for (const fam of families) {
-    const famBackends = fam === 'IPv6' ? backends.filter((b) => b.ip6) : backends;
-    cl.store.create(
-      'endpointslices.discovery.k8s.io',
-      {
-        kind: 'EndpointSlice',
-        apiVersion: 'discovery.k8s.io/v1',
-        metadata: cl.meta(isApi ? 'kubernetes' : `${s.name}-${cl.prng.suffix()}`, s.namespace, {
-          generation: 1,
-          labels: {
-            'endpointslice.kubernetes.io/managed-by': isApi
-              ? 'endpointslicemirroring-controller.k8s.io'
-              : 'endpointslice-controller.k8s.io',
-            'kubernetes.io/service-name': s.name,
-          },
-        }),
-        addressType: fam,
-        endpoints: famBackends.map((b) => ({
-          addresses: [fam === 'IPv6' ? b.ip6! : b.ip],
-          // A terminating pod is never ready; serving keeps its readiness (discovery/v1 EndpointConditions).
-          conditions: b.terminating
-            ? { ready: false, serving: true, terminating: true }
-            : { ready: b.ready, serving: b.ready, terminating: false },
-          ...(b.podName ? { targetRef: { kind: 'Pod', namespace: s.namespace, name: b.podName } } : {}),
-          ...(b.nodeName ? { nodeName: b.nodeName } : {}),
-        })),
-        ports: ports.map((p) => ({ name: p.name ?? '', protocol: p.protocol, port: p.targetPort })),
-      },
-      true,
-    );
+    const inFam = backends.filter(inFamily(fam));
+    const groups = [...new Set(inFam.map((b) => b.port))];
+    for (const bp of groups.length ? groups : [undefined]) {
+      const famBackends = inFam.filter((b) => b.port === bp);
+      cl.store.create(
+        'endpointslices.discovery.k8s.io',
+        {
+          kind: 'EndpointSlice',
+          apiVersion: 'discovery.k8s.io/v1',
+          metadata: cl.meta(isApi ? 'kubernetes' : `${s.name}-${cl.prng.suffix()}`, s.namespace, {
+            generation: 1,
+            labels: {
+              'endpointslice.kubernetes.io/managed-by': isApi
+                ? 'endpointslicemirroring-controller.k8s.io'
+                : 'endpointslice-controller.k8s.io',
+              'kubernetes.io/service-name': s.name,
+            },
+          }),
+          addressType: fam,
+          endpoints: famBackends.map((b) => ({
+            addresses: [fam === 'IPv6' ? b.ip6! : b.ip],
+            // A terminating pod is never ready; serving keeps its readiness (discovery/v1 EndpointConditions).
+            conditions: b.terminating
+              ? { ready: false, serving: true, terminating: true }
+              : { ready: b.ready, serving: b.ready, terminating: false },
+            ...(b.podName ? { targetRef: { kind: 'Pod', namespace: s.namespace, name: b.podName } } : {}),
+            ...(b.nodeName ? { nodeName: b.nodeName } : {}),
+          })),
+          ports: slicePorts(bp),
+        },
+        true,
+      );
+    }
   }
   // The core/v1 Endpoints object the endpoints controller still keeps next to the slices (1.32).
   // It mirrors the primary family only (the first of ipFamilies).
@@ -284,8 +332,15 @@ export function addService(
     ...(b.podName ? { targetRef: { kind: 'Pod', namespace: s.namespace, name: b.podName } } : {}),
   });
   // The endpoints controller leaves terminating pods out of Endpoints (no publishNotReadyAddresses).
-  const ready = backends.filter((b) => b.ready && !b.terminating).map(addr);
-  const notReady = backends.filter((b) => !b.ready && !b.terminating).map(addr);
+  const primary = families[0] === 'IPv6' ? backends : backends.filter(inFamily('IPv4'));
+  const subsets = [...new Set(primary.map((b) => b.port))]
+    .map((bp) => {
+      const group = primary.filter((b) => b.port === bp);
+      const ready = group.filter((b) => b.ready && !b.terminating).map(addr);
+      const notReady = group.filter((b) => !b.ready && !b.terminating).map(addr);
+      return { ready, notReady, bp };
+    })
+    .filter((g) => g.ready.length + g.notReady.length);
   cl.store.create(
     'endpoints',
     {
@@ -296,19 +351,17 @@ export function addService(
         s.namespace,
         isApi ? { labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } } : {},
       ),
-      ...(ready.length + notReady.length
+      ...(subsets.length
         ? {
-            subsets: [
-              {
-                ...(ready.length ? { addresses: ready } : {}),
-                ...(notReady.length ? { notReadyAddresses: notReady } : {}),
-                ports: ports.map((p) => ({
-                  ...(p.name ? { name: p.name } : {}),
-                  port: p.targetPort,
-                  protocol: p.protocol,
-                })),
-              },
-            ],
+            subsets: subsets.map(({ ready, notReady, bp }) => ({
+              ...(ready.length ? { addresses: ready } : {}),
+              ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+              ports: slicePorts(bp).map((p) => ({
+                ...(p.name ? { name: p.name } : {}),
+                port: p.port,
+                protocol: p.protocol,
+              })),
+            })),
           }
         : {}),
     },
