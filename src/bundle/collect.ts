@@ -109,7 +109,7 @@ export async function collectBundle(client: KubeClient, opts: CollectOptions): P
   let cli = install.cli;
   const tasks: Promise<void>[] = [];
   let done = 0;
-  const perAgent = 7;
+  const perAgent = 8;
   const tick = () => opts.onProgress?.(++done, agents.length * perAgent);
   const exec = async (a: AgentPodFact, argv: string[], file: string): Promise<ExecEntry> => {
     const entry: ExecEntry = { namespace: a.namespace, pod: a.name, container: AGENT_CONTAINER, argv, node: a.node };
@@ -186,6 +186,8 @@ export async function collectBundle(client: KubeClient, opts: CollectOptions): P
     job(() => agentCli(a, ['service', 'list'], 'service-list.txt'));
     job(() => agentCli(a, ['service', 'list', '-o', 'json'], 'service-list.json'));
     job(() => exec(a, ['cat', '/proc/mounts'], 'proc-mounts.txt'));
+    // kube-proxy's chains left in the node's nat table (src/engine/gather-leftovers.ts reads the same).
+    job(() => exec(a, ['iptables-save', '-t', 'nat'], 'iptables-save-nat.txt'));
   }
   await Promise.all(tasks);
   return manifest;
