@@ -57,7 +57,10 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
     }),
     from: Flags.string({ description: 'the client pod that cannot connect (NAMESPACE/POD)' }),
     node: Flags.string({ description: 'only these nodes (repeatable)', multiple: true }),
-    fix: Flags.boolean({ description: 'apply the safe fixes the evidence supports (restart affected agents)' }),
+    fix: Flags.boolean({
+      description:
+        'apply the safe fixes the evidence supports (restart the affected agent, kube-proxy or calico-node pods, a batch at a time)',
+    }),
     yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation (needed when stdin is not a terminal)' }),
     'dry-run': Flags.boolean({ description: 'with --fix: print the exact actions, change nothing' }),
     'max-unavailable': Flags.integer({
