@@ -1,5 +1,6 @@
 // The ClusterIP playbook as one call: gather the facts the checks need, judge them, rank the root
 // causes and plan the fixes. `kdiag doctor clusterip` and `kdiag preflight` both stand on it.
+import { naturalCompare } from '../util/natural-sort.js';
 import type { KubeClient } from '../cluster/client.js';
 import type { Verdict } from '../errors.js';
 import { allChecks, classifyDatapath, detectDatapath, seenLine, type Datapath } from '../datapath/index.js';
@@ -120,7 +121,9 @@ function unknownsOf(facts: Facts): Diagnosis['unknowns'] {
   for (const [fact, v] of Object.entries(facts)) {
     // Only maps of gathered facts: serviceMapCommand maps a node to the argv it ran, not to a result.
     if (v instanceof Map) {
-      for (const [node, g] of v as Map<string, Gathered<unknown>>) if ('ok' in Object(g)) add(fact, g, node);
+      // In node-name order, not the order the nodes answered in: the same cluster gives the same list.
+      const byNode = [...(v as Map<string, Gathered<unknown>>)].sort(([a], [b]) => naturalCompare(a, b));
+      for (const [node, g] of byNode) if ('ok' in Object(g)) add(fact, g, node);
     } else if (v && typeof v === 'object' && 'ok' in v) add(fact, v as Gathered<unknown>);
   }
   return out;
