@@ -195,7 +195,10 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
         hint: 'pass --yes to confirm non-interactively, or --dry-run to preview',
       });
     const rl = createInterface({ input: process.stdin, output: process.stderr });
-    const answer = await rl.question(`Restart ${targets.length} Cilium agent pod(s): ${targets.join(', ')}? [y/N] `);
+    // The targets may be Cilium agents, kube-proxy or calico-node pods: name them, not their kind.
+    const answer = await rl.question(
+      `Restart ${targets.length} pod(s), deleting each so its DaemonSet recreates it: ${targets.join(', ')}? [y/N] `,
+    );
     rl.close();
     if (!/^y(es)?$/i.test(answer.trim()))
       throw new KdiagError('aborted', 'aborted: nothing was changed', { exitCode: EXIT.PROBLEMS });
