@@ -17,6 +17,7 @@ import {
   type LogEntry,
   type RecordedError,
 } from './bundle-layout.js';
+import { readSysdump } from './sysdump.js';
 import type { ClientOptions, ExecOptions, ExecResult, KubeObject, LogOptions, RequestOptions } from './types.js';
 
 /** The archive's files, by path under kdiag-bundle/. */
@@ -73,6 +74,8 @@ export class BundleClient extends KubeClient {
     readonly manifest: BundleManifest,
     private readonly files: BundleFiles,
     readonly source: string,
+    /** What the archive is, for "not in the bundle/sysdump FILE". */
+    private readonly label: 'bundle' | 'sysdump' = 'bundle',
   ) {
     super(kc, opts);
     for (const a of manifest.api) this.api.set(a.path, a);
@@ -80,16 +83,19 @@ export class BundleClient extends KubeClient {
     for (const l of manifest.logs) this.logEntries.set(logKey(l.namespace, l.pod, l.container, l.previous), l);
   }
 
-  /** A client over a kdiag bundle (tar.gz); what a `cilium sysdump` zip holds comes in as the same files. */
+  /** A client over a kdiag bundle (tar.gz) or a `cilium sysdump` zip (read for what it holds: sysdump.ts). */
   static async open(file: string, opts: ClientOptions): Promise<BundleClient> {
-    if (await isZip(file))
-      throw new KdiagError(
-        'usage',
-        `${file} is a zip (a \`cilium sysdump\`?): --from-bundle reads kdiag bundles only`,
-        {
-          hint: 'collect one with `kdiag bundle`; docs/bundle.md says what a sysdump holds and lacks',
-        },
+    if (await isZip(file)) {
+      const { manifest, files } = await readSysdump(file);
+      return new BundleClient(
+        bundleConfig(await import('@kubernetes/client-node'), manifest.context),
+        opts,
+        manifest,
+        files,
+        file,
+        'sysdump',
       );
+    }
     const raw = await readTarGz(file);
     const files: BundleFiles = new Map();
     for (const [p, b] of raw) if (p.startsWith(`${BUNDLE_DIR}/`)) files.set(p.slice(BUNDLE_DIR.length + 1), b);
@@ -101,16 +107,13 @@ export class BundleClient extends KubeClient {
     } catch {
       throw new KdiagError('parse', `${file}: ${BUNDLE_DIR}/${MANIFEST} is not valid JSON`);
     }
-    const k8s = await import('@kubernetes/client-node');
-    const kc = new k8s.KubeConfig();
-    // The client's messages name a server and a context: here, the bundle and the context it came from.
-    kc.loadFromOptions({
-      clusters: [{ name: 'bundle', server: `https://bundle.invalid`, skipTLSVerify: false }],
-      users: [{ name: 'bundle' }],
-      contexts: [{ name: manifest.context || 'bundle', cluster: 'bundle', user: 'bundle' }],
-      currentContext: manifest.context || 'bundle',
-    });
-    return new BundleClient(kc, opts, manifest, files, file);
+    return new BundleClient(
+      bundleConfig(await import('@kubernetes/client-node'), manifest.context),
+      opts,
+      manifest,
+      files,
+      file,
+    );
   }
 
   override async request(
@@ -123,13 +126,16 @@ export class BundleClient extends KubeClient {
     const { collection, resource, namespace, name } = splitApiPath(path);
     // The namespace's own list when the collector read it so, else the cluster-wide one.
     const entry = this.api.get(collection) ?? (namespace ? this.api.get(resource) : undefined);
-    if (!entry) throw notInBundle(`GET ${path}`, this.source);
+    if (!entry) throw notInBundle(`GET ${path}`, this.source, this.label);
     if (entry.error) throw replay(entry.error);
+    const selector = opts.query?.labelSelector as string | undefined;
+    if (entry.selectors && name === undefined && !entry.selectors.includes(selector ?? ''))
+      throw notInBundle(`GET ${path}${selector ? `?labelSelector=${selector}` : ''}`, this.source, this.label);
     let items = this.items(entry).filter((o) => !namespace || o.metadata?.namespace === namespace);
     if (name !== undefined) {
       const obj = items.find((o) => o.metadata?.name === name);
       if (obj) return { status: 200, body: JSON.stringify(obj) };
-      if (entry.names && !entry.names.includes(name)) throw notInBundle(`GET ${path}`, this.source);
+      if (entry.names && !entry.names.includes(name)) throw notInBundle(`GET ${path}`, this.source, this.label);
       throw new KdiagError('not-found', `${path.split('/').slice(-2).join(' ')} not found (in the bundle)`, {
         status: 404,
       });
@@ -146,7 +152,7 @@ export class BundleClient extends KubeClient {
   override async logStream(namespace: string, pod: string, opts: LogOptions = {}): Promise<IncomingMessage> {
     const l = this.logEntries.get(logKey(namespace, pod, opts.container ?? '', Boolean(opts.previous)));
     const what = `logs of ${namespace}/${pod}${opts.previous ? ' (previous)' : ''}`;
-    if (!l) throw notInBundle(what, this.source);
+    if (!l) throw notInBundle(what, this.source, this.label);
     if (l.error) throw replay(l.error);
     let text = this.text(l.file!);
     if (opts.tailLines !== undefined) {
@@ -169,7 +175,7 @@ export class BundleClient extends KubeClient {
       this.execs.get(execKey(namespace, pod, container, argv)) ?? this.nodeFilter(namespace, pod, container, argv);
     // A command the collector did not run: as if the container had no such program, so the engine's own
     // fallback (the full `service list` instead of the node-side filter) takes over.
-    if (!e) return { exitCode: 127, stdout: '', stderr: `not in the bundle ${this.source}: ${argv.join(' ')}` };
+    if (!e) return { exitCode: 127, stdout: '', stderr: `not in the ${this.label} ${this.source}: ${argv.join(' ')}` };
     if (e.error) throw replay(e.error);
     const stdout = 'stdout' in e ? String(e.stdout) : e.file ? this.text(e.file) : '';
     if (opts.onStdout) {
@@ -239,10 +245,25 @@ function replay(e: RecordedError): KdiagError {
   return new KdiagError(e.kind, e.message, { hint: e.hint, status: e.status });
 }
 
-function notInBundle(what: string, source: string): KdiagError {
-  return new KdiagError('server', `${what}: not in the bundle ${source}`, {
-    hint: 'the bundle was collected without it; run against the cluster, or collect a new bundle',
+function notInBundle(what: string, source: string, label: 'bundle' | 'sysdump'): KdiagError {
+  return new KdiagError('server', `${what}: not in the ${label} ${source}`, {
+    hint:
+      label === 'sysdump'
+        ? 'a cilium sysdump does not hold it (docs/bundle.md); run against the cluster, or collect `kdiag bundle`'
+        : 'the bundle was collected without it; run against the cluster, or collect a new bundle',
   });
+}
+
+/** The client's messages name a server and a context: here, the bundle and the context it came from. */
+function bundleConfig(k8s: typeof import('@kubernetes/client-node'), context: string): KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'bundle', server: `https://bundle.invalid`, skipTLSVerify: false }],
+    users: [{ name: 'bundle' }],
+    contexts: [{ name: context || 'bundle', cluster: 'bundle', user: 'bundle' }],
+    currentContext: context || 'bundle',
+  });
+  return kc;
 }
 
 /** `metadata.name=`, `metadata.namespace=`, `spec.nodeName=` (the field selectors kdiag sends). */

@@ -22,6 +22,8 @@ export interface ApiEntry {
   file?: string;
   /** Only these objects were asked for (ConfigMaps, Calico CRDs); any other name is not in the bundle. */
   names?: string[];
+  /** Only lists with one of these label selectors were recorded (a sysdump's Cilium DaemonSets). */
+  selectors?: string[];
   error?: RecordedError;
 }
 
