@@ -12,6 +12,10 @@ import {
   type LogEntry,
   type RecordedError,
 } from '../cluster/bundle-layout.js';
+import { parseServiceListText } from '../cilium/formats/service-list.js';
+import { NAT_DUMP_ARGV } from '../model/calico.js';
+import { MAX_LB_ROWS_PER_NODE } from '../model/cilium.js';
+import { IPTABLES_SAVE_NAT } from '../model/kube-proxy.js';
 import { KdiagError, oneLine } from '../errors.js';
 import type { AgentPodFact } from '../model/facts.js';
 import { redactObject, redactText } from './redact.js';
@@ -109,8 +113,10 @@ export async function collectBundle(client: KubeClient, opts: CollectOptions): P
   let cli = install.cli;
   const tasks: Promise<void>[] = [];
   let done = 0;
-  const perAgent = 8;
+  const perAgent = 7;
   const tick = () => opts.onProgress?.(++done, agents.length * perAgent);
+  /** Each command's output while collecting, for the ones whose next step depends on it. */
+  const outputs = new WeakMap<ExecEntry, string>();
   const exec = async (a: AgentPodFact, argv: string[], file: string): Promise<ExecEntry> => {
     const entry: ExecEntry = { namespace: a.namespace, pod: a.name, container: AGENT_CONTAINER, argv, node: a.node };
     try {
@@ -119,6 +125,7 @@ export async function collectBundle(client: KubeClient, opts: CollectOptions): P
       if (r.stderr) entry.stderr = redactText(r.stderr);
       entry.file = `nodes/${a.node}/${file}`;
       await opts.write(entry.file, redactText(r.stdout));
+      outputs.set(entry, r.stdout);
       if (r.exitCode !== 0)
         manifest.failed.push({ what: `${argv.join(' ')} on ${a.node}`, error: `exit ${r.exitCode}` });
     } catch (e) {
@@ -129,14 +136,25 @@ export async function collectBundle(client: KubeClient, opts: CollectOptions): P
     return entry;
   };
   /** The agent CLI; an image without this name (exit 127) is asked with the other one, as the engine does. */
-  const agentCli = async (a: AgentPodFact, args: string[], file: string) => {
+  const agentCli = async (a: AgentPodFact, args: string[], file: string): Promise<[string, ExecEntry]> => {
     const first = cli;
     const r = await exec(a, [first, ...args], `${first}-${file}`);
     if (r.exitCode === 127 || r.exitCode === 126) {
       const alt = first === 'cilium-dbg' ? 'cilium' : 'cilium-dbg';
       const r2 = await exec(a, [alt, ...args], `${alt}-${file}`);
       if (r2.exitCode !== 127 && r2.exitCode !== 126) cli = alt;
+      return [alt, r2];
     }
+    return [first, r];
+  };
+  /**
+   * The LB map as the engine reads it (src/datapath/cilium.ts readServiceList): the text table, and the
+   * JSON only where the text is unreadable or longer than the engine keeps.
+   */
+  const serviceList = async (a: AgentPodFact) => {
+    const [used, r] = await agentCli(a, ['service', 'list'], 'service-list.txt');
+    if (r.exitCode !== 0 || !serviceListNeedsJson(outputs.get(r) ?? '')) return;
+    await exec(a, [used, 'service', 'list', '-o', 'json'], `${used}-service-list.json`);
   };
   const log = async (a: AgentPodFact, previous: boolean) => {
     const entry: LogEntry = {
@@ -183,14 +201,22 @@ export async function collectBundle(client: KubeClient, opts: CollectOptions): P
       if (j.exitCode !== 0) await exec(a, ['bpftool', 'prog', 'show'], 'bpftool-prog-show.txt');
     });
     job(() => agentCli(a, ['status'], 'status.txt'));
-    job(() => agentCli(a, ['service', 'list'], 'service-list.txt'));
-    job(() => agentCli(a, ['service', 'list', '-o', 'json'], 'service-list.json'));
+    job(() => serviceList(a));
     job(() => exec(a, ['cat', '/proc/mounts'], 'proc-mounts.txt'));
     // kube-proxy's chains left in the node's nat table (src/engine/gather-leftovers.ts reads the same).
-    job(() => exec(a, ['iptables-save', '-t', 'nat'], 'iptables-save-nat.txt'));
+    job(() => exec(a, IPTABLES_SAVE_NAT, 'iptables-save-nat.txt'));
   }
   await Promise.all(tasks);
   return manifest;
+}
+
+/** Whether the engine would read the JSON after this text: unreadable, or more rows than it keeps. */
+function serviceListNeedsJson(text: string): boolean {
+  try {
+    return parseServiceListText(text).length > MAX_LB_ROWS_PER_NODE;
+  } catch {
+    return true;
+  }
 }
 
 /** Redacted, without the server's bookkeeping nobody reads (managedFields). */
@@ -227,7 +253,7 @@ const KUBE_PROXY: PodCommand = {
   what: 'the kube-proxy pods',
   labelSelector: 'k8s-app=kube-proxy',
   container: 'kube-proxy',
-  argv: ['iptables-save', '-t', 'nat'],
+  argv: IPTABLES_SAVE_NAT,
   file: 'kube-proxy-iptables-save-nat.txt',
   logTail: 2000,
   readyOnly: true,
@@ -236,7 +262,7 @@ const CALICO_NODE: PodCommand = {
   what: 'the calico-node pods',
   labelSelector: 'k8s-app=calico-node',
   container: 'calico-node',
-  argv: ['calico-node', '-bpf', 'nat', 'dump'], // src/datapath/calico.ts NAT_DUMP_ARGV
+  argv: NAT_DUMP_ARGV,
   file: 'calico-node-bpf-nat-dump.txt',
   logTail: 2000,
   readyOnly: false,

@@ -5,16 +5,16 @@ import { calicoCiliumOverlap } from '../checks/calico-cilium-overlap.js';
 import { calicoNatMap } from '../checks/calico-nat-map.js';
 import { calicoNodePods } from '../checks/calico-node-pods.js';
 import type { LbService } from '../cilium/types.js';
-import type { CalicoNatFact } from '../model/calico.js';
+import { NAT_DUMP_ARGV, type CalicoNatFact } from '../model/calico.js';
 import type { Facts } from '../model/facts.js';
 import { parseCalicoNatDump } from './calico/bpf-nat-dump.js';
 import { execFailed } from './cilium.js';
 import { classifyDatapath } from './detect.js';
 import type { AgentCli, Datapath, Detection } from './types.js';
 
-/** The container and the argv kdiag runs in it (the binary is the calico-node image's own). */
+/** The container kdiag runs NAT_DUMP_ARGV in (src/model/calico.ts). */
 export const CALICO_CONTAINER = 'calico-node';
-export const NAT_DUMP_ARGV = ['calico-node', '-bpf', 'nat', 'dump'];
+export { NAT_DUMP_ARGV };
 
 /** Reads one node's NAT map through the calico-node CLI (`agent.run` gets the arguments after the binary). */
 export async function readCalicoNat(agent: AgentCli): Promise<CalicoNatFact> {

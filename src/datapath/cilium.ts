@@ -5,6 +5,7 @@ import { CHECKS } from '../checks/index.js';
 import { ServiceListTextStream, parseServiceListJson } from '../cilium/formats/service-list.js';
 import type { LbService } from '../cilium/types.js';
 import { KdiagError, oneLine } from '../errors.js';
+import { MAX_LB_ROWS_PER_NODE } from '../model/cilium.js';
 import type { Facts } from '../model/facts.js';
 import { classifyDatapath } from './detect.js';
 import type { AgentCli, Datapath, Detection } from './types.js';
@@ -29,8 +30,7 @@ export const ciliumDatapath: Datapath = {
   readLbMap: readServiceList,
 };
 
-/** Frontends kept per node: memory stays bounded whatever an agent prints; more is reported, not dropped silently. */
-export const MAX_LB_ROWS_PER_NODE = 100_000;
+export { MAX_LB_ROWS_PER_NODE };
 
 /** Streams the LB map in the text table (constant memory, filtered early); JSON if the text is unreadable. */
 async function readServiceList(agent: AgentCli, keep?: (s: LbService) => boolean): Promise<LbService[]> {

@@ -7,10 +7,15 @@ import { execFailed } from '../datapath/cilium.js';
 import { parseIptablesNat } from '../datapath/kube-proxy/iptables.js';
 import { KdiagError, ParseError, oneLine } from '../errors.js';
 import { failed, got, type Facts, type Gathered } from '../model/facts.js';
-import { KUBE_PROXY_SYNC_ERROR, type KubeProxyLogFact, type KubeProxyRulesFact } from '../model/kube-proxy.js';
+import {
+  IPTABLES_SAVE_NAT,
+  KUBE_PROXY_SYNC_ERROR,
+  type KubeProxyLogFact,
+  type KubeProxyRulesFact,
+} from '../model/kube-proxy.js';
 
 export const KUBE_PROXY_CONTAINER = 'kube-proxy';
-export const IPTABLES_SAVE_NAT = ['iptables-save', '-t', 'nat'];
+export { IPTABLES_SAVE_NAT };
 /** Log lines read per kube-proxy pod, and sync-error lines kept. */
 export const KUBE_PROXY_LOG_TAIL = 2000;
 const MAX_LOG_LINES = 20;

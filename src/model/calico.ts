@@ -2,6 +2,9 @@
 // (parsed by src/datapath/calico/bpf-nat-dump.ts), plus the Felix log lines at ERROR or worse.
 import type { DatapathSignals } from './datapath.js';
 
+/** The argv kdiag runs in the calico-node container (the binary is the image's own); the bundle runs the same. */
+export const NAT_DUMP_ARGV = ['calico-node', '-bpf', 'nat', 'dump'];
+
 export interface CalicoNodePodFact {
   namespace: string;
   name: string;

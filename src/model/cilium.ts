@@ -89,3 +89,6 @@ export interface CatalogMatch {
 }
 
 export type CiliumCli = 'cilium-dbg' | 'cilium';
+
+/** Frontends kept per node: memory stays bounded whatever an agent prints; more is reported, not dropped silently. */
+export const MAX_LB_ROWS_PER_NODE = 100_000;

@@ -2,6 +2,9 @@
 // `iptables-save -t nat` prints it (joined KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT by
 // src/datapath/kube-proxy/iptables.ts) and the sync errors in its log. Pure data for the checks.
 
+/** The argv that prints the nat table (kube-proxy's pod, or the cilium-agent for leftovers; the bundle too). */
+export const IPTABLES_SAVE_NAT = ['iptables-save', '-t', 'nat'];
+
 export interface KubeProxyBackend {
   ip: string;
   port: number;
