@@ -126,7 +126,8 @@ export const gateFlags = {
 /** `doctor clusterip` and `service-list`: answer from a `kdiag bundle` archive instead of the cluster. */
 export const fromBundleFlag = {
   'from-bundle': Flags.string({
-    description: 'read the cluster from this bundle (kdiag bundle) instead of the API: the same answer, offline',
+    description:
+      'read the cluster from this bundle (kdiag bundle, or a cilium sysdump zip for what it holds) instead of the API: the same answer, offline',
     helpGroup: 'CLUSTER',
   }),
 };
