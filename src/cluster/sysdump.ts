@@ -99,8 +99,16 @@ async function readBugtoolTar(buf: Buffer): Promise<Map<string, Buffer>> {
 
 /** The manifest and files of a `cilium sysdump` zip, in the shape a kdiag bundle has. */
 export async function readSysdump(file: string): Promise<{ manifest: BundleManifest; files: Map<string, Buffer> }> {
+  // Only what is mapped below is read into memory (a sysdump of a large cluster is hundreds of MB).
+  const yamls = new RegExp(
+    `(?:^|/)(?:${[...LISTS.map(([p]) => p), 'cilium-daemonset', 'cilium-configmap'].join('|')})-${TS}\\.yaml$`,
+  );
+  const cmds = new Set(BUGTOOL_CMDS.map(bugtoolFile));
   const wanted = (n: string) =>
-    /\.(yaml|log)$/.test(n) || /cilium-bugtool-[^/]*\.tar\.gz$/.test(n) || /\/cmd\/[^/]*\.md$/.test(n);
+    yamls.test(n) ||
+    /(?:^|\/)logs-[^/]*\.log$/.test(n) ||
+    /(?:^|\/)cilium-bugtool-[^/]*\.tar\.gz$/.test(n) ||
+    (/(?:^|\/)cilium-bugtool-[^/]*\/cmd\/[^/]*\.md$/.test(n) && cmds.has(n.slice(n.lastIndexOf('/cmd/') + 1)));
   let raw: Map<string, Buffer>;
   try {
     raw = await readZip(file, wanted);

@@ -24,7 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const asJson = (v: unknown) => JSON.parse(JSON.stringify(v));
 
 /** A sysdump zip of the simulated cluster; the first agent's bugtool left packed (older cilium-cli). */
-async function buildSysdump(client: KubeClient, file: string): Promise<void> {
+async function buildSysdump(client: KubeClient, file: string, omit: string[] = []): Promise<void> {
   const out = new Map<string, Buffer>();
   const put = (name: string, text: string | Buffer) => out.set(name, Buffer.from(text));
   // WriteYAML of a typed list: apiVersion, items, kind, metadata.
@@ -80,7 +80,8 @@ async function buildSysdump(client: KubeClient, file: string): Promise<void> {
       put(`logs-${pod}-cilium-agent-${TS}.log`, log.replace(/^(?=.)/gm, '2026-01-15T10:14:59.123456789Z '));
   }
   const zip = new yazl.ZipFile();
-  for (const [name, b] of out) zip.addBuffer(b, `cilium-sysdump-${TS}/${name}`);
+  for (const [name, b] of out)
+    if (!omit.some((o) => name.startsWith(o))) zip.addBuffer(b, `cilium-sysdump-${TS}/${name}`);
   zip.end();
   await new Promise<void>((resolve, reject) =>
     zip.outputStream.pipe(createWriteStream(file)).on('close', resolve).on('error', reject),
@@ -162,4 +163,21 @@ test('through the CLI: service-list --from-bundle on a sysdump; a zip that is no
   const r = await kdiag(['doctor', 'clusterip', '--from-bundle', other]);
   expect(r.exitCode).toBe(2);
   expect(r.stderr.trim().split('\n')[0]).toMatch(/is a zip but not a cilium sysdump/);
+}, 180_000);
+
+test('an older sysdump without EndpointSlices: the map comparison is unknown, never a pass', async () => {
+  await withSim(shipped('healthy'), async (sim) => {
+    const online = await KubeClient.connect({ kubeconfig: sim.kubeconfigPath, ...OPTS });
+    const file = join(dir, 'no-slices.zip');
+    try {
+      await buildSysdump(online, file, ['k8s-endpointslices-']);
+    } finally {
+      online.close();
+    }
+    const d: Diag = asJson((await diagnose(await BundleClient.open(file, OPTS), {})).diagnosis);
+    const map = d.findings.filter((f) => f.check === 'service-map');
+    expect(map.length).toBeGreaterThan(0);
+    for (const f of map) expect(f.status).toBe('unknown');
+    expect(JSON.stringify(d.unknowns)).toMatch(/endpointslices: not in the sysdump/);
+  });
 }, 180_000);
