@@ -1,7 +1,7 @@
 // The simulator for the benchmark, in its own process (forked by bench/run.js, so its CPU and memory are
 // never counted as kdiag's). It starts the simulator through its public API, `startSim` in
 // dist/sim/index.js (what `node dist/sim/main.js` wraps: HTTPS on 127.0.0.1, a kubeconfig with a token),
-// and adds what a benchmark needs over the IPC channel: the server's request counter and its peak RSS.
+// and adds what a benchmark needs over the IPC channel: the server's request and exec counters and its peak RSS.
 //
 // usage (normally via run.js): node bench/sim-host.js --scenario FILE --kubeconfig OUT [--port N] [--latency MS]
 import { readFileSync } from 'node:fs';
@@ -50,7 +50,10 @@ const stop = () => {
 process.on('message', (m) => {
   if (m?.cmd === 'stats') {
     const cpu = process.cpuUsage();
-    reply({ cmd: 'stats', ...sim.stats(), rss: rssKiB(), cpuMs: (cpu.user + cpu.system) / 1000 });
+    // The simulator's own exec counters (execs, bytes, most streams open at once): not per pod, to keep it small.
+    const ex = typeof sim.execStats === 'function' ? sim.execStats() : undefined;
+    const exec = ex && { execs: ex.execs, bytes: ex.bytes, maxOpen: ex.maxOpen, mapRenders: ex.mapRenders };
+    reply({ cmd: 'stats', ...sim.stats(), exec, rss: rssKiB(), cpuMs: (cpu.user + cpu.system) / 1000 });
   }
   else if (m?.cmd === 'stop') stop();
 });
