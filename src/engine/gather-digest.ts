@@ -47,8 +47,13 @@ export async function readNodeDigest(
 ): Promise<NodeDigest | undefined> {
   const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, nodeDigestArgv(cli));
   if (r.exitCode !== 0) return undefined;
-  const sum = /^([0-9a-f]{64}) {1,2}-?\s*$/.exec(r.stdout);
-  const meta = /(?:^|\n)kdiag-digest rows=(\d+) exit=(\S+)\n?$/.exec(r.stderr);
+  return parseNodeDigest(r.stdout, r.stderr);
+}
+
+/** The digest script's answer (also its section in gather-combined.ts); undefined: read in full. */
+export function parseNodeDigest(stdout: string, stderr: string): NodeDigest | undefined {
+  const sum = /^([0-9a-f]{64}) {1,2}-?\s*$/.exec(stdout);
+  const meta = /(?:^|\n)kdiag-digest rows=(\d+) exit=(\S+)\n?$/.exec(stderr);
   if (!sum || !meta || meta[2] !== '0') return undefined;
   return { digest: sum[1]!, rows: Number(meta[1]) };
 }

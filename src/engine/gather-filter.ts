@@ -67,14 +67,19 @@ export async function readFilteredLbMap(
 ): Promise<LbService[] | undefined> {
   const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, nodeFilterArgv(cli, keys));
   if (r.exitCode !== 0) return undefined;
-  const m = /(?:^|\n)kdiag-exit (\d+)\n?$/.exec(r.stdout);
+  return filteredRows(r.stdout, keep);
+}
+
+/** The filter script's stdout as rows (also its section in gather-combined.ts); undefined: read in full. */
+export function filteredRows(stdout: string, keep: (s: LbService) => boolean): LbService[] | undefined {
+  const m = /(?:^|\n)kdiag-exit (\d+)\n?$/.exec(stdout);
   if (!m || m[1] !== '0') return undefined; // the CLI failed or is missing: the full read says why
   const rows: LbService[] = [];
   const parser = new ServiceListTextStream((s) => {
     if (keep(s)) rows.push(s);
   });
   try {
-    parser.write(r.stdout.slice(0, m.index + (r.stdout[m.index] === '\n' ? 1 : 0)));
+    parser.write(stdout.slice(0, m.index + (stdout[m.index] === '\n' ? 1 : 0)));
     parser.end();
   } catch {
     return undefined; // a format the parser cannot read: the full read falls back to JSON

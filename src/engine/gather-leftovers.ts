@@ -24,11 +24,16 @@ const DECLARED = /^:(KUBE-(?:SVC|SVL)-\S+)\s/;
 export async function readKubeProxyLeftovers(client: KubeClient, a: AgentPodFact): Promise<KubeProxyLeftoversFact> {
   const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, IPTABLES_SAVE_NAT);
   if (r.exitCode !== 0) throw execFailed(IPTABLES_SAVE_NAT.join(' '), r);
+  return leftoversFromNat(a, r.stdout);
+}
+
+/** The fact from `iptables-save -t nat`'s stdout (also its section in gather-combined.ts). */
+export function leftoversFromNat(a: AgentPodFact, stdout: string): KubeProxyLeftoversFact {
   // A real nat table always has its `*nat` header and COMMIT: anything less proves nothing.
-  if (!/^\*nat\s*$/m.test(r.stdout) || !/^COMMIT\s*$/m.test(r.stdout))
+  if (!/^\*nat\s*$/m.test(stdout) || !/^COMMIT\s*$/m.test(stdout))
     throw new ParseError(IPTABLES_SAVE_NAT.join(' '), 'no *nat … COMMIT block: output empty or truncated');
-  const t = parseIptablesNat(r.stdout);
-  const lines = r.stdout.split('\n').map((l) => l.trim());
+  const t = parseIptablesNat(stdout);
+  const lines = stdout.split('\n').map((l) => l.trim());
   const chains = new Set<string>([
     ...t.unreferencedServiceChains,
     ...t.frontends.flatMap((f) => (f.source ? [f.source] : [])),

@@ -22,6 +22,7 @@ import { frontendKeys, nodeFilterArgv, readFilteredLbMap } from './gather-filter
 import { gatherCalico } from './gather-calico.js';
 import { gatherDatapathSignals } from './gather-datapath.js';
 import { mapInSync, readMapsByDigest, readNodeDigest } from './gather-digest.js';
+import { NodeScript, planNodeScript } from './gather-combined.js';
 import { gatherKubeProxyRules } from './gather-kube-proxy.js';
 import { leftoversApply, readKubeProxyLeftovers } from './gather-leftovers.js';
 import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
@@ -190,7 +191,14 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   const tasks: Promise<void>[] = [];
   const mapSlots = pLimit(Math.min(MAP_SLOTS, client.opts.concurrency));
   const sink = serviceMapSink(facts, opts);
+  // One exec per node for the small reads (gather-combined.ts), set below once the map path is known.
+  let script: NodeScript | undefined;
   const readMap = async (a: AgentPodFact): Promise<LbService[]> => {
+    const fromScript = targetFilter && (await script?.filter(a, targetFilter));
+    if (script && fromScript) {
+      (facts.serviceMapCommand ??= new Map()).set(a.node, script.argv());
+      return fromScript;
+    }
     if (nodeKeys && targetFilter && datapath.id === 'cilium') {
       const rows = await readFilteredLbMap(client, a, cli, nodeKeys, targetFilter);
       if (rows) {
@@ -217,13 +225,25 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
     datapath.id === 'cilium' &&
     facts.services.ok &&
     agentList.length >= DIGEST_MIN_NODES;
+  const plan = planNodeScript({
+    progs: needs.has('bpfPrograms'),
+    status: needs.has('status'),
+    mounts: needs.has('bpffs'),
+    filter: needs.has('serviceMap') && targetFilter && datapath.id === 'cilium' ? nodeKeys : undefined,
+    digest: byDigest,
+    nat: !!leftovers,
+  });
+  if (plan) {
+    script = new NodeScript(client, plan, () => cli);
+    script.start(agentList); // first on the pool: the tasks below wait on it
+  }
   if (byDigest && facts.services.ok) {
     const services = facts.services.value;
     // doctor judges with compareOptionsFor, service-list with the defaults: shared only if in sync under both.
     const optionSets = [compareOptionsFor(facts), {}];
     tasks.push(
       readMapsByDigest(client, agentList, {
-        digest: (a) => readNodeDigest(client, a, cli),
+        digest: async (a) => (await script?.digest(a)) ?? readNodeDigest(client, a, cli),
         readFull: readMapInFull,
         readOne: (a) => mapSlots(() => client.pool(() => settle(readMap(a)))),
         inSync: (map) => mapInSync(services, map, optionSets),
@@ -236,13 +256,20 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   }
   for (const a of agentList) {
     const before = tasks.length;
-    const run = <T>(key: FactKey, map: Map<string, Gathered<T>>, fn: () => Promise<T>) => {
+    const run = <T>(
+      key: FactKey,
+      map: Map<string, Gathered<T>>,
+      fn: () => Promise<T>,
+      fromScript?: () => Promise<T | undefined>,
+    ) => {
       if (!needs.has(key)) return;
       tasks.push(
-        client.pool(async () => {
-          map.set(a.node, await settle(notRunning(a) ?? fn()));
+        (async () => {
+          // The node's script answer when it is clean; otherwise (or without one) the separate exec as before.
+          const pre = fromScript && (await fromScript());
+          map.set(a.node, pre ? got(pre) : await client.pool(() => settle(notRunning(a) ?? fn())));
           tick(a.node);
-        }),
+        })(),
       );
     };
     // Logs stay readable when the agent crash loops (the previous container's), so no running check.
@@ -253,32 +280,48 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
           tick(a.node);
         }),
       );
-    run('bpfPrograms', facts.bpfPrograms, async () => {
-      const j = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', '-j', 'prog', 'show']);
-      // bpftool has printed JSON with -j since 4.15; `[]` means none loaded. Output it cannot parse
-      // (empty, truncated) is unknown, never "no programs". Only a bpftool that refuses -j gets the text.
-      if (j.exitCode === 0) return parseBpftoolProgJson(j.stdout);
-      const t = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', 'prog', 'show']);
-      if (t.exitCode !== 0) throw execFailed('bpftool prog show', t);
-      return parseBpftoolProgText(t.stdout);
-    });
-    run('status', facts.status, async () => {
-      const r = await agentCli(a, ['status']);
-      // `cilium status` exits 1 when the agent is unhealthy but still prints the report.
-      if (!r.stdout.trim()) throw execFailed(`${cli} status`, r);
-      return parseCiliumStatus(r.stdout);
-    });
+    run(
+      'bpfPrograms',
+      facts.bpfPrograms,
+      async () => {
+        const j = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', '-j', 'prog', 'show']);
+        // bpftool has printed JSON with -j since 4.15; `[]` means none loaded. Output it cannot parse
+        // (empty, truncated) is unknown, never "no programs". Only a bpftool that refuses -j gets the text.
+        if (j.exitCode === 0) return parseBpftoolProgJson(j.stdout);
+        const t = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', 'prog', 'show']);
+        if (t.exitCode !== 0) throw execFailed('bpftool prog show', t);
+        return parseBpftoolProgText(t.stdout);
+      },
+      script && (() => script!.progs(a)),
+    );
+    run(
+      'status',
+      facts.status,
+      async () => {
+        const r = await agentCli(a, ['status']);
+        // `cilium status` exits 1 when the agent is unhealthy but still prints the report.
+        if (!r.stdout.trim()) throw execFailed(`${cli} status`, r);
+        return parseCiliumStatus(r.stdout);
+      },
+      script && (() => script!.status(a)),
+    );
     // Where Calico eBPF serves Services its NAT maps are read from calico-node (gather-calico.ts), not here.
     if (needs.has('serviceMap') && !byDigest && datapath.id !== 'calico-ebpf') tasks.push(readMapInFull(a));
-    run('bpffs', facts.bpffs, async () => {
-      const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts']);
-      if (r.exitCode !== 0) throw execFailed('cat /proc/mounts', r);
-      // A real /proc/mounts always lists / and /proc: empty or headless output proves nothing.
-      if (!/^\S+ \/ /m.test(r.stdout))
-        throw new ParseError('cat /proc/mounts', 'no root filesystem line: output empty or truncated');
-      return bpffsFromMounts(r.stdout);
-    });
-    if (leftovers) run('kubeProxyLeftovers', leftovers, () => readKubeProxyLeftovers(client, a));
+    run(
+      'bpffs',
+      facts.bpffs,
+      async () => {
+        const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts']);
+        if (r.exitCode !== 0) throw execFailed('cat /proc/mounts', r);
+        // A real /proc/mounts always lists / and /proc: empty or headless output proves nothing.
+        if (!/^\S+ \/ /m.test(r.stdout))
+          throw new ParseError('cat /proc/mounts', 'no root filesystem line: output empty or truncated');
+        return bpffsFromMounts(r.stdout);
+      },
+      script && (() => script!.mounts(a)),
+    );
+    if (leftovers)
+      run('kubeProxyLeftovers', leftovers, () => readKubeProxyLeftovers(client, a), script && (() => script!.nat(a)));
     // (set before any task can finish: the pool runs them after this loop yields)
     left.set(a.node, tasks.length - before);
   }

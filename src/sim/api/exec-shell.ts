@@ -1,10 +1,10 @@
 // `sh -c SCRIPT` inside a simulated container runs a REAL /bin/sh (argument array, never a built string)
 // in a temp dir whose PATH holds only: small generated wrappers for the simulated tools (cilium-dbg,
-// cilium, bpftool, cat, mount, uname, hostname), which ask the simulator for their output over a
+// cilium, bpftool, cat, mount, uname, hostname, iptables-save), which ask the simulator for their output over a
 // loopback Unix socket, and links to the host's plain text tools (grep, sort, sha256sum, awk …), so
 // pipes, exit codes and filters behave as in the agent image. Nothing here dials the network.
 // The commands kdiag runs in its scripts (`service list`, `status`, `bpftool -j prog show`,
-// `cat /proc/mounts`) have a fast path: their output is a file written before the script starts (the
+// `cat /proc/mounts`, `iptables-save -t nat`) have a fast path: their output is a file written before the script starts (the
 // service map once per distinct map, shared by every node with that map), which the wrapper cats, so
 // a node costs a shell and a cat instead of a Node.js process and a socket round trip (issue #13).
 import { createHash, randomBytes } from 'node:crypto';
@@ -17,7 +17,7 @@ import { execa } from 'execa';
 import type { CommandResult, ExecContext } from '../agent.js';
 
 /** Simulated tools: their output comes from the simulator (src/sim/agent.ts). */
-const SIM_TOOLS = ['cilium-dbg', 'cilium', 'bpftool', 'mount', 'uname', 'hostname'];
+const SIM_TOOLS = ['cilium-dbg', 'cilium', 'bpftool', 'mount', 'uname', 'hostname', 'iptables-save'];
 /** Host tools that only transform text, linked as they are (their semantics are the point). */
 export const SHELL_TEXT_TOOLS = [
   'grep',
@@ -59,6 +59,8 @@ export interface FastPaths {
   status?: string;
   progs?: string;
   mounts?: string;
+  /** `iptables-save -t nat` (doctor's one script per node reads it too, gather-combined.ts). */
+  nat?: string;
 }
 
 interface Session {
@@ -108,7 +110,9 @@ function hostFor(key: object, run: RunTool): Host {
         ? cliFast(t)
         : t === 'bpftool'
           ? fast('[ $# -eq 3 ] && [ "$1" = -j ] && [ "$2" = prog ] && [ "$3" = show ]', '$KDIAG_SIM_FAST/progs')
-          : '';
+          : t === 'iptables-save'
+            ? fast('[ $# -eq 2 ] && [ "$1" = -t ] && [ "$2" = nat ]', '$KDIAG_SIM_FAST/nat')
+            : '';
     writeTool(join(bin, t), wrapper(t, lines));
   }
   // cat reads stdin and plain files itself; only the container's files (/proc/…) come from the simulator.
@@ -218,7 +222,7 @@ export async function runShell(
     // Outside the script's cwd, so nothing it writes there can change what the tools print.
     const fastDir = join(h.dir, `fast-${id}`);
     mkdirSync(fastDir);
-    for (const name of ['status', 'progs', 'mounts'] as const) {
+    for (const name of ['status', 'progs', 'mounts', 'nat'] as const) {
       const text = fast[name];
       if (text !== undefined) writeFileSync(join(fastDir, name), text);
     }

@@ -112,6 +112,7 @@ function fastPaths(cluster: Cluster, ctx: ExecContext): FastPaths | undefined {
     status: plain([cli, 'status']),
     progs: plain(['bpftool', '-j', 'prog', 'show']),
     mounts: plain(['cat', '/proc/mounts']),
+    nat: plain(['iptables-save', '-t', 'nat']),
   };
 }
 
