@@ -12,6 +12,7 @@ import { parseBpftoolProgJson, type BpfProgramDetail } from '../cilium/formats/b
 import { parseCiliumStatus } from '../cilium/formats/status.js';
 import { bpffsFromMounts } from '../cilium/mounts.js';
 import type { CiliumCli, CiliumStatus, LbService } from '../cilium/types.js';
+import type { FactKey } from '../model/check.js';
 import type { AgentPodFact, BpffsFact } from '../model/facts.js';
 import type { KubeProxyLeftoversFact } from '../model/kube-proxy.js';
 import { NODE_DIGEST_SCRIPT, parseNodeDigest, type NodeDigest } from './gather-digest.js';
@@ -145,6 +146,15 @@ export class NodeScript {
   private async section(a: AgentPodFact, name: SectionName): Promise<Section | undefined> {
     if (!this.plan.sections.includes(name) || !a.agent.running || !this.runs.has(a.node)) return undefined;
     return (await this.sectionsOf(a))?.get(name);
+  }
+
+  /** The fact this node's script gives for a per-node fact key; undefined: read it with its own exec. */
+  fact(key: FactKey, a: AgentPodFact): Promise<unknown> | undefined {
+    if (key === 'bpfPrograms') return this.progs(a);
+    if (key === 'status') return this.status(a);
+    if (key === 'bpffs') return this.mounts(a);
+    if (key === 'kubeProxyLeftovers') return this.nat(a);
+    return undefined;
   }
 
   /** `bpftool -j prog show`: only a clean JSON answer (the text fallback stays a separate exec). */

@@ -256,17 +256,12 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   }
   for (const a of agentList) {
     const before = tasks.length;
-    const run = <T>(
-      key: FactKey,
-      map: Map<string, Gathered<T>>,
-      fn: () => Promise<T>,
-      fromScript?: () => Promise<T | undefined>,
-    ) => {
+    const run = <T>(key: FactKey, map: Map<string, Gathered<T>>, fn: () => Promise<T>) => {
       if (!needs.has(key)) return;
       tasks.push(
         (async () => {
           // The node's script answer when it is clean; otherwise (or without one) the separate exec as before.
-          const pre = fromScript && (await fromScript());
+          const pre = (await script?.fact(key, a)) as T | undefined;
           map.set(a.node, pre ? got(pre) : await client.pool(() => settle(notRunning(a) ?? fn())));
           tick(a.node);
         })(),
@@ -280,48 +275,32 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
           tick(a.node);
         }),
       );
-    run(
-      'bpfPrograms',
-      facts.bpfPrograms,
-      async () => {
-        const j = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', '-j', 'prog', 'show']);
-        // bpftool has printed JSON with -j since 4.15; `[]` means none loaded. Output it cannot parse
-        // (empty, truncated) is unknown, never "no programs". Only a bpftool that refuses -j gets the text.
-        if (j.exitCode === 0) return parseBpftoolProgJson(j.stdout);
-        const t = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', 'prog', 'show']);
-        if (t.exitCode !== 0) throw execFailed('bpftool prog show', t);
-        return parseBpftoolProgText(t.stdout);
-      },
-      script && (() => script!.progs(a)),
-    );
-    run(
-      'status',
-      facts.status,
-      async () => {
-        const r = await agentCli(a, ['status']);
-        // `cilium status` exits 1 when the agent is unhealthy but still prints the report.
-        if (!r.stdout.trim()) throw execFailed(`${cli} status`, r);
-        return parseCiliumStatus(r.stdout);
-      },
-      script && (() => script!.status(a)),
-    );
+    run('bpfPrograms', facts.bpfPrograms, async () => {
+      const j = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', '-j', 'prog', 'show']);
+      // bpftool has printed JSON with -j since 4.15; `[]` means none loaded. Output it cannot parse
+      // (empty, truncated) is unknown, never "no programs". Only a bpftool that refuses -j gets the text.
+      if (j.exitCode === 0) return parseBpftoolProgJson(j.stdout);
+      const t = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['bpftool', 'prog', 'show']);
+      if (t.exitCode !== 0) throw execFailed('bpftool prog show', t);
+      return parseBpftoolProgText(t.stdout);
+    });
+    run('status', facts.status, async () => {
+      const r = await agentCli(a, ['status']);
+      // `cilium status` exits 1 when the agent is unhealthy but still prints the report.
+      if (!r.stdout.trim()) throw execFailed(`${cli} status`, r);
+      return parseCiliumStatus(r.stdout);
+    });
     // Where Calico eBPF serves Services its NAT maps are read from calico-node (gather-calico.ts), not here.
     if (needs.has('serviceMap') && !byDigest && datapath.id !== 'calico-ebpf') tasks.push(readMapInFull(a));
-    run(
-      'bpffs',
-      facts.bpffs,
-      async () => {
-        const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts']);
-        if (r.exitCode !== 0) throw execFailed('cat /proc/mounts', r);
-        // A real /proc/mounts always lists / and /proc: empty or headless output proves nothing.
-        if (!/^\S+ \/ /m.test(r.stdout))
-          throw new ParseError('cat /proc/mounts', 'no root filesystem line: output empty or truncated');
-        return bpffsFromMounts(r.stdout);
-      },
-      script && (() => script!.mounts(a)),
-    );
-    if (leftovers)
-      run('kubeProxyLeftovers', leftovers, () => readKubeProxyLeftovers(client, a), script && (() => script!.nat(a)));
+    run('bpffs', facts.bpffs, async () => {
+      const r = await client.exec(a.namespace, a.name, AGENT_CONTAINER, ['cat', '/proc/mounts']);
+      if (r.exitCode !== 0) throw execFailed('cat /proc/mounts', r);
+      // A real /proc/mounts always lists / and /proc: empty or headless output proves nothing.
+      if (!/^\S+ \/ /m.test(r.stdout))
+        throw new ParseError('cat /proc/mounts', 'no root filesystem line: output empty or truncated');
+      return bpffsFromMounts(r.stdout);
+    });
+    if (leftovers) run('kubeProxyLeftovers', leftovers, () => readKubeProxyLeftovers(client, a));
     // (set before any task can finish: the pool runs them after this loop yields)
     left.set(a.node, tasks.length - before);
   }
