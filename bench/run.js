@@ -748,12 +748,14 @@ function evaluateTargets(res) {
   const wallRow = (target, s, cmd, maxMs, what) => {
     const a = s?.kdiag[cmd];
     if (!s) return { target, ...notRun(what) };
+    if (!a) return { target, measured: 'command not in this run', met: null };
     if (!ok(a)) return { target, ...failed(a) };
     return { target, measured: fmtSpread(a.wallMs), met: a.wallMs.median <= maxMs };
   };
   const ratioRow = (target, s, cmd, min) => {
     const a = s?.kdiag[cmd];
     if (!s) return { target, ...notRun() };
+    if (!a) return { target, measured: 'command not in this run', met: null };
     if (!ok(a)) return { target, ...failed(a) };
     const r = ratio(s, a);
     if (r === null) return { target, measured: 'playbook not measured in this run', met: null };
