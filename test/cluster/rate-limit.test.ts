@@ -68,7 +68,8 @@ describe('the client under --qps and --concurrency', () => {
       );
       expect(r.exitCode).toBe(0);
       const st = sim.execStats();
-      expect(st.execs).toBeGreaterThanOrEqual(12 * 3);
+      // One script per node (src/engine/gather-combined.ts) and a map read: still four times the slots.
+      expect(st.execs).toBeGreaterThanOrEqual(12);
       expect(st.maxOpen).toBeGreaterThan(0);
       expect(st.maxOpen).toBeLessThanOrEqual(3);
     });
