@@ -13,7 +13,7 @@
 //
 // Options:
 //   --full                 add the 1,000-node sizes; sized to finish in under 20 minutes on 2 cores: 1 run at
-//                          >= 1,000 nodes, a 10-pod playbook sample there, --run-timeout 120, no profile of a
+//                          >= 1,000 nodes, a 10-pod playbook sample there, --run-timeout 90, no profile of a
 //                          command whose timed run took over --prof-max (60 s)
 //   --sizes 10x100,100x1000 explicit sizes (NODESxSERVICES), replaces the mode's list
 //   --latency MS           injected API latency per request (default 5)
@@ -24,7 +24,7 @@
 //   --baseline-sample N    agent pods the playbook visits above that; the rest is extrapolated (default 20; 10 with --full)
 //   --sweep 8,32,128       --concurrency values for the sweep (at --sweep-size, default 100x1000)
 //   --sweep-runs N         timed runs per sweep point (default 2)
-//   --run-timeout S        a single measured command is killed after S seconds and reported as such (600; 120 with --full)
+//   --run-timeout S        a single measured command is killed after S seconds and reported as such (600; 90 with --full)
 //   --prof-max S           profile a command at the largest size only if its timed run took at most S seconds (60)
 //   --no-baseline --no-sweep --no-cold --no-prof --no-doc   skip parts
 //   --out FILE             results JSON (default bench/results/latest.json)
@@ -61,7 +61,7 @@ const BASELINE_SAMPLE = Number(opt('baseline-sample', FULL ? '10' : '20'));
 const BASELINE_RUNS = opt('baseline-runs') === undefined ? undefined : Number(opt('baseline-runs'));
 const SWEEP = opt('sweep', '8,32,128').split(',').map(Number);
 const SWEEP_RUNS = Number(opt('sweep-runs', '2'));
-const RUN_TIMEOUT_MS = Number(opt('run-timeout', FULL ? '120' : '600')) * 1000;
+const RUN_TIMEOUT_MS = Number(opt('run-timeout', FULL ? '90' : '600')) * 1000;
 const PROF_MAX_MS = Number(opt('prof-max', '60')) * 1000;
 /** The issue's budget for `--full` on this 2-core machine (acceptance of #13). */
 const FULL_BUDGET_S = 20 * 60;
