@@ -56,6 +56,11 @@ export function rankRootCauses(findings: Finding[]): RootCause[] {
     for (const e of f.evidence) if (g.evidence.length < MAX_EVIDENCE) g.evidence.push(e);
   }
 
+  // The nodes this run judged (every finding that names one, passes included): a cause present on all of them
+  // explains a cluster-wide cause it explains (a full LB map on every agent explains every agent's drift).
+  const seen = new Set(findings.flatMap((f) => (f.node ? [f.node] : [])));
+  const everywhere = (o: Group) => o.nodes.size > 0 && [...seen].every((n) => o.nodes.has(n));
+
   const ranked = [...groups.values()].map((g) => {
     // Which of this cause's nodes does a more specific present cause explain?
     const explainedBy: Record<string, string[]> = {};
@@ -64,7 +69,7 @@ export function rankRootCauses(findings: Finding[]): RootCause[] {
     for (const other of groups.values()) {
       if (other === g || !other.def.explains?.includes(g.def.id)) continue;
       const hit = other.clusterWide ? [...g.nodes] : [...g.nodes].filter((n) => other.nodes.has(n));
-      if (other.clusterWide && g.clusterWide) explainedClusterWide = true;
+      if (g.clusterWide && (other.clusterWide || everywhere(other))) explainedClusterWide = true;
       if (hit.length) {
         explainedBy[other.def.id] = hit.sort(naturalCompare);
         explainedNodes = new Set([...explainedNodes, ...hit]);
