@@ -38,6 +38,17 @@ function diagnose(error: string, target: string): { why: string; change: string 
   };
 }
 
+/**
+ * The API server's own address: the ready endpoint of the `default/kubernetes` Service, which the API server
+ * itself keeps (its advertise address and secure port), when this run listed the Services.
+ */
+function apiEndpoint(facts: Facts): { host: string; port: number } | undefined {
+  if (!facts.services.ok) return undefined;
+  const svc = facts.services.value.find((s) => s.namespace === 'default' && s.name === 'kubernetes');
+  const e = svc?.endpoints.find((x) => x.ready && x.protocol === 'TCP');
+  return e ? { host: e.ip, port: e.port } : undefined;
+}
+
 export const apiServerReach: Check = {
   id: ID,
   title: 'Agents reach the Kubernetes API server',
@@ -46,6 +57,7 @@ export const apiServerReach: Check = {
   rbac: ['get pods/log in <cilium-ns>'],
   run(facts: Facts): Finding[] {
     const ns = ciliumNamespace(facts);
+    const api = apiEndpoint(facts);
     return perNode(ID, 'agent logs', agentNodes(facts, facts.agentLogs), facts.agentLogs, (node, logs) => {
       const recs = logs.records.filter((r) => UNREACHABLE.test(r.msg) || UNREACHABLE.test(r.raw));
       if (!recs.length)
@@ -84,7 +96,8 @@ export const apiServerReach: Check = {
               'point the agents at the real API server endpoint (helm k8sServiceHost / k8sServicePort, e.g. the control-plane address and 6443), then roll the agents',
             commands: [
               "kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes -o jsonpath='{.items[*].endpoints[*].addresses[*]}'",
-              `helm upgrade cilium cilium/cilium -n ${ns} --reuse-values --set k8sServiceHost=<API server address> --set k8sServicePort=<port>`,
+              // the address the API server publishes for itself; a placeholder when the Services were not listed
+              `helm upgrade cilium cilium/cilium -n ${ns} --reuse-values --set k8sServiceHost=${api?.host ?? '<API server address>'} --set k8sServicePort=${api?.port ?? '<port>'}`,
               `kubectl -n ${ns} rollout restart ds/cilium`,
             ],
             autoFixable: false,

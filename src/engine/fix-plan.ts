@@ -66,6 +66,7 @@ export function planFixes(
       title: c.title,
       nodes: c.nodes,
       whatToChange: c.whatToChange ?? causeById(c.id)?.whatToChange ?? 'see the finding evidence',
+      ...(c.commands?.length ? { commands: c.commands } : {}),
     });
     if (c.id === 'no-ready-endpoints') continue; // a Service's pods, not a node's datapath
     for (const n of c.nodes) if (!blockedBy.has(n)) blockedBy.set(n, c.id);

@@ -26,6 +26,7 @@ import { NodeScript, planNodeScript } from './gather-combined.js';
 import { gatherKubeProxyRules } from './gather-kube-proxy.js';
 import { leftoversApply, readKubeProxyLeftovers } from './gather-leftovers.js';
 import { findKubeProxy, getCiliumConfig, getClientPod, listNodes, listServices } from './gather-api.js';
+import { listMeshPods } from './gather-mesh.js';
 
 export interface GatherOptions {
   needs: Iterable<FactKey>;
@@ -98,8 +99,11 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
     needs.has('kubeProxy') ? settle(findKubeProxy(client)) : undefined,
     opts.from ? settle(getClientPod(client, opts.from.namespace, opts.from.name)) : undefined,
     needs.has('datapathSignals') ? settle(gatherDatapathSignals(client)) : undefined,
+    // Mesh clients cluster-wide only when the run names no Service and no client (preflight): a run about one
+    // Service judges its `--from` client instead of every meshed pod in the cluster.
+    needs.has('meshPods') && !opts.target && !opts.from ? settle(listMeshPods(client)) : undefined,
   ]);
-  const [nodes, cilium, services, kubeProxy, clientPod, datapathSignals] = cluster;
+  const [nodes, cilium, services, kubeProxy, clientPod, datapathSignals, meshPods] = cluster;
   for (const g of cluster) throwIfFatal(g);
   // What the user named must exist: a missing Service or client pod is an input error, not a finding.
   if (opts.target && services && !services.ok && services.kind === 'not-found')
@@ -115,6 +119,7 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   if (kubeProxy) facts.kubeProxy = kubeProxy;
   if (clientPod) facts.client = clientPod;
   if (datapathSignals) facts.datapathSignals = datapathSignals;
+  if (meshPods) facts.meshPods = meshPods;
   // Calico's own facts (calico-node pods; on Calico eBPF the NAT maps), whether or not Cilium runs.
   if (CALICO_FACTS.some((k) => needs.has(k)))
     await gatherCalico(client, facts, { logTail: opts.logTail, nodes: opts.nodes });

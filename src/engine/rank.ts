@@ -9,6 +9,7 @@ import { naturalCompare } from '../util/natural-sort.js';
 export type { Confidence, RootCause } from '../model/diagnosis.js';
 
 const MAX_EVIDENCE = 20;
+const MAX_COMMANDS = 6;
 
 function defOf(id: string): CauseDef {
   // A cause id from the log catalog that the catalogue does not know: rank it low, never restart for it.
@@ -24,6 +25,7 @@ interface Group {
   fail: boolean;
   findings: Set<string>;
   evidence: Evidence[];
+  commands: Set<string>;
 }
 
 export function rankRootCauses(findings: Finding[]): RootCause[] {
@@ -45,6 +47,7 @@ export function rankRootCauses(findings: Finding[]): RootCause[] {
         fail: false,
         findings: new Set(),
         evidence: [],
+        commands: new Set(),
       };
       groups.set(f.cause, g);
     }
@@ -54,7 +57,13 @@ export function rankRootCauses(findings: Finding[]): RootCause[] {
     if (f.status === 'fail') g.fail = true;
     g.findings.add(f.id);
     for (const e of f.evidence) if (g.evidence.length < MAX_EVIDENCE) g.evidence.push(e);
+    for (const c of f.remediation?.commands ?? []) if (g.commands.size < MAX_COMMANDS) g.commands.add(c);
   }
+
+  // The nodes this run judged (every finding that names one, passes included): a cause present on all of them
+  // explains a cluster-wide cause it explains (a full LB map on every agent explains every agent's drift).
+  const seen = new Set(findings.flatMap((f) => (f.node ? [f.node] : [])));
+  const everywhere = (o: Group) => o.nodes.size > 0 && [...seen].every((n) => o.nodes.has(n));
 
   const ranked = [...groups.values()].map((g) => {
     // Which of this cause's nodes does a more specific present cause explain?
@@ -64,7 +73,7 @@ export function rankRootCauses(findings: Finding[]): RootCause[] {
     for (const other of groups.values()) {
       if (other === g || !other.def.explains?.includes(g.def.id)) continue;
       const hit = other.clusterWide ? [...g.nodes] : [...g.nodes].filter((n) => other.nodes.has(n));
-      if (other.clusterWide && g.clusterWide) explainedClusterWide = true;
+      if (g.clusterWide && (other.clusterWide || everywhere(other))) explainedClusterWide = true;
       if (hit.length) {
         explainedBy[other.def.id] = hit.sort(naturalCompare);
         explainedNodes = new Set([...explainedNodes, ...hit]);
@@ -86,6 +95,9 @@ export function rankRootCauses(findings: Finding[]): RootCause[] {
       evidence: g.evidence,
     };
     if (g.def.whatToChange) rc.whatToChange = g.def.whatToChange;
+    // Only what the catalogue's text does not already say: a finding's command filled in from this cluster.
+    const commands = [...g.commands].filter((c) => !g.def.whatToChange?.includes(c));
+    if (!g.def.fixableByRestart && commands.length) rc.commands = commands;
     if (Object.keys(explainedBy).length) rc.explainedBy = explainedBy;
     return { rc, fullyExplained, def: g.def, fail: g.fail };
   });

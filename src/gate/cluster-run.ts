@@ -6,6 +6,7 @@ import type { Check, Finding } from '../model/check.js';
 import type { DetectedDatapath } from '../model/datapath.js';
 import { detectDatapath } from '../datapath/index.js';
 import { KdiagError, oneLine } from '../errors.js';
+import { rankRootCauses } from '../engine/rank.js';
 import { applyIgnores, buildReport, type GateReport } from './gate.js';
 import type { GateSettings } from './flags.js';
 import { permissionFindings, permissionNamespace } from './permissions.js';
@@ -84,11 +85,14 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
     if (dp.id !== 'cilium') listed = o.checks.filter((c) => ids.has(c.id));
   }
   for (const f of denied.values()) if (runs(f.check)) findings.push(f);
+  const judged = applyIgnores(findings, o.gate.ignores);
   const report = buildReport(
     'cluster',
     listed.map(({ id, title }) => ({ id, title })),
-    applyIgnores(findings, o.gate.ignores),
+    judged,
     o.gate.failOn,
   );
-  return datapath ? { ...report, datapath } : report;
+  // A suppressed finding never names a cause: --ignore takes it out of the ranking too.
+  const rootCauses = rankRootCauses(judged.filter((f) => !f.suppressed));
+  return { ...report, ...(datapath ? { datapath } : {}), rootCauses };
 }

@@ -56,7 +56,18 @@ export function renderGateTable(report: GateReport, wide = false, problems = fal
     kept.map((r) => r.cells),
   );
   const head = report.datapath ? `${safeText(`Datapath: ${report.datapath.title}`)}\n\n` : '';
-  return `${head}${table}\n\n${wrapLine(summaryLine(report), terminalWidth(), '', '  ').join('\n')}\n`;
+  const causes = rootCauseLines(report).flatMap((l) => wrapLine(l, terminalWidth(), '', '  '));
+  const cause = causes.length ? `${causes.join('\n')}\n` : '';
+  return `${head}${table}\n\n${cause}${wrapLine(summaryLine(report), terminalWidth(), '', '  ').join('\n')}\n`;
+}
+
+/** The ranked causes above the summary line: the top one named, the others counted (doctor shows them all). */
+export function rootCauseLines(report: GateReport): string[] {
+  const [top, ...rest] = report.rootCauses ?? [];
+  if (!top) return [];
+  const where = top.nodes.length ? top.nodes.join(', ') : 'cluster-wide';
+  const more = rest.length ? ` (+${rest.length} more: ${rest.map((c) => c.id).join(', ')})` : '';
+  return [safeText(`Root cause: ${top.id} (${where}): ${top.title}${more}; kdiag explain ${top.id}`)];
 }
 
 /** The machine-readable view: test cases name their findings by id instead of repeating them. */

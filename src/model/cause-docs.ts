@@ -307,6 +307,7 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     why: "For hairpin traffic Cilium SNATs the client to the service loopback address (ipv4-service-loopback-address, default 169.254.42.1) so the reply comes back through the load balancer. Cilium is meant to skip policy for that path; releases with the regression of cilium/cilium#22107 and #27709 enforce the pod's ingress policy on it instead, so the pod's own connection is denied. Other pods reach the Service, and the pod reaches itself by pod IP.",
     evidence: [
       'datapath-drops/hairpin-policy-denied: with --observe, `cilium-dbg monitor --type drop` on the backend\'s node prints "xx drop (Policy denied) … 169.254.42.1:PORT -> BACKEND:PORT" (pkg/monitor/datapath_drop.go, reason text from pkg/monitor/api/drop.go)',
+      'only doctor clusterip NS/SVC --observe: kdiag preflight watches no traffic, and its nodes, agents, programs and maps are healthy, so the gate passes; run doctor on the Service from a CI job when this matters',
     ],
     confirm: [
       `${AGENT} timeout --signal=INT 10s cilium-dbg monitor --type drop`,
@@ -416,7 +417,7 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     why: "Socket LB translates the ClusterIP inside connect() (cil_sock4_connect, bpf/bpf_sock.c). The sidecar's iptables redirect then sees a pod IP, not the Service, so the mesh's per-Service routing, retries, mTLS and authorization for that Service do not apply: traffic to the ClusterIP fails where the backend requires mTLS, or silently skips the mesh. Running socket LB in the host namespace only leaves pod traffic to the per-packet LB after the sidecar.",
     evidence: [
       'mesh-sidecar/bypassed: the --from client lists istio-proxy or linkerd-proxy among its containers or init containers (native sidecars) and cilium-config has socket LB on without bpf-lb-sock-hostns-only=true',
-      'only with --from: preflight has no client to look at',
+      'kdiag preflight (no client) lists the pods and reports every pod-network pod with a sidecar under the same finding; doctor clusterip NS/SVC looks only with --from',
     ],
     confirm: [
       'kubectl get pod -n <ns> <pod> -o jsonpath="{.spec.initContainers[*].name} {.spec.containers[*].name}"',

@@ -16,6 +16,11 @@ export interface RootCause {
   fixableByRestart: boolean;
   /** For causes a restart cannot fix. */
   whatToChange?: string;
+  /**
+   * The commands the supporting findings' remediations name that `whatToChange` does not already spell out
+   * (filled in from this cluster, e.g. the API server's real address), unique, in finding order.
+   */
+  commands?: string[];
   /** Ids of the supporting findings (unique). */
   findings: string[];
   evidence: Evidence[];
@@ -50,6 +55,8 @@ export interface NotFixable {
   title: string;
   nodes: string[];
   whatToChange: string;
+  /** The cause's exact commands for this cluster (RootCause.commands), printed under what to change. */
+  commands?: string[];
 }
 
 export interface FixPlan {

@@ -133,6 +133,23 @@ export interface ClientPodFact {
   containers?: string[];
 }
 
+/**
+ * The proxy containers the mesh injectors add: Istio's `istio-proxy` (istio.io docs, "Installing the Sidecar":
+ * the injected pod lists the containers `sleep,istio-proxy`) and Linkerd's `linkerd-proxy`
+ * (linkerd.io/2/features/proxy-injection: "linkerd-proxy, the Linkerd data plane proxy itself").
+ */
+export const MESH_SIDECAR_CONTAINERS: readonly string[] = ['istio-proxy', 'linkerd-proxy'];
+
+/** Cluster-wide form of the mesh-sidecar check (preflight): pod-network pods that run a mesh sidecar. */
+export interface MeshPodsFact {
+  /** The first pods found with a sidecar (bounded), in list order. */
+  pods: { namespace: string; name: string; node: string; sidecars: string[] }[];
+  /** How many pods with a sidecar the list held (`pods` keeps at most a few of them). */
+  total: number;
+  /** How many pods were listed. */
+  listed: number;
+}
+
 /** Everything gathered for one run. Per-node facts are keyed by node name. */
 export interface Facts {
   cilium: Gathered<CiliumInstallFact>;
@@ -177,4 +194,6 @@ export interface Facts {
   target?: { namespace: string; name: string };
   /** `--from NS/POD` client, if any. */
   client?: Gathered<ClientPodFact>;
+  /** Pods with a mesh sidecar, from one paginated pods list; only on a cluster-wide run (no Service, no --from). */
+  meshPods?: Gathered<MeshPodsFact>;
 }

@@ -1,6 +1,7 @@
 // The preflight report: what the gate (src/gate/gate.ts) builds and the renderers (src/render/junit.ts,
 // src/render/github.ts, src/gate/output.ts) print.
 import type { DetectedDatapath } from './datapath.js';
+import type { RootCause } from './diagnosis.js';
 import { STATUS_ORDER, type Finding } from './check.js';
 
 export type FailOn = 'warn' | 'fail';
@@ -51,6 +52,11 @@ export interface GateReport {
   testcases: TestCase[];
   /** The Service datapath detected (cluster scope, when the checks ran). */
   datapath?: DetectedDatapath;
+  /**
+   * Cluster scope: the unsuppressed warn/fail findings ranked into root causes the way `doctor` ranks them
+   * (src/engine/rank.ts), most specific first, so a CI gate names the cause and not only the failed checks.
+   */
+  rootCauses?: RootCause[];
 }
 
 export function isGateFailure(f: GateFinding, failOn: FailOn): boolean {

@@ -136,8 +136,10 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
     if (d.plan.capped) steps.push(`Batch size: ${d.plan.capped}`);
   }
   for (const r of d.plan.refused) steps.push(`Do NOT restart ${r.pod ?? 'the agent'} on ${r.node}: ${r.reason}`);
-  for (const n of d.plan.notFixable)
+  for (const n of d.plan.notFixable) {
     steps.push(`${n.title} on ${nodeList(n.nodes)} — a restart will not fix this: ${n.whatToChange}`);
+    for (const c of n.commands ?? []) steps.push(`   ${c}`);
+  }
   if (steps.length) {
     out.push(chalk.bold('FIX'));
     let n = 0;

@@ -1,9 +1,11 @@
 // sidecar-bypassed-by-socket-lb as a unit: the check over the --from client's containers and the socket LB
-// config, and the shipped scenario found top-1 by doctor --from (no restart, the helm value). preflight has
-// no client to look at: it must not claim this cause, and says nothing above info about it.
+// config, and the shipped scenario found top-1 by doctor --from (no restart, the helm value). doctor on a
+// Service without --from does not claim it; preflight (no Service, no client) judges every meshed pod.
 import { meshSidecar } from '../../src/checks/mesh-sidecar.js';
+import { runChecks } from '../../src/engine/run-checks.js';
 import { json, kdiag } from '../helpers/cli.js';
-import { got, healthyFacts } from '../helpers/facts.js';
+import { failed, got, healthyFacts } from '../helpers/facts.js';
+import type { MeshPodsFact } from '../../src/model/facts.js';
 import { podUids, withSim } from '../helpers/sim.js';
 
 const CLIENT = 'shop/frontend-node-1';
@@ -52,6 +54,61 @@ describe('mesh-sidecar check', () => {
       withClient(['app', 'istio-proxy'], { 'kube-proxy-replacement': 'true', 'bpf-lb-sock-hostns-only': 'true' }),
     );
     expect(f.map((x) => [x.id, x.status])).toEqual([['mesh-sidecar/host-namespace-only', 'pass']]);
+  });
+});
+
+describe('mesh-sidecar check, cluster-wide (no --from)', () => {
+  const mesh = (pods: MeshPodsFact['pods'], config: Record<string, string> = { 'kube-proxy-replacement': 'true' }) => {
+    const facts = healthyFacts();
+    facts.config = got(config);
+    facts.meshPods = got({ pods, total: pods.length, listed: 40 });
+    return facts;
+  };
+  const frontend = { namespace: 'shop', name: 'frontend-1', node: 'node-a', sidecars: ['istio-proxy'] };
+
+  test('no meshed pod: one pass for the cluster', () => {
+    expect(meshSidecar.run(mesh([])).map((f) => [f.id, f.status, f.node])).toEqual([
+      ['mesh-sidecar/no-sidecar', 'pass', undefined],
+    ]);
+  });
+
+  test('meshed pods with socket LB in pod namespaces: one cluster-wide fail naming them, no restart', () => {
+    const pods = [
+      frontend,
+      { ...frontend, name: 'frontend-2' },
+      { ...frontend, name: 'x' },
+      { ...frontend, name: 'y' },
+    ];
+    const [f, ...rest] = meshSidecar.run(mesh(pods));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ id: 'mesh-sidecar/bypassed', status: 'fail', cause: 'sidecar-bypassed-by-socket-lb' });
+    expect(f!.node).toBeUndefined();
+    expect(f!.message).toContain(
+      '4 pod(s) run a mesh sidecar (istio-proxy: shop/frontend-1, shop/frontend-2, shop/x and 1 more)',
+    );
+    expect(f!.remediation?.commands.join('\n')).toContain('--set socketLB.hostNamespaceOnly=true');
+  });
+
+  test('socket LB host namespace only: pass', () => {
+    const f = meshSidecar.run(
+      mesh([frontend], { 'kube-proxy-replacement': 'true', 'bpf-lb-sock-hostns-only': 'true' }),
+    );
+    expect(f.map((x) => [x.id, x.status])).toEqual([['mesh-sidecar/host-namespace-only', 'pass']]);
+  });
+
+  test('the --from client wins over the pods list; a pods list that failed is unknown', () => {
+    const facts = mesh([frontend]);
+    facts.client = got({
+      namespace: 'shop',
+      name: 'c',
+      node: 'node-b',
+      hostNetwork: false,
+      labels: {},
+      containers: ['app'],
+    });
+    expect(meshSidecar.run(facts).map((f) => f.id)).toEqual(['mesh-sidecar/no-sidecar']);
+    const denied = healthyFacts({ meshPods: failed('forbidden: cannot list pods') });
+    expect(runChecks(denied, { only: ['mesh-sidecar'] }).map((f) => f.status)).toEqual(['unknown']);
   });
 });
 
