@@ -18,3 +18,15 @@ test('doctor, service-list, preflight and bpf progs agree: healthy', async () =>
     expect(progs.stdout).not.toMatch(/cil_from_overlay|missing: [1-9]/);
   });
 }, 120_000);
+
+test('xdp-best-effort-fallback: healthy, node-2 without XDP is an info finding, its agent logs why', async () => {
+  await withSim('xdp-best-effort-fallback', async (sim) => {
+    const doctor = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim });
+    expect(doctor.exitCode).toBe(0);
+    const out = JSON.stringify(JSON.parse(doctor.stdout));
+    expect(out).toContain('bpf-programs/xdp-fallback');
+    expect(out).not.toContain('bpf-programs/xdp-not-attached');
+    const logs = await kdiag(['logs', '--node', 'node-2'], { sim });
+    expect(logs.stdout).toContain('Failed to attach XDP program, ignoring due to best-effort mode');
+  });
+}, 120_000);

@@ -132,6 +132,24 @@ describe('every config combination: the simulated healthy agent has no finding a
   });
 });
 
+test('the shipped xdp-best-effort-fallback scenario: node-2 has no XDP (info), the others have it', () => {
+  const c = new Cluster(loadScenario('xdp-best-effort-fallback'));
+  try {
+    const progs = ['node-1', 'node-2'].map((n) =>
+      parseBpftoolProgText(renderBpftoolProgText(c.programs(c.agents.get(n)!))),
+    );
+    expect(names(progs[0]!)).toContain('cil_xdp_entry');
+    expect(names(progs[1]!)).not.toContain('cil_xdp_entry');
+    const f = judge(c.ciliumConfigData(), progs, 15).filter((x) => x.id.startsWith('bpf-programs/'));
+    expect(f.map((x) => [x.node, x.id, x.status])).toEqual([
+      ['node-a', 'bpf-programs/loaded', 'pass'],
+      ['node-b', 'bpf-programs/xdp-fallback', 'info'],
+    ]);
+  } finally {
+    c.stop();
+  }
+});
+
 describe('bpf-programs expects what the config enables, and no more', () => {
   const drop = (progs: BpfProgram[][], re: RegExp): BpfProgram[][] =>
     progs.map((p) => p.filter((x) => !re.test(x.name)));
