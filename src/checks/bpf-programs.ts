@@ -38,17 +38,16 @@ export const bpfPrograms: Check = {
         const cilium = progs.filter(isCiliumProgram);
         const listing = loadedEvidence(node, cilium);
         const all = missingPrograms(progs, required, alt);
-        const xdpMissing = all.filter((m) => m.category === 'xdp');
-        const bestEffort = cfg.xdpAcceleration === 'best-effort';
         // best-effort XDP is optional: its absence alone is Cilium's documented fallback, not a fault
-        const missing = bestEffort ? all.filter((m) => m.category !== 'xdp') : all;
-        if (!missing.length && xdpMissing.length && bestEffort) {
+        const skipped = all.filter((m) => m.optional);
+        const missing = all.filter((m) => !m.optional);
+        if (!missing.length && skipped.length) {
           return [
             finding(ID, 'xdp-fallback', {
               status: 'info',
               node,
               message: `no XDP program on ${node}: bpf-lb-acceleration=best-effort falls back to tc where the driver lacks native XDP; every other required program is loaded`,
-              evidence: [listing, requiredEvidence(node, xdpMissing)],
+              evidence: [listing, requiredEvidence(node, skipped)],
               clears: ['bpf-programs-not-loaded'],
             }),
           ];

@@ -9,6 +9,7 @@ import { STATUS_ORDER } from '../../src/model/check.js';
 import { Cluster } from '../../src/sim/cluster/index.js';
 import { programSet } from '../../src/sim/cluster/program-set.js';
 import { loadScenario } from '../../src/sim/index.js';
+import { comparePrograms, expectationFor } from '../../src/node/programs.js';
 import { validateScenario } from '../../src/sim/scenario.js';
 import { got, healthyFacts, onNodes } from '../helpers/facts.js';
 import { scenario } from '../helpers/sim.js';
@@ -192,6 +193,15 @@ describe('bpf-programs expects what the config enables, and no more', () => {
     const a = g.find((x) => x.node === 'node-a' && x.id.startsWith('bpf-programs/'))!;
     expect(a.id).toBe('bpf-programs/missing');
     expect(a.message).not.toContain('cil_xdp_entry');
+  });
+
+  test('bpf progs rows: best-effort XDP not there is not missing; native XDP not there is', () => {
+    const be = simulated({ 'bpf-lb-acceleration': 'best-effort' });
+    const rows = comparePrograms(drop(be.progs, /xdp/)[0]!, expectationFor(be.config, 16));
+    expect(rows.filter((r) => r.state === 'missing')).toEqual([]);
+    const nat = simulated({ 'bpf-lb-acceleration': 'native' });
+    const rows2 = comparePrograms(drop(nat.progs, /xdp/)[0]!, expectationFor(nat.config, 16));
+    expect(rows2.filter((r) => r.state === 'missing').map((r) => r.name)).toEqual(['cil_xdp_entry']);
   });
 
   test('XDP disabled: an XDP program is neither required nor a finding', () => {
