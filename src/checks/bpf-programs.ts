@@ -1,4 +1,7 @@
 // Detects nodes where the eBPF programs the config needs (socket LB, tc on pods/host/devices/overlay, XDP) are not loaded (source: `bpftool prog show` per node vs src/cilium/programs.ts).
+// XDP (bpf-lb-acceleration) is judged apart: `native` (and `testing-only`) attach in driver mode or fail the
+// datapath load, while `best-effort` leaves devices whose driver lacks native XDP on tc alone
+// (pkg/datapath/xdp/xdp.go, pkg/datapath/loader/xdp.go; docs/datapaths.md "Programs per config").
 import { readCiliumConfig } from '../cilium/config.js';
 import {
   isCiliumProgram,
@@ -7,7 +10,7 @@ import {
   requiredEvidence,
   requiredPrograms,
 } from '../cilium/programs.js';
-import { agentNodes, finding, perNode, restartRemediation } from './util.js';
+import { agentNodes, agentPodName, ciliumNamespace, finding, perNode, restartRemediation } from './util.js';
 import type { Facts } from '../model/facts.js';
 import type { Check, Finding } from '../model/check.js';
 
@@ -16,7 +19,7 @@ const ID = 'bpf-programs';
 export const bpfPrograms: Check = {
   id: ID,
   title: "Cilium's eBPF programs are loaded on every node",
-  reasons: ['loaded', 'missing', 'none-loaded'],
+  reasons: ['loaded', 'missing', 'none-loaded', 'xdp-not-attached', 'xdp-fallback'],
   needs: ['config', 'bpfPrograms'],
   rbac: ['get configmaps in <cilium-ns>', 'create pods/exec in <cilium-ns>'],
   run(facts: Facts): Finding[] {
@@ -34,7 +37,40 @@ export const bpfPrograms: Check = {
       (node, progs) => {
         const cilium = progs.filter(isCiliumProgram);
         const listing = loadedEvidence(node, cilium);
-        const missing = missingPrograms(progs, required, alt);
+        const all = missingPrograms(progs, required, alt);
+        // best-effort XDP is optional: its absence alone is Cilium's documented fallback, not a fault
+        const skipped = all.filter((m) => m.optional);
+        const missing = all.filter((m) => !m.optional);
+        if (!missing.length && skipped.length) {
+          return [
+            finding(ID, 'xdp-fallback', {
+              status: 'info',
+              node,
+              message: `no XDP program on ${node}: bpf-lb-acceleration=best-effort falls back to tc where the driver lacks native XDP; every other required program is loaded`,
+              evidence: [listing, requiredEvidence(node, skipped)],
+              clears: ['bpf-programs-not-loaded'],
+            }),
+          ];
+        }
+        if (missing.length && missing.every((m) => m.category === 'xdp')) {
+          return [
+            finding(ID, 'xdp-not-attached', {
+              status: 'fail',
+              node,
+              message: `bpf-lb-acceleration=${cfg.xdpAcceleration} but no XDP program is attached on ${node}: the agent cannot finish loading its datapath there (native XDP needs driver support on every native device)`,
+              evidence: [listing, requiredEvidence(node, missing)],
+              cause: 'bpf-programs-not-loaded',
+              remediation: {
+                summary:
+                  'check the agent log for the XDP attach error; use a NIC driver with native XDP, set bpf-lb-acceleration=best-effort (helm loadBalancer.acceleration=best-effort) to fall back to tc on such devices, or disable it',
+                commands: [
+                  `kubectl -n ${ciliumNamespace(facts)} logs ${agentPodName(facts, node) ?? '<agent>'} -c cilium-agent`,
+                ],
+                autoFixable: false,
+              },
+            }),
+          ];
+        }
         if (!missing.length) {
           return [
             finding(ID, 'loaded', {

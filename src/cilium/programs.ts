@@ -21,6 +21,8 @@ export interface RequiredProgram {
   type: string;
   category: ProgramCategory;
   reason: string;
+  /** Cilium may leave it out without fault: XDP under bpf-lb-acceleration=best-effort (pkg/datapath/xdp/xdp.go). */
+  optional?: boolean;
 }
 
 /** Kernel limit: BPF_OBJ_NAME_LEN 16 including the NUL. */
@@ -93,6 +95,8 @@ export function requiredPrograms(cfg: CiliumConfigView, minor: number): Required
       type: 'xdp',
       category: 'xdp',
       reason: `XDP acceleration ${cfg.xdpAcceleration}`,
+      // best-effort stays on tc on devices whose driver lacks native XDP (cilium/cilium#28666)
+      ...(cfg.xdpAcceleration === 'best-effort' ? { optional: true } : {}),
     });
   return out;
 }

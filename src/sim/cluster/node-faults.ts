@@ -4,6 +4,7 @@ import type { BpfProgram } from '../../cilium/types.js';
 import type { CommandResult } from '../agent.js';
 import { faultDef, inRegistryOrder, type AgentHealth } from '../faults/index.js';
 import { Prng, hash32 } from '../prng.js';
+import { programSet } from './program-set.js';
 import type { AgentState, Cluster } from './index.js';
 
 const SEVERITY: Record<AgentHealth, number> = { running: 0, 'not-ready': 1, crashloop: 2 };
@@ -54,45 +55,7 @@ export function programs(
 })[] {
   if (health(st) === 'crashloop') return [];
   const drops = st.faults.filter((f) => faultDef(f.kind).dropsProgram);
-  const minor = c.scenario.minor;
-  const names =
-    minor >= 13
-      ? [
-          ['sched_cls', 'cil_from_netdev'],
-          ['sched_cls', 'cil_to_netdev'],
-          ['sched_cls', 'cil_from_host'],
-          ['sched_cls', 'cil_to_host'],
-          ['sched_cls', 'cil_from_overlay'],
-          ['sched_cls', 'cil_to_overlay'],
-          ['cgroup_sock_addr', 'cil_sock4_connect'],
-          ['cgroup_sock_addr', 'cil_sock4_sendmsg'],
-          ['cgroup_sock_addr', 'cil_sock4_recvmsg'],
-          ['cgroup_sock_addr', 'cil_sock4_getpeername'],
-          ['sched_cls', 'cil_from_container'],
-          ['sched_cls', 'cil_to_container'],
-          ['sched_cls', 'cil_from_container'],
-          ['sched_cls', 'cil_to_container'],
-        ]
-      : [
-          ['sched_cls', 'from_netdev'],
-          ['sched_cls', 'to_netdev'],
-          ['sched_cls', 'from_host'],
-          ['sched_cls', 'to_host'],
-          ['sched_cls', 'from_overlay'],
-          ['sched_cls', 'to_overlay'],
-          ['cgroup_sock_addr', 'sock4_connect'],
-          ['cgroup_sock_addr', 'sock4_sendmsg'],
-          ['cgroup_sock_addr', 'sock4_recvmsg'],
-          ['cgroup_sock_addr', 'sock4_getpeername'],
-          ['sched_cls', 'handle_xgress'],
-          ['sched_cls', 'handle_to_container'],
-          ['sched_cls', 'handle_xgress'],
-          ['sched_cls', 'handle_to_container'],
-        ];
-  // enable-ipv6: the IPv6 socket-LB programs too (bpf/bpf_sock.c cil_sock6_*; src/cilium/programs.ts)
-  if (c.scenario.cilium.config['enable-ipv6'] === 'true')
-    for (const op of ['connect', 'sendmsg', 'recvmsg', 'getpeername'])
-      names.push(['cgroup_sock_addr', `${minor >= 13 ? 'cil_' : ''}sock6_${op}`]);
+  const names = programSet(c.ciliumConfigData(), c.scenario.minor);
   const rng = new Prng(hash32(`${st.node.name}/${st.startedAt.getTime()}`));
   const base = 60 + rng.int(3000);
   const loadedAt = new Date(st.startedAt.getTime() + 2000).toISOString().replace(/\.\d{3}Z$/, '+0000');

@@ -26,6 +26,7 @@ import kubeProxyLeftovers from './kube-proxy-leftovers.js';
 import kubeProxyMissingChain from './kube-proxy-missing-chain.js';
 import kubeProxyStaleChains from './kube-proxy-stale-chains.js';
 import kubeProxySyncFailing from './kube-proxy-sync-failing.js';
+import xdpDriverUnsupported from './xdp-driver-unsupported.js';
 import type { FaultDef } from './types.js';
 
 export const FAULTS = [
@@ -54,6 +55,7 @@ export const FAULTS = [
   backendState,
   addressFamilyDrift,
   calicoNatMissingFrontend,
+  xdpDriverUnsupported,
 ] as const;
 
 type Schema = (typeof FAULTS)[number]['schema'];
