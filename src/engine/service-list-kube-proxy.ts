@@ -9,7 +9,13 @@ import { got, type Facts, type Gathered } from '../model/facts.js';
 import type { KubeProxyRulesFact } from '../model/kube-proxy.js';
 
 /** What service-list gathers beyond Cilium's facts to see kube-proxy's rules. */
-export const KUBE_PROXY_SERVICE_LIST_NEEDS: FactKey[] = ['datapathSignals', 'config', 'kubeProxy', 'nodes', 'kubeProxyRules'];
+export const KUBE_PROXY_SERVICE_LIST_NEEDS: FactKey[] = [
+  'datapathSignals',
+  'config',
+  'kubeProxy',
+  'nodes',
+  'kubeProxyRules',
+];
 
 /** Each node's kube-proxy rules as LB rows, when kube-proxy serves Services here; undefined otherwise. */
 export function kubeProxyServiceMaps(
