@@ -239,7 +239,9 @@ function judgeNode(
         cause: 'kube-proxy-sync-failing',
         remediation: {
           summary:
-            'read the failing iptables-restore line in the kube-proxy log and fix what it names (iptables backend, kernel module, a rule kube-proxy cannot write)',
+            mode === 'nftables'
+              ? 'read the `nftables sync failed` error in the kube-proxy log and fix what it names (the nft binary, kernel nftables support, a rule kube-proxy cannot write)'
+              : 'read the failing iptables-restore line in the kube-proxy log and fix what it names (iptables backend, kernel module, a rule kube-proxy cannot write)',
           commands: [`kubectl -n ${log!.namespace} logs ${log!.pod}`],
           autoFixable: false,
         },

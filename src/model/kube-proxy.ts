@@ -68,6 +68,9 @@ export interface KubeProxyLogFact {
   read: number;
 }
 
-/** kube-proxy log lines that say its last rule sync did not apply (klog text and structured forms). */
+/**
+ * kube-proxy log lines that say its last rule sync did not apply (klog text and structured forms; nftables
+ * mode logs `"nftables sync failed"` then `"Sync failed"`, kubernetes pkg/proxy/nftables/proxier.go).
+ */
 export const KUBE_PROXY_SYNC_ERROR =
   /Failed to execute iptables-restore|Sync failed|Failed to sync|syncProxyRules.*(?:failed|error)|ipvs.*sync.*(?:failed|error)/i;
