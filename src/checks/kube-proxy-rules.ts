@@ -1,7 +1,8 @@
-// Detects nodes whose kube-proxy iptables rules disagree with the Services and EndpointSlices: a Service
-// with ready endpoints but no KUBE-SERVICES rule, DNAT endpoints that differ from the ready ones, or rules
-// still translating a Service that no longer exists (source: `iptables-save -t nat` in the node's
-// kube-proxy pod; its log's `Failed to execute iptables-restore` lines as supporting evidence).
+// Detects nodes whose kube-proxy rules disagree with the Services and EndpointSlices: a Service with ready
+// endpoints but no rule, DNAT endpoints that differ from the ready ones, or rules still translating a
+// Service that no longer exists (source, in the node's kube-proxy pod: `iptables-save -t nat` in iptables
+// mode, `ipvsadm -Ln` or `/proc/net/ip_vs` in IPVS mode, `nft list table ip kube-proxy` in nftables mode; its
+// log's sync errors as supporting evidence). The same reasons and causes in every mode.
 import { capped, finding, inScope, nodeUnknown } from './util.js';
 import type { Facts, ServiceFact } from '../model/facts.js';
 import type { Check, Evidence, Finding, Remediation } from '../model/check.js';
@@ -15,7 +16,7 @@ const SHOWN = 5;
 
 export const kubeProxyRules: Check = {
   id: ID,
-  title: "kube-proxy's iptables rules on each node match the Services and their ready endpoints",
+  title: "kube-proxy's rules (iptables, IPVS or nftables) on each node match the Services and their ready endpoints",
   reasons: [
     'in-sync',
     'missing-service',
@@ -40,7 +41,7 @@ export const kubeProxyRules: Check = {
     for (const node of nodes) {
       const g = facts.kubeProxyRules.get(node)!;
       if (!g.ok) {
-        out.push(nodeUnknown(ID, node, 'kube-proxy nat table', g.error));
+        out.push(nodeUnknown(ID, node, 'kube-proxy rules', g.error));
         continue;
       }
       const logs = facts.kubeProxyLogs?.get(node);
@@ -53,7 +54,37 @@ export const kubeProxyRules: Check = {
 const list = (xs: string[]) =>
   xs.slice(0, SHOWN).join(', ') + (xs.length > SHOWN ? ` … (+${xs.length - SHOWN} more)` : '');
 const key = (ip: string, port: number, protocol: string) => `${ip}:${port}/${protocol.toUpperCase()}`;
-const backendSet = (bs: { ip: string; port: number }[]) => [...new Set(bs.map((b) => `${b.ip}:${b.port}`))].sort();
+// IPVS real servers at weight 0 are draining (graceful termination): they take no new connections.
+const backendSet = (bs: { ip: string; port: number; weight?: number }[]) =>
+  [...new Set(bs.filter((b) => b.weight !== 0).map((b) => `${b.ip}:${b.port}`))].sort();
+
+/** How each mode names the pieces, for messages and evidence. */
+const WORDS = {
+  iptables: {
+    table: 'nat table',
+    noRule: (ip: string, port: number, proto: string) =>
+      `no -A KUBE-SERVICES rule for -d ${ip}/32 --dport ${port} (${proto.toLowerCase()})`,
+    rule: 'KUBE-SERVICES rule',
+    chain: 'its chain',
+    staleRule: (ip: string, port: number, source: string) =>
+      `-A KUBE-SERVICES … -d ${ip}/32 --dport ${port} -j ${source}`,
+  },
+  ipvs: {
+    table: 'IPVS table',
+    noRule: (ip: string, port: number, proto: string) => `no virtual service ${proto.toUpperCase()}  ${ip}:${port}`,
+    rule: 'IPVS virtual service',
+    chain: 'its virtual service',
+    staleRule: (ip: string, port: number) => `virtual service ${ip}:${port}`,
+  },
+  nftables: {
+    table: 'kube-proxy nftables table',
+    noRule: (ip: string, port: number, proto: string) =>
+      `no service-ips element ${ip} . ${proto.toLowerCase()} . ${port}`,
+    rule: 'service-ips element',
+    chain: 'its service chain',
+    staleRule: (ip: string, port: number, source: string) => `service-ips element ${ip} . ${port} : goto ${source}`,
+  },
+};
 
 function judgeNode(
   node: string,
@@ -66,6 +97,8 @@ function judgeNode(
   for (const f of rules.frontends)
     if (!byKey.has(key(f.ip, f.port, f.protocol))) byKey.set(key(f.ip, f.port, f.protocol), f);
   const cmd = rules.command.join(' ');
+  const mode = rules.mode ?? 'iptables';
+  const w = WORDS[mode];
   const table = (excerpt: string): Evidence => ({
     source: cmd,
     node,
@@ -76,12 +109,15 @@ function judgeNode(
   });
   const problems: { reason: string; subject: string; message: string; evidence: Evidence[] }[] = [];
   const owned = new Set<string>();
+  // IPVS also lists a virtual service per NodePort on each node address: owned by the Service's nodePort.
+  const nodePorts = new Set<string>();
 
   for (const s of services) {
     // kube-proxy skips headless Services and those another proxy owns (service.kubernetes.io/service-proxy-name).
     if (s.headless || s.proxyName) continue;
     for (const ip of [...s.clusterIPs, ...s.externalIPs, ...s.loadBalancerIPs])
       for (const p of s.ports) owned.add(key(ip, p.port, p.protocol));
+    for (const p of s.ports) if (p.nodePort) nodePorts.add(`${p.nodePort}/${p.protocol.toUpperCase()}`);
     for (const ip of s.clusterIPs)
       for (const p of s.ports) {
         const want = backendSet(
@@ -96,10 +132,8 @@ function judgeNode(
           problems.push({
             reason: 'missing-service',
             subject,
-            message: `${what} has ${want.length} ready endpoint(s) but no KUBE-SERVICES rule on ${node}: the ClusterIP is not translated here`,
-            evidence: [
-              table(`no -A KUBE-SERVICES rule for -d ${ip}/32 --dport ${p.port} (${p.protocol.toLowerCase()})`),
-            ],
+            message: `${what} has ${want.length} ready endpoint(s) but no ${w.rule} on ${node}: the ClusterIP is not translated here`,
+            evidence: [table(w.noRule(ip, p.port, p.protocol))],
           });
           continue;
         }
@@ -110,9 +144,9 @@ function judgeNode(
         problems.push({
           reason: 'wrong-endpoints',
           subject,
-          message: `${what} on ${node}: ${fe.source ?? 'its chain'} DNATs to endpoints that differ from the ready ones${missing.length ? `; missing ${list(missing)}` : ''}${extra.length ? `; not ready or gone ${list(extra)}` : ''}`,
+          message: `${what} on ${node}: ${fe.source ?? w.chain} ${mode === 'ipvs' ? 'forwards' : 'DNATs'} to endpoints that differ from the ready ones${missing.length ? `; missing ${list(missing)}` : ''}${extra.length ? `; not ready or gone ${list(extra)}` : ''}`,
           evidence: [
-            table(`${fe.source ?? '?'} → ${list(have) || '(no KUBE-SEP)'}`),
+            table(`${fe.source ?? key(fe.ip, fe.port, fe.protocol)} → ${list(have) || '(no endpoint)'}`),
             { source: 'EndpointSlices', excerpt: `${subject} ready: ${list(want)}` },
           ],
         });
@@ -123,12 +157,13 @@ function judgeNode(
   if (wholeCluster) {
     for (const fe of rules.frontends) {
       if (owned.has(key(fe.ip, fe.port, fe.protocol))) continue;
+      if (mode === 'ipvs' && nodePorts.has(`${fe.port}/${fe.protocol.toUpperCase()}`)) continue;
       const name = fe.service ? `${fe.service.namespace}/${fe.service.name}` : key(fe.ip, fe.port, fe.protocol);
       problems.push({
         reason: 'stale-service',
         subject: name,
-        message: `${node} still translates ${key(fe.ip, fe.port, fe.protocol)} (${name}) through ${fe.source ?? 'a service chain'}, but no Service has that address and port`,
-        evidence: [table(`-A KUBE-SERVICES … -d ${fe.ip}/32 --dport ${fe.port} -j ${fe.source ?? '?'}`)],
+        message: `${node} still translates ${key(fe.ip, fe.port, fe.protocol)} (${name}) through ${fe.source ?? w.chain}, but no Service has that address and port`,
+        evidence: [table(w.staleRule(fe.ip, fe.port, fe.source ?? '?'))],
       });
     }
     if (rules.unreferencedChains.length)
@@ -156,8 +191,12 @@ function judgeNode(
       finding(ID, 'in-sync', {
         status: 'pass',
         node,
-        message: `${rules.frontends.length} Service frontend(s) in ${rules.pod}'s nat table match the Services' ready endpoints`,
-        evidence: [table(`${rules.frontends.length} KUBE-SERVICES frontends`)],
+        message: `${rules.frontends.length} Service frontend(s) in ${rules.pod}'s ${w.table} match the Services' ready endpoints`,
+        evidence: [
+          table(
+            `${rules.frontends.length} ${mode === 'iptables' ? 'KUBE-SERVICES frontends' : `frontends (${w.rule}s)`}`,
+          ),
+        ],
         clears: ['kube-proxy-sync-failing'],
       }),
     ];
@@ -195,12 +234,14 @@ function judgeNode(
       finding(ID, 'sync-failing', {
         status: 'fail',
         node,
-        message: `kube-proxy on ${node} cannot apply its rules (${log!.lines.length} sync error line(s)) and its nat table is out of date: a restart replays the same failing restore`,
+        message: `kube-proxy on ${node} cannot apply its rules (${log!.lines.length} sync error line(s)) and its ${w.table} is out of date: a restart replays the same failing sync`,
         evidence: [...logEv, table(`${problems.length} rule problem(s) on this node`)],
         cause: 'kube-proxy-sync-failing',
         remediation: {
           summary:
-            'read the failing iptables-restore line in the kube-proxy log and fix what it names (iptables backend, kernel module, a rule kube-proxy cannot write)',
+            mode === 'nftables'
+              ? 'read the `nftables sync failed` error in the kube-proxy log and fix what it names (the nft binary, kernel nftables support, a rule kube-proxy cannot write)'
+              : 'read the failing iptables-restore line in the kube-proxy log and fix what it names (iptables backend, kernel module, a rule kube-proxy cannot write)',
           commands: [`kubectl -n ${log!.namespace} logs ${log!.pod}`],
           autoFixable: false,
         },

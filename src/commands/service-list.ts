@@ -58,14 +58,17 @@ export default class ServiceList extends BaseCommand {
     }).finally(() => progress.stop());
     // Cilium missing or unreadable, Services or agents not listable: nothing to compare.
     const { facts } = built;
-    // On Calico eBPF the maps are calico-node's: Cilium need not be there.
+    // On Calico eBPF the maps are calico-node's, where kube-proxy serves Services its rules: Cilium need not be there.
     const calico = built.report.datapath === 'calico-ebpf';
+    const kubeProxy = built.report.datapath === 'kube-proxy';
     for (const [what, g] of [
-      ...(calico ? [] : ([['', facts.cilium]] as const)),
+      ...(calico || kubeProxy ? [] : ([['', facts.cilium]] as const)),
       ['cannot list Services: ', facts.services],
       ...(calico
         ? ([['cannot list the calico-node pods: ', facts.calicoNodes ?? facts.services]] as const)
-        : ([['cannot list the Cilium agent pods: ', facts.agents]] as const)),
+        : kubeProxy
+          ? ([['cannot list the kube-proxy pods: ', facts.kubeProxy]] as const)
+          : ([['cannot list the Cilium agent pods: ', facts.agents]] as const)),
     ] as const)
       if (!g.ok) throw new KdiagError(g.kind ?? 'server', `${what}${g.error}`, { hint: g.hint });
     let report: ServiceListReport = built.report;

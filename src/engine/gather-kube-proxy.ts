@@ -1,10 +1,18 @@
-// Reads kube-proxy's view on each node where it serves Services in iptables mode: the nat table through
-// the node's kube-proxy pod (`iptables-save -t nat`, an argv array: the kube-proxy image ships iptables)
-// and the sync errors in the pod's log. Per node, on the client's bounded pool; a node that fails keeps
-// its error and never hides the others.
+// Reads kube-proxy's view on each node where it serves Services: its rules through the node's kube-proxy pod
+// (argv arrays, never a shell) and the sync errors in the pod's log. Per mode:
+// - iptables: `iptables-save -t nat` (the kube-proxy image ships iptables);
+// - ipvs: `ipvsadm -Ln`; the stock image (distroless-iptables: kubernetes build/common.sh
+//   KUBE_PROXY_BASE_IMAGE; kubernetes/release images/build/distroless-iptables/*/Dockerfile stages iptables,
+//   ipset, kmod, nft, cat … but no ipvsadm) has none, so then `cat /proc/net/ip_vs`, the kernel's own listing
+//   (kube-proxy runs in the host network namespace);
+// - nftables: `nft list table ip kube-proxy` (the same images ship nft).
+// Per node, on the client's bounded pool; a node that fails keeps its error and never hides the others.
 import type { KubeClient } from '../cluster/client.js';
 import { execFailed } from '../datapath/cilium.js';
 import { parseIptablesNat } from '../datapath/kube-proxy/iptables.js';
+import { parseIpvsadm } from '../datapath/kube-proxy/ipvsadm.js';
+import { parseNftKubeProxy } from '../datapath/kube-proxy/nftables.js';
+import { parseProcIpVs } from '../datapath/kube-proxy/proc-ip-vs.js';
 import { KdiagError, ParseError, oneLine } from '../errors.js';
 import { failed, got, type Facts, type Gathered } from '../model/facts.js';
 import {
@@ -16,12 +24,21 @@ import {
 
 export const KUBE_PROXY_CONTAINER = 'kube-proxy';
 export { IPTABLES_SAVE_NAT };
+export const IPVSADM_LN = ['ipvsadm', '-Ln'];
+export const CAT_PROC_IP_VS = ['cat', '/proc/net/ip_vs'];
+export const NFT_LIST_KUBE_PROXY = ['nft', 'list', 'table', 'ip', 'kube-proxy'];
+export type KubeProxyRulesMode = NonNullable<KubeProxyRulesFact['mode']>;
 /** Log lines read per kube-proxy pod, and sync-error lines kept. */
 export const KUBE_PROXY_LOG_TAIL = 2000;
 const MAX_LOG_LINES = 20;
 
-/** Fills facts.kubeProxyRules and facts.kubeProxyLogs for the nodes in scope (iptables mode only). */
-export async function gatherKubeProxyRules(client: KubeClient, facts: Facts, onlyNodes?: string[]): Promise<void> {
+/** Fills facts.kubeProxyRules and facts.kubeProxyLogs for the nodes in scope, read in kube-proxy's `mode`. */
+export async function gatherKubeProxyRules(
+  client: KubeClient,
+  facts: Facts,
+  onlyNodes?: string[],
+  mode: KubeProxyRulesMode = 'iptables',
+): Promise<void> {
   if (!facts.kubeProxy.ok || !facts.nodes.ok) return;
   const kp = facts.kubeProxy.value;
   const ns = kp.daemonSet?.namespace || 'kube-system';
@@ -39,7 +56,7 @@ export async function gatherKubeProxyRules(client: KubeClient, facts: Facts, onl
     }
     tasks.push(
       client.pool(async () => {
-        rules.set(n.name, await settle(readRules(client, ns, pod.name)));
+        rules.set(n.name, await settle(READERS[mode](client, ns, pod.name)));
       }),
       client.pool(async () => {
         logs.set(n.name, await settle(readSyncErrors(client, ns, pod.name)));
@@ -65,6 +82,58 @@ async function readRules(client: KubeClient, namespace: string, pod: string): Pr
     warnings: t.warnings.length,
   };
 }
+
+async function readIpvs(client: KubeClient, namespace: string, pod: string): Promise<KubeProxyRulesFact> {
+  let command = IPVSADM_LN;
+  let r = await client.exec(namespace, pod, KUBE_PROXY_CONTAINER, command);
+  // 126/127: the image has no ipvsadm (the stock one): the kernel's /proc listing says the same.
+  const viaProc = r.exitCode === 126 || r.exitCode === 127;
+  if (viaProc) {
+    command = CAT_PROC_IP_VS;
+    r = await client.exec(namespace, pod, KUBE_PROXY_CONTAINER, command);
+  }
+  if (r.exitCode !== 0) throw execFailed(command.join(' '), r);
+  // Both print the `IP Virtual Server version` header first: without it the output proves nothing.
+  if (!/^IP Virtual Server version/m.test(r.stdout))
+    throw new ParseError(
+      command.join(' '),
+      'no "IP Virtual Server version" header: output empty, truncated or ip_vs not loaded',
+    );
+  const t = viaProc ? parseProcIpVs(r.stdout) : parseIpvsadm(r.stdout);
+  return {
+    namespace,
+    pod,
+    mode: 'ipvs',
+    command,
+    frontends: t.frontends.map((f) => ({ ip: f.ip, port: f.port, protocol: f.protocol, backends: f.backends })),
+    unreferencedChains: [],
+    warnings: t.warnings.length,
+  };
+}
+
+async function readNft(client: KubeClient, namespace: string, pod: string): Promise<KubeProxyRulesFact> {
+  const r = await client.exec(namespace, pod, KUBE_PROXY_CONTAINER, NFT_LIST_KUBE_PROXY);
+  if (r.exitCode !== 0) throw execFailed(NFT_LIST_KUBE_PROXY.join(' '), r);
+  // kube-proxy's table always has its service-ips map (pkg/proxy/nftables/proxier.go serviceIPsMap).
+  if (!/^table ip kube-proxy \{/m.test(r.stdout) || !/^\s*map service-ips \{/m.test(r.stdout))
+    throw new ParseError(NFT_LIST_KUBE_PROXY.join(' '), 'no `table ip kube-proxy` with a service-ips map');
+  const t = parseNftKubeProxy(r.stdout);
+  return {
+    namespace,
+    pod,
+    mode: 'nftables',
+    command: NFT_LIST_KUBE_PROXY,
+    frontends: t.frontends,
+    unreferencedChains: [],
+    warnings: t.warnings.length,
+  };
+}
+
+const READERS: Record<KubeProxyRulesMode, (c: KubeClient, ns: string, pod: string) => Promise<KubeProxyRulesFact>> = {
+  iptables: readRules,
+  ipvs: readIpvs,
+  nftables: readNft,
+};
 
 async function readSyncErrors(client: KubeClient, namespace: string, pod: string): Promise<KubeProxyLogFact> {
   const text = await client.logs(namespace, pod, { container: KUBE_PROXY_CONTAINER, tailLines: KUBE_PROXY_LOG_TAIL });

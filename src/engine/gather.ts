@@ -60,11 +60,12 @@ const DIGEST_MIN_NODES = 3;
 
 export async function gatherFacts(client: KubeClient, opts: GatherOptions): Promise<Facts> {
   const facts = await gatherBase(client, opts);
-  // Where kube-proxy serves Services in iptables mode, its rules are read through its pods (no Cilium needed).
+  // Where kube-proxy serves Services (iptables, IPVS or nftables mode), its rules are read through its pods
+  // (no Cilium needed).
   if (new Set(opts.needs).has('kubeProxyRules')) {
     const d = classifyDatapath(facts);
-    if (d.services === 'kube-proxy' && d.kubeProxyMode === 'iptables')
-      await gatherKubeProxyRules(client, facts, facts.nodeScope ?? opts.nodes);
+    if (d.services === 'kube-proxy' && d.kubeProxyMode)
+      await gatherKubeProxyRules(client, facts, facts.nodeScope ?? opts.nodes, d.kubeProxyMode);
   }
   return facts;
 }

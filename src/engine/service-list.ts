@@ -7,6 +7,7 @@ import type { Facts, Gathered, ServiceFact } from '../model/facts.js';
 import { gatherFacts } from './gather.js';
 import { calicoDown, calicoServiceMaps, CALICO_SERVICE_LIST_NEEDS } from './service-list-calico.js';
 import { datapathDown } from './service-list-datapath.js';
+import { kubeProxyServiceMaps, KUBE_PROXY_SERVICE_LIST_NEEDS } from './service-list-kube-proxy.js';
 import { compareServiceMap, indexServices } from '../cilium/lb-drift.js';
 import { worstDrift, type AgentBackend, type DriftStatus, type FrontendKind } from '../model/lb-drift.js';
 import { naturalCompare } from '../util/natural-sort.js';
@@ -68,8 +69,12 @@ export interface ServiceListReport {
   apiVersion: 'kdiag/v1';
   kind: 'ServiceList';
   cilium?: { namespace: string; version: string };
-  /** Whose maps the rows come from when it is not Cilium's agents (`calico-ebpf`: calico-node's NAT maps). */
-  datapath?: 'calico-ebpf';
+  /**
+   * Whose maps the rows come from when it is not Cilium's agents (`calico-ebpf`: calico-node's NAT maps;
+   * `kube-proxy`: each node's kube-proxy rules in `kubeProxyMode`).
+   */
+  datapath?: 'calico-ebpf' | 'kube-proxy';
+  kubeProxyMode?: 'iptables' | 'ipvs' | 'nftables';
   summary: {
     services: number;
     rows: number;
@@ -164,7 +169,12 @@ export async function buildServiceList(
   };
 
   const facts = await gatherFacts(client, {
-    needs: ['services', 'serviceMap', 'bpfPrograms', ...CALICO_SERVICE_LIST_NEEDS],
+    needs: [
+      'services',
+      'serviceMap',
+      'bpfPrograms',
+      ...new Set([...CALICO_SERVICE_LIST_NEEDS, ...KUBE_PROXY_SERVICE_LIST_NEEDS]),
+    ],
     ciliumNamespace: opts.ciliumNamespace,
     namespace: opts.namespace,
     target: opts.service,
@@ -187,8 +197,19 @@ export async function buildServiceList(
     for (const s of services) seedRows(rows, s);
     for (const [node, map] of calicoMaps) consume(node, map);
   }
+  // kube-proxy serves Services: its rules on each node, not Cilium's map (which it does not use for them).
+  const kubeProxy = calicoMaps ? undefined : kubeProxyServiceMaps(facts);
+  if (kubeProxy) {
+    rows.clear();
+    states.clear();
+    nodes.length = 0;
+    services = facts.services.ok ? facts.services.value : [];
+    index = indexServices(services);
+    for (const s of services) seedRows(rows, s);
+    for (const [node, map] of kubeProxy.maps) consume(node, map);
+  }
   // Rows that agree on a node whose datapath is down are not OK there: the map is not in use.
-  const down = calicoMaps ? calicoDown(facts) : datapathDown(facts);
+  const down = calicoMaps ? calicoDown(facts) : kubeProxy ? new Map<string, string>() : datapathDown(facts);
   for (const n of nodes) {
     const reason = down.get(n.node);
     if (n.status !== 'ok' || !reason) continue;
@@ -243,6 +264,7 @@ export async function buildServiceList(
         ? { namespace: facts.cilium.value.namespace, version: facts.cilium.value.version }
         : undefined,
       ...(calicoMaps ? { datapath: 'calico-ebpf' as const } : {}),
+      ...(kubeProxy ? { datapath: 'kube-proxy' as const, kubeProxyMode: kubeProxy.mode } : {}),
       summary: {
         services: services.length,
         rows: out.length,

@@ -134,14 +134,16 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
   },
   'kube-proxy-rules-stale': {
     meaning:
-      "Where kube-proxy serves Services in iptables mode, the node's nat table (KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT) disagrees with the Services and EndpointSlices: a Service with ready endpoints has no rule, a chain DNATs to endpoints that are gone or misses ready ones, or rules still translate a Service that was deleted.",
+      "Where kube-proxy serves Services in iptables mode, the node's nat table (KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT) disagrees with the Services and EndpointSlices: a Service with ready endpoints has no rule, a chain DNATs to endpoints that are gone or misses ready ones, or rules still translate a Service that was deleted. In IPVS mode the same is read from the node's IPVS table (virtual services and their real servers), in nftables mode from kube-proxy's `table ip kube-proxy` (the `service-ips` map → `service-…` → `endpoint-…` chains).",
     why: 'kube-proxy translates a ClusterIP only through these rules. A missing KUBE-SERVICES rule leaves the ClusterIP untranslated on that node; a stale KUBE-SEP sends connections to pods that no longer serve; pod IPs keep working because they never pass through these chains.',
     evidence: [
-      "kube-proxy-rules/missing-service, kube-proxy-rules/wrong-endpoints, kube-proxy-rules/stale-service: `iptables-save -t nat` run in the node's kube-proxy pod, joined with Services and EndpointSlices",
+      "kube-proxy-rules/missing-service, kube-proxy-rules/wrong-endpoints, kube-proxy-rules/stale-service: `iptables-save -t nat` run in the node's kube-proxy pod (IPVS mode: `ipvsadm -Ln`, or `cat /proc/net/ip_vs` where the image has no ipvsadm; nftables mode: `nft list table ip kube-proxy`), joined with Services and EndpointSlices",
     ],
     confirm: [
       'kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide --field-selector spec.nodeName=<node>',
       'kubectl -n kube-system exec <kube-proxy pod> -- iptables-save -t nat',
+      'kubectl -n kube-system exec <kube-proxy pod> -- cat /proc/net/ip_vs   # IPVS mode',
+      'kubectl -n kube-system exec <kube-proxy pod> -- nft list table ip kube-proxy   # nftables mode',
       'kubectl get endpointslices -n <ns> -l kubernetes.io/service-name=<svc> -o wide',
     ],
     fix: [

@@ -158,7 +158,7 @@ export const CAUSES: readonly CauseDef[] = [
   },
   {
     id: 'kube-proxy-rules-stale',
-    title: "kube-proxy's iptables rules on the node disagree with the Services and their endpoints",
+    title: "kube-proxy's rules on the node (iptables, IPVS or nftables) disagree with the Services and their endpoints",
     // Fixed by restarting the node's kube-proxy pod (a full sync rewrites every rule), never the Cilium agent.
     fixableByRestart: true,
     restarts: 'kube-proxy',

@@ -8,6 +8,8 @@ export const IPTABLES_SAVE_NAT = ['iptables-save', '-t', 'nat'];
 export interface KubeProxyBackend {
   ip: string;
   port: number;
+  /** IPVS real-server weight; 0 = draining (kube-proxy's graceful termination), not serving new connections. */
+  weight?: number;
 }
 
 /** One Service frontend as the node's rules translate it. */
@@ -26,6 +28,11 @@ export interface KubeProxyFrontend {
 export interface KubeProxyRulesFact {
   namespace: string;
   pod: string;
+  /**
+   * The proxy mode the rules were read in (absent: iptables). iptables: `iptables-save -t nat`; ipvs:
+   * `ipvsadm -Ln` or `/proc/net/ip_vs` (weight-0 real servers are draining); nftables: `nft list table ip kube-proxy`.
+   */
+  mode?: 'iptables' | 'ipvs' | 'nftables';
   /** The exact argv run in the pod (evidence the user can re-run). */
   command: string[];
   frontends: KubeProxyFrontend[];
@@ -61,6 +68,9 @@ export interface KubeProxyLogFact {
   read: number;
 }
 
-/** kube-proxy log lines that say its last rule sync did not apply (klog text and structured forms). */
+/**
+ * kube-proxy log lines that say its last rule sync did not apply (klog text and structured forms; nftables
+ * mode logs `"nftables sync failed"` then `"Sync failed"`, kubernetes pkg/proxy/nftables/proxier.go).
+ */
 export const KUBE_PROXY_SYNC_ERROR =
   /Failed to execute iptables-restore|Sync failed|Failed to sync|syncProxyRules.*(?:failed|error)|ipvs.*sync.*(?:failed|error)/i;

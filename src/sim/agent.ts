@@ -14,6 +14,8 @@ import type { AgentState, Cluster } from './cluster/index.js';
 import { renderedServiceMap } from './cluster/service-map.js';
 import { faultDef } from './faults/index.js';
 import { renderIptablesSaveNat } from './cluster/kube-proxy.js';
+import { renderIpvsadmLn, renderProcIpVs } from './cluster/kube-proxy-ipvs.js';
+import { renderNftKubeProxy } from './cluster/kube-proxy-nft.js';
 import { isMonitorDrop, monitorDrop, timeoutCommand } from './monitor.js';
 import { normalizeKpr } from '../cilium/config.js';
 
@@ -98,6 +100,9 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
     case 'cat':
       if (args[0] === '/proc/mounts' || args[0] === '/proc/self/mounts') return ok(mounts(ctx, 'proc'));
       if (args[0] === '/proc/sys/kernel/osrelease') return ok(`${agent?.node.kernel ?? ''}\n`);
+      // kube-proxy runs in the host network namespace: its `cat` sees the node's IPVS table (IPVS mode only).
+      if (args[0] === '/proc/net/ip_vs' && ctx.container === 'kube-proxy' && ctx.node && kubeProxyMode(ctx) === 'ipvs')
+        return ok(renderProcIpVs(cluster, ctx.node));
       return fail(1, `cat: ${args[0] ?? ''}: No such file or directory\n`);
     case 'timeout':
       return timeoutCommand(ctx, args, runCommand);
@@ -114,6 +119,20 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
       }
       if (ctx.container !== 'kube-proxy' || !ctx.node) break;
       return ok(renderIptablesSaveNat(cluster, ctx.node));
+    case 'ipvsadm':
+      // Only in images that ship it (scenario datapath.kubeProxyIpvsadm); the stock kube-proxy image does not.
+      if (ctx.container !== 'kube-proxy' || !ctx.node || !cluster.scenario.datapath.kubeProxyIpvsadm) break;
+      if (args.join(' ') !== '-Ln' && args.join(' ') !== '-L -n')
+        return fail(2, `ipvsadm ${args.join(' ')}: not simulated\n`);
+      // Without the ip_vs module loaded (any mode but ipvs) ipvsadm prints an empty table.
+      return ok(renderIpvsadmLn(cluster, kubeProxyMode(ctx) === 'ipvs' ? ctx.node : undefined));
+    case 'nft':
+      // The kube-proxy image ships nft (distroless-iptables); kube-proxy's table exists in nftables mode only.
+      if (ctx.container !== 'kube-proxy' || !ctx.node) break;
+      if (args.join(' ') !== 'list table ip kube-proxy') return fail(1, `nft ${args.join(' ')}: not simulated\n`);
+      // No such table outside nftables mode: nft reports the kernel's ENOENT.
+      if (kubeProxyMode(ctx) !== 'nftables') return fail(1, 'Error: No such file or directory\n');
+      return ok(renderNftKubeProxy(cluster, ctx.node));
     case 'calico-node':
       if (ctx.container !== 'calico-node' || !ctx.node) break;
       if (args.join(' ') === '-bpf nat dump') return ok(calicoNatDump(cluster, ctx.node));
@@ -127,6 +146,8 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
   }
   return fail(127, `${bin}: executable file not found in $PATH: not simulated\n`);
 }
+
+const kubeProxyMode = (ctx: ExecContext) => ctx.cluster.scenario.datapath.kubeProxyMode;
 
 function mounts(ctx: ExecContext, style: 'mount' | 'proc'): string {
   const lines: [string, string, string, string][] = [

@@ -129,6 +129,11 @@ const scenarioSchema = z
       .object({
         /** KubeProxyConfiguration `mode` in the kube-proxy ConfigMap ('' = the platform default, iptables). */
         kubeProxyMode: z.enum(['iptables', 'ipvs', 'nftables', '']).default('iptables'),
+        /**
+         * The kube-proxy image ships `ipvsadm` (some distributions' images do). The stock
+         * registry.k8s.io/kube-proxy image (distroless-iptables) does not: `ipvsadm` is not found there.
+         */
+        kubeProxyIpvsadm: z.boolean().default(false),
         /** calico-node DaemonSet; `bpf` sets FELIX_BPFENABLED=true (Calico's eBPF dataplane). */
         calico: z.enum(['iptables', 'bpf']).optional(),
       })

@@ -16,7 +16,7 @@ type Slice = {
 };
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function base32(buf: Buffer): string {
+export function base32(buf: Buffer): string {
   let bits = 0;
   let v = 0;
   let out = '';
@@ -102,51 +102,89 @@ function readyEndpoints(slices: KObj[], port: SvcPort): string[] {
   return [...new Set(out)];
 }
 
+/** One Service port as kube-proxy programs it on a node, in any mode (after the node's kube-proxy faults). */
+export interface ProxiedPort {
+  /** `ns/name`. */
+  service: string;
+  portName: string;
+  ip: string;
+  port: number;
+  protocol: string;
+  /** `ip:port`, unsorted. */
+  endpoints: string[];
+  /** false: a stale fault left only the chains, nothing sends the address to them. */
+  jump: boolean;
+}
+
+/**
+ * The Service ports kube-proxy has rules for on `node`: every ClusterIP port with ready endpoints (kube-proxy
+ * writes a REJECT, not a translation, for the others), minus the ones a fault hides, plus stale ones.
+ */
+export function proxiedPorts(cl: Cluster, node: string): ProxiedPort[] {
+  const drifts = natDrifts(cl, node);
+  const hidden = new Set(drifts.flatMap((d) => d.hides ?? []));
+  const frozen = new Map(drifts.flatMap((d) => (d.frozen ?? []).map((f) => [f.service, f.endpoints] as const)));
+  const out: ProxiedPort[] = [];
+  const slices = new Map<string, KObj[]>();
+  for (const s of cl.store.list('endpointslices.discovery.k8s.io')) {
+    const name = s.metadata.labels?.['kubernetes.io/service-name'];
+    if (!name) continue;
+    const k = `${s.metadata.namespace}/${name}`;
+    slices.set(k, [...(slices.get(k) ?? []), s]);
+  }
+  for (const svc of cl.store.list('services')) {
+    const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    if (hidden.has(key)) continue;
+    if (svc.metadata.labels?.['service.kubernetes.io/service-proxy-name'] !== undefined) continue;
+    const spec = svc.spec as { clusterIP?: string; ports?: SvcPort[] };
+    if (!spec.clusterIP || spec.clusterIP === 'None') continue;
+    for (const p of spec.ports ?? []) {
+      const eps = frozen.get(key) ?? readyEndpoints(slices.get(key) ?? [], p);
+      if (eps.length === 0) continue;
+      out.push({
+        service: key,
+        portName: p.name ?? '',
+        ip: spec.clusterIP,
+        port: p.port,
+        protocol: p.protocol,
+        endpoints: eps,
+        jump: true,
+      });
+    }
+  }
+  for (const d of drifts)
+    for (const s of d.stale ?? [])
+      out.push({
+        service: s.service,
+        portName: s.portName ?? '',
+        ip: s.ip,
+        port: s.port,
+        protocol: s.protocol,
+        endpoints: s.endpoints,
+        jump: s.jump,
+      });
+  return out;
+}
+
 /**
  * `iptables-save -t nat` in the kube-proxy container on `node`; with `leftovers`, the table a removed
  * kube-proxy left behind (its last iptables-mode sync), whatever the scenario's kube-proxy mode.
  */
 export function renderIptablesSaveNat(cl: Cluster, node: string, opts: { leftovers?: boolean } = {}): string {
-  const drifts = natDrifts(cl, node);
-  const hidden = new Set(drifts.flatMap((d) => d.hides ?? []));
-  const frozen = new Map(drifts.flatMap((d) => (d.frozen ?? []).map((f) => [f.service, f.endpoints] as const)));
   const clusterCidr = cl.ciliumConfigData()['cluster-pool-ipv4-cidr'] ?? '10.0.0.0/8';
   const out: Rendered = { chains: [], rules: [] };
-  if (opts.leftovers || kubeProxyIptablesMode(cl)) {
-    const slices = new Map<string, KObj[]>();
-    for (const s of cl.store.list('endpointslices.discovery.k8s.io')) {
-      const name = s.metadata.labels?.['kubernetes.io/service-name'];
-      if (!name) continue;
-      const k = `${s.metadata.namespace}/${name}`;
-      slices.set(k, [...(slices.get(k) ?? []), s]);
-    }
-    for (const svc of cl.store.list('services')) {
-      const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
-      if (hidden.has(key)) continue;
-      if (svc.metadata.labels?.['service.kubernetes.io/service-proxy-name'] !== undefined) continue;
-      const spec = svc.spec as { clusterIP?: string; ports?: SvcPort[] };
-      if (!spec.clusterIP || spec.clusterIP === 'None') continue;
-      for (const p of spec.ports ?? []) {
-        const eps = frozen.get(key) ?? readyEndpoints(slices.get(key) ?? [], p);
-        // No ready endpoint: kube-proxy writes a REJECT in the filter table, nothing in nat.
-        if (eps.length === 0) continue;
-        const spn = p.name ? `${key}:${p.name}` : key;
-        servicePort(out, spn, spec.clusterIP, p.port, p.protocol, eps, clusterCidr, true);
-      }
-    }
-    for (const d of drifts)
-      for (const s of d.stale ?? [])
-        servicePort(
-          out,
-          s.portName ? `${s.service}:${s.portName}` : s.service,
-          s.ip,
-          s.port,
-          s.protocol,
-          s.endpoints,
-          clusterCidr,
-          s.jump,
-        );
-  }
+  if (opts.leftovers || kubeProxyIptablesMode(cl))
+    for (const p of proxiedPorts(cl, node))
+      servicePort(
+        out,
+        p.portName ? `${p.service}:${p.portName}` : p.service,
+        p.ip,
+        p.port,
+        p.protocol,
+        p.endpoints,
+        clusterCidr,
+        p.jump,
+      );
   const lines = [
     '*nat',
     ...['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ', ...out.chains].map(
