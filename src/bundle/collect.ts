@@ -15,7 +15,7 @@ import {
 import { parseServiceListText } from '../cilium/formats/service-list.js';
 import { NAT_DUMP_ARGV } from '../model/calico.js';
 import { MAX_LB_ROWS_PER_NODE } from '../model/cilium.js';
-import { IPTABLES_SAVE_NAT } from '../model/kube-proxy.js';
+import { CAT_PROC_IP_VS, IPTABLES_SAVE_NAT, IPVSADM_LN, NFT_LIST_KUBE_PROXY } from '../model/kube-proxy.js';
 import { KdiagError, oneLine } from '../errors.js';
 import type { AgentPodFact } from '../model/facts.js';
 import { redactObject, redactText } from './redact.js';
@@ -243,8 +243,8 @@ interface PodCommand {
   what: string;
   labelSelector: string;
   container: string;
-  argv: string[];
-  file: string;
+  /** Every command the engine may run there; kube-proxy's depend on its mode, so all of them are kept. */
+  commands: { argv: string[]; file: string }[];
   logTail: number;
   /** Only Ready pods (kube-proxy's rules are read only there); else every pod not being deleted. */
   readyOnly: boolean;
@@ -253,8 +253,12 @@ const KUBE_PROXY: PodCommand = {
   what: 'the kube-proxy pods',
   labelSelector: 'k8s-app=kube-proxy',
   container: 'kube-proxy',
-  argv: IPTABLES_SAVE_NAT,
-  file: 'kube-proxy-iptables-save-nat.txt',
+  commands: [
+    { argv: IPTABLES_SAVE_NAT, file: 'kube-proxy-iptables-save-nat.txt' },
+    { argv: IPVSADM_LN, file: 'kube-proxy-ipvsadm-Ln.txt' },
+    { argv: CAT_PROC_IP_VS, file: 'kube-proxy-proc-net-ip_vs.txt' },
+    { argv: NFT_LIST_KUBE_PROXY, file: 'kube-proxy-nft-list-table.txt' },
+  ],
   logTail: 2000,
   readyOnly: true,
 };
@@ -262,8 +266,7 @@ const CALICO_NODE: PodCommand = {
   what: 'the calico-node pods',
   labelSelector: 'k8s-app=calico-node',
   container: 'calico-node',
-  argv: NAT_DUMP_ARGV,
-  file: 'calico-node-bpf-nat-dump.txt',
+  commands: [{ argv: NAT_DUMP_ARGV, file: 'calico-node-bpf-nat-dump.txt' }],
   logTail: 2000,
   readyOnly: false,
 };
@@ -308,20 +311,22 @@ async function collectPodCommand(
   await Promise.all(
     pods.map((p) =>
       client.pool(async () => {
-        const { argv, container } = c;
+        const { container } = c;
         const ns = p.ns;
-        const entry: ExecEntry = { namespace: ns, pod: p.name, container, argv, node: p.node };
-        try {
-          const r = await client.exec(ns, p.name, container, argv);
-          entry.exitCode = r.exitCode;
-          if (r.stderr) entry.stderr = redactText(r.stderr);
-          entry.file = `nodes/${p.node}/${c.file}`;
-          await write(entry.file, redactText(r.stdout));
-        } catch (e) {
-          entry.error = recorded(e);
-          fail(`${argv.join(' ')} on ${p.node}`, entry.error);
+        for (const { argv, file } of c.commands) {
+          const entry: ExecEntry = { namespace: ns, pod: p.name, container, argv, node: p.node };
+          try {
+            const r = await client.exec(ns, p.name, container, argv);
+            entry.exitCode = r.exitCode;
+            if (r.stderr) entry.stderr = redactText(r.stderr);
+            entry.file = `nodes/${p.node}/${file}`;
+            await write(entry.file, redactText(r.stdout));
+          } catch (e) {
+            entry.error = recorded(e);
+            fail(`${argv.join(' ')} on ${p.node}`, entry.error);
+          }
+          manifest.exec.push(entry);
         }
-        manifest.exec.push(entry);
         const log: LogEntry = {
           namespace: ns,
           pod: p.name,

@@ -16,17 +16,17 @@ import { parseProcIpVs } from '../datapath/kube-proxy/proc-ip-vs.js';
 import { KdiagError, ParseError, oneLine } from '../errors.js';
 import { failed, got, type Facts, type Gathered } from '../model/facts.js';
 import {
+  CAT_PROC_IP_VS,
   IPTABLES_SAVE_NAT,
+  IPVSADM_LN,
   KUBE_PROXY_SYNC_ERROR,
+  NFT_LIST_KUBE_PROXY,
   type KubeProxyLogFact,
   type KubeProxyRulesFact,
 } from '../model/kube-proxy.js';
 
 export const KUBE_PROXY_CONTAINER = 'kube-proxy';
-export { IPTABLES_SAVE_NAT };
-export const IPVSADM_LN = ['ipvsadm', '-Ln'];
-export const CAT_PROC_IP_VS = ['cat', '/proc/net/ip_vs'];
-export const NFT_LIST_KUBE_PROXY = ['nft', 'list', 'table', 'ip', 'kube-proxy'];
+export { CAT_PROC_IP_VS, IPTABLES_SAVE_NAT, IPVSADM_LN, NFT_LIST_KUBE_PROXY };
 export type KubeProxyRulesMode = NonNullable<KubeProxyRulesFact['mode']>;
 /** Log lines read per kube-proxy pod, and sync-error lines kept. */
 export const KUBE_PROXY_LOG_TAIL = 2000;

@@ -4,6 +4,11 @@
 
 /** The argv that prints the nat table (kube-proxy's pod, or the cilium-agent for leftovers; the bundle too). */
 export const IPTABLES_SAVE_NAT = ['iptables-save', '-t', 'nat'];
+/** IPVS mode: `ipvsadm -Ln`, or the kernel's own listing where the image has no ipvsadm (src/engine/gather-kube-proxy.ts). */
+export const IPVSADM_LN = ['ipvsadm', '-Ln'];
+export const CAT_PROC_IP_VS = ['cat', '/proc/net/ip_vs'];
+/** nftables mode (kube-proxy 1.31+). */
+export const NFT_LIST_KUBE_PROXY = ['nft', 'list', 'table', 'ip', 'kube-proxy'];
 
 export interface KubeProxyBackend {
   ip: string;
