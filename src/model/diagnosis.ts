@@ -41,6 +41,20 @@ export interface RestartAction {
   argv: string[];
   /** Set when the pod is not a Cilium agent (calico-node): the DaemonSet and label it must still have. */
   workload?: { daemonSet: string; label: string };
+  /**
+   * What the pod must still be when re-read before the delete, from the datapath's restart target
+   * (src/datapath/restart.ts). Absent in a plan made by hand: then the Cilium agents of the install.
+   */
+  target?: RestartTarget;
+}
+
+/** The pods a restart deletes: the DaemonSet that recreates them, the label they carry, their container. */
+export interface RestartTarget {
+  namespace: string;
+  daemonSet: string;
+  /** The pods' label selector, `key=value`. */
+  label: string;
+  container: string;
 }
 
 export interface RefusedNode {
