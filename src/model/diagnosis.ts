@@ -29,7 +29,7 @@ export interface RootCause {
 }
 
 export interface RestartAction {
-  /** The Cilium agent, or kube-proxy where it serves Services (src/engine/fix-kube-proxy.ts). */
+  /** The Cilium agent (or calico-node), or kube-proxy where it serves Services (src/datapath/kube-proxy.ts). */
   kind: 'restart-agent' | 'restart-kube-proxy';
   node: string;
   namespace: string;
