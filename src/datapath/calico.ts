@@ -20,7 +20,12 @@ export { NAT_DUMP_ARGV };
 export async function readCalicoNat(agent: AgentCli): Promise<CalicoNatFact> {
   const r = await agent.run(NAT_DUMP_ARGV.slice(1));
   if (r.exitCode !== 0) throw execFailed(NAT_DUMP_ARGV.join(' '), r);
-  const t = parseCalicoNatDump(r.stdout);
+  return calicoNatFact(r.stdout);
+}
+
+/** The NAT map fact from the dump's text (ParseError on anything unreadable). */
+export function calicoNatFact(dump: string): CalicoNatFact {
+  const t = parseCalicoNatDump(dump);
   return {
     frontends: t.frontends.map((f) => ({
       ip: f.ip,
