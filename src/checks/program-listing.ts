@@ -1,6 +1,6 @@
-// The prelude the program checks share (socket-lb; bpf-programs reads cfg too): the programs cilium-config asks for at
-// this Cilium version, then one call per node whose `bpftool prog show` listing was gathered (a node
-// without one is unknown). Not a check itself; not in the registry.
+// A program check's prelude (socket-lb uses it): the programs cilium-config asks for at this Cilium
+// version, then one call per node whose `bpftool prog show` listing was gathered (a node without one is
+// unknown). Not a check itself; not in the registry. bpf-programs keeps its own (it also reads the config).
 import { readCiliumConfig } from '../cilium/config.js';
 import { requiredPrograms, type RequiredProgram } from '../cilium/programs.js';
 import type { BpfProgram } from '../model/cilium.js';
