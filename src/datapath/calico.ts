@@ -10,7 +10,7 @@ import type { Facts } from '../model/facts.js';
 import { parseCalicoNatDump } from './calico/bpf-nat-dump.js';
 import { execFailed } from './cilium.js';
 import { classifyDatapath } from './detect.js';
-import type { AgentCli, Datapath, Detection } from './types.js';
+import type { AgentCli, Datapath, Detection, RestartPod, Restarts } from './types.js';
 
 /** The container kdiag runs NAT_DUMP_ARGV in (src/model/calico.ts). */
 export const CALICO_CONTAINER = 'calico-node';
@@ -20,7 +20,12 @@ export { NAT_DUMP_ARGV };
 export async function readCalicoNat(agent: AgentCli): Promise<CalicoNatFact> {
   const r = await agent.run(NAT_DUMP_ARGV.slice(1));
   if (r.exitCode !== 0) throw execFailed(NAT_DUMP_ARGV.join(' '), r);
-  const t = parseCalicoNatDump(r.stdout);
+  return calicoNatFact(r.stdout);
+}
+
+/** The NAT map fact from the dump's text (ParseError on anything unreadable). */
+export function calicoNatFact(dump: string): CalicoNatFact {
+  const t = parseCalicoNatDump(dump);
   return {
     frontends: t.frontends.map((f) => ({
       ip: f.ip,
@@ -35,6 +40,34 @@ export async function readCalicoNat(agent: AgentCli): Promise<CalicoNatFact> {
   };
 }
 
+export const CALICO_NODE_LABEL = 'k8s-app=calico-node';
+
+/** The node's calico-node pod (Calico eBPF's Felix rewrites its NAT maps on start), owned by a DaemonSet. */
+export const calicoNodeRestarts: Restarts = {
+  kind: 'calico-node',
+  action: 'restart-agent',
+  workload: true,
+  pick(node: string, facts: Facts): RestartPod | string {
+    if (!facts.calicoNodes?.ok)
+      return `calico-node pods not known (${facts.calicoNodes && !facts.calicoNodes.ok ? facts.calicoNodes.error : 'not gathered'})`;
+    const pods = facts.calicoNodes.value.filter((p) => p.node === node);
+    const pod = pods.find((p) => !p.deleting) ?? pods[0];
+    if (!pod) return 'no calico-node pod on this node (check the DaemonSet scheduling, tolerations and node taints)';
+    if (pod.deleting) return `pod ${pod.namespace}/${pod.name} is already being deleted`;
+    if (!pod.ownerDaemonSet) return `pod ${pod.namespace}/${pod.name} is not owned by a DaemonSet`;
+    return {
+      namespace: pod.namespace,
+      name: pod.name,
+      target: {
+        namespace: pod.namespace,
+        daemonSet: pod.ownerDaemonSet,
+        label: CALICO_NODE_LABEL,
+        container: CALICO_CONTAINER,
+      },
+    };
+  },
+};
+
 export const calicoDatapath: Datapath = {
   id: 'calico-ebpf',
   title: 'Calico eBPF',
@@ -47,6 +80,7 @@ export const calicoDatapath: Datapath = {
     const rows = natRows(await readCalicoNat(agent));
     return keep ? rows.filter(keep) : rows;
   },
+  restarts: [calicoNodeRestarts],
 };
 
 /**

@@ -2,13 +2,48 @@
 // `cilium(-dbg) service list` prints it (text table streamed; JSON when the text is unreadable).
 import { calicoCiliumOverlap } from '../checks/calico-cilium-overlap.js';
 import { CHECKS } from '../checks/index.js';
+import { AGENT_CONTAINER, AGENT_LABEL } from '../cilium/discovery.js';
 import { ServiceListTextStream, parseServiceListJson } from '../cilium/formats/service-list.js';
 import type { LbService } from '../cilium/types.js';
 import { KdiagError, oneLine } from '../errors.js';
 import { MAX_LB_ROWS_PER_NODE } from '../model/cilium.js';
-import type { Facts } from '../model/facts.js';
+import type { RestartTarget } from '../model/diagnosis.js';
+import type { CiliumInstallFact, Facts } from '../model/facts.js';
 import { classifyDatapath } from './detect.js';
-import type { AgentCli, Datapath, Detection } from './types.js';
+import type { AgentCli, Datapath, Detection, RestartPod, Restarts } from './types.js';
+
+/** The Cilium agents of this install: what an agent pod must still be when re-read before its delete. */
+export const ciliumAgentTarget = (install: CiliumInstallFact): RestartTarget => ({
+  namespace: install.namespace,
+  daemonSet: install.daemonSet,
+  label: AGENT_LABEL,
+  container: AGENT_CONTAINER,
+});
+
+/** The agent pod on a node, only when owned by the install's DaemonSet and its BPF maps survive a restart. */
+export const ciliumAgentRestarts: Restarts = {
+  kind: 'cilium-agent',
+  action: 'restart-agent',
+  pick(node: string, facts: Facts): RestartPod | string {
+    if (!facts.cilium.ok) return `Cilium installation not known (${facts.cilium.error}): cannot verify pod ownership`;
+    const install = facts.cilium.value;
+    if (!facts.agents.ok) return `agent pods not known (${facts.agents.error})`;
+    const pod = facts.agents.value.get(node);
+    if (!pod) return 'no agent pod on this node (check the DaemonSet scheduling, tolerations and node taints)';
+    if (pod.namespace !== install.namespace)
+      return `pod ${pod.namespace}/${pod.name} is not in the Cilium namespace ${install.namespace}`;
+    if (pod.ownerDaemonSet !== install.daemonSet)
+      return `pod ${pod.namespace}/${pod.name} is not owned by DaemonSet ${install.namespace}/${install.daemonSet}`;
+    if (pod.deleting) return `pod ${pod.namespace}/${pod.name} is already being deleted`;
+    const fs = facts.bpffs.get(node);
+    if (!fs || !fs.ok)
+      return `bpffs state unknown (${fs && !fs.ok ? fs.error : 'not gathered'}): a restart could drop pinned maps`;
+    if (!fs.value.mounted)
+      return "bpffs is not mounted at /sys/fs/bpf: a restart would drop the BPF maps and cut this node's datapath";
+    return { namespace: pod.namespace, name: pod.name, target: ciliumAgentTarget(install) };
+  },
+  refusedPod: (node, facts) => (facts.agents.ok ? facts.agents.value.get(node)?.name : undefined),
+};
 
 export const ciliumDatapath: Datapath = {
   id: 'cilium',
@@ -28,6 +63,7 @@ export const ciliumDatapath: Datapath = {
   // Calico beside Cilium: silent unless calico-node runs (src/checks/calico-cilium-overlap.ts).
   checks: [...CHECKS, calicoCiliumOverlap],
   readLbMap: readServiceList,
+  restarts: [ciliumAgentRestarts],
 };
 
 export { MAX_LB_ROWS_PER_NODE };

@@ -6,10 +6,36 @@
 import { CHECKS } from '../checks/index.js';
 import { kubeProxyPods } from '../checks/kube-proxy-pods.js';
 import { kubeProxyRules } from '../checks/kube-proxy-rules.js';
-import { ciliumDatapath } from './cilium.js';
+import { ciliumAgentRestarts, ciliumDatapath } from './cilium.js';
 import { classifyDatapath } from './detect.js';
 import type { Facts } from '../model/facts.js';
-import type { Datapath, Detection } from './types.js';
+import type { Datapath, Detection, RestartPod, Restarts } from './types.js';
+
+export const KUBE_PROXY_LABEL = 'k8s-app=kube-proxy';
+/** The container in kube-proxy's pod (kubeadm's DaemonSet; src/engine/gather-kube-proxy.ts reads its log). */
+const CONTAINER = 'kube-proxy';
+
+/**
+ * The node's kube-proxy pod (its DaemonSet recreates it and a fresh kube-proxy rewrites every rule in one
+ * full sync), owned by the kube-proxy DaemonSet the facts found; only pods the facts saw.
+ */
+export const kubeProxyRestarts: Restarts = {
+  kind: 'kube-proxy',
+  action: 'restart-kube-proxy',
+  pick(node: string, facts: Facts): RestartPod | string {
+    if (!facts.kubeProxy.ok) return `kube-proxy pods not known (${facts.kubeProxy.error})`;
+    const ds = facts.kubeProxy.value.daemonSet;
+    if (!ds) return 'no kube-proxy DaemonSet: a deleted pod would not come back';
+    const pods = facts.kubeProxy.value.pods.filter((p) => p.node === node);
+    if (pods.length === 0) return 'no kube-proxy pod on this node (check the DaemonSet scheduling)';
+    if (pods.length > 1) return `${pods.length} kube-proxy pods on this node: not sure which one serves it`;
+    return {
+      namespace: ds.namespace,
+      name: pods[0]!.name,
+      target: { namespace: ds.namespace, daemonSet: ds.name, label: KUBE_PROXY_LABEL, container: CONTAINER },
+    };
+  },
+};
 
 const KUBE_PROXY_CHECKS = [kubeProxyPods, kubeProxyRules];
 
@@ -25,6 +51,7 @@ export const kubeProxyDatapath: Datapath = {
   },
   checks: [...CHECKS, ...KUBE_PROXY_CHECKS],
   readLbMap: ciliumDatapath.readLbMap,
+  restarts: [ciliumAgentRestarts, kubeProxyRestarts],
 };
 
 export const kubeProxyOnlyDatapath: Datapath = {
@@ -37,4 +64,5 @@ export const kubeProxyOnlyDatapath: Datapath = {
   checks: KUBE_PROXY_CHECKS,
   // No Cilium agent to ask: the rules are read through the kube-proxy pods instead (gather-kube-proxy.ts).
   readLbMap: () => Promise.resolve([]),
+  restarts: [kubeProxyRestarts],
 };

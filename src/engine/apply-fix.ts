@@ -1,19 +1,24 @@
-// Applies a FixPlan: restarts agent pods one batch at a time, waits for each replacement to be Ready,
-// re-checks those nodes, and stops at the first node that does not recover. Before each delete it
-// re-reads the pod and refuses anything that is not a Cilium agent owned by the Cilium DaemonSet in the
-// Cilium namespace on the planned node.
+// Applies a FixPlan: restarts pods (Cilium agents, kube-proxy or calico-node) one batch at a time, waits
+// for each replacement to be Ready, re-checks those nodes, and stops at the first node that does not
+// recover. Before each delete it re-reads the pod and refuses anything that is no longer what the plan's
+// restart target names (verify-restart.ts): its DaemonSet's namespace and owner, the planned node, label
+// and container.
 import type { KubeClient } from '../cluster/client.js';
 import { AGENT_LABEL, agentPodFact, type Pod } from '../cilium/discovery.js';
+import { restartTargetOf } from '../datapath/index.js';
 import { KdiagError, oneLine } from '../errors.js';
 import type { CiliumInstallFact } from '../model/facts.js';
 import type { FixPlan, FixResult, RestartAction, StepResult } from '../model/diagnosis.js';
 import { sleep } from '../cluster/retry.js';
-import { KUBE_PROXY_LABEL, verifyKubeProxyTarget } from './fix-kube-proxy.js';
+import { verifyRestartTarget } from './verify-restart.js';
 
 export type { FixResult, StepResult } from '../model/diagnosis.js';
 
 export interface ApplyOptions {
-  /** The Cilium install the agent pods must belong to; absent where Cilium does not run (kube-proxy or calico-node restarts). */
+  /**
+   * The Cilium install an action without a restart target (a plan made by hand) must belong to; planned
+   * actions carry their target (src/datapath/).
+   */
   install?: CiliumInstallFact | undefined;
   readyTimeoutMs: number;
   pollMs?: number;
@@ -70,10 +75,8 @@ async function applyBatches(
     }
     const started: RestartAction[] = [];
     for (const a of batch) {
-      const refusal =
-        a.kind === 'restart-kube-proxy'
-          ? await verifyKubeProxyTarget(client, a)
-          : await verifyTarget(client, a, opts.install);
+      const target = restartTargetOf(a, opts.install);
+      const refusal = typeof target === 'string' ? target : await verifyRestartTarget(client, a, target);
       if (refusal) {
         steps.push({ node: a.node, oldPod: a.pod, outcome: 'refused', detail: refusal });
         continue;
@@ -160,60 +163,14 @@ function remaining(plan: FixPlan, steps: StepResult[]): RestartAction[] {
   return plan.actions.filter((a) => !done.has(a.pod));
 }
 
-/** undefined when safe to delete; else why not. */
-async function verifyTarget(
-  client: KubeClient,
-  a: RestartAction,
-  install: CiliumInstallFact | undefined,
-): Promise<string | undefined> {
-  if (a.workload) return verifyWorkloadPod(client, a, a.workload);
-  if (!install) return 'Cilium installation not known: cannot verify pod ownership';
-  if (a.namespace !== install.namespace)
-    return `pod ${a.namespace}/${a.pod} is not in the Cilium namespace ${install.namespace}`;
-  let pod: Pod | undefined;
-  try {
-    pod = await client.getOptional<Pod>(
-      `/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods/${encodeURIComponent(a.pod)}`,
-    );
-  } catch (e) {
-    return `cannot re-read pod ${a.namespace}/${a.pod}: ${oneLine(e)}`;
-  }
-  if (!pod) return `pod ${a.namespace}/${a.pod} no longer exists`;
-  const f = agentPodFact(pod);
-  if (f.ownerDaemonSet !== install.daemonSet) return `pod ${a.pod} is not owned by DaemonSet ${install.daemonSet}`;
-  if (f.node !== a.node) return `pod ${a.pod} runs on ${f.node}, not on ${a.node}`;
-  if (pod.metadata?.labels?.['k8s-app'] !== 'cilium') return `pod ${a.pod} is not labelled ${AGENT_LABEL}`;
-  return undefined;
-}
-
-/** A non-Cilium pod (calico-node): still there, on the planned node, owned by the DaemonSet, with its label. */
-async function verifyWorkloadPod(
-  client: KubeClient,
-  a: RestartAction,
-  w: { daemonSet: string; label: string },
-): Promise<string | undefined> {
-  let pod: Pod | undefined;
-  try {
-    pod = await client.getOptional<Pod>(
-      `/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods/${encodeURIComponent(a.pod)}`,
-    );
-  } catch (e) {
-    return `cannot re-read pod ${a.namespace}/${a.pod}: ${oneLine(e)}`;
-  }
-  if (!pod) return `pod ${a.namespace}/${a.pod} no longer exists`;
-  const f = agentPodFact(pod);
-  if (!w.daemonSet || f.ownerDaemonSet !== w.daemonSet) return `pod ${a.pod} is not owned by DaemonSet ${w.daemonSet}`;
-  if (f.node !== a.node) return `pod ${a.pod} runs on ${f.node}, not on ${a.node}`;
-  const [key, value] = w.label.split('=');
-  if (pod.metadata?.labels?.[key!] !== value) return `pod ${a.pod} is not labelled ${w.label}`;
-  return undefined;
-}
-
 async function waitForReplacement(
   client: KubeClient,
   a: RestartAction,
   opts: ApplyOptions,
 ): Promise<{ ok: true; pod: string } | { ok: false; detail: string }> {
+  // Only actions that passed the re-read get here, so the target is known.
+  const target = restartTargetOf(a, opts.install);
+  const label = typeof target === 'string' ? AGENT_LABEL : target.label;
   const deadline = Date.now() + opts.readyTimeoutMs;
   const poll = opts.pollMs ?? 500;
   let last = 'no replacement pod yet';
@@ -223,7 +180,7 @@ async function waitForReplacement(
     try {
       const pods = await untilAborted(
         client.listAll<Pod>(`/api/v1/namespaces/${encodeURIComponent(a.namespace)}/pods`, {
-          labelSelector: a.kind === 'restart-kube-proxy' ? KUBE_PROXY_LABEL : (a.workload?.label ?? AGENT_LABEL),
+          labelSelector: label,
           fieldSelector: `spec.nodeName=${a.node}`,
         }),
         opts.signal,

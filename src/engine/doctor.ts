@@ -71,11 +71,10 @@ export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
   // --check/--skip were validated against every datapath's checks; this datapath runs the ones it has.
   const only = opts.only?.length ? new Set(opts.only) : undefined;
   const skip = new Set(opts.skip ?? []);
+  const datapath = opts.datapath ?? detectDatapath(facts);
   const findings = withCommands(
     runChecks(facts, {
-      checks: (opts.datapath ?? detectDatapath(facts)).checks.filter(
-        (c) => (!only || only.has(c.id)) && !skip.has(c.id),
-      ),
+      checks: datapath.checks.filter((c) => (!only || only.has(c.id)) && !skip.has(c.id)),
     }),
     facts,
   );
@@ -104,6 +103,7 @@ export function judge(facts: Facts, opts: DiagnoseOptions): Diagnosis {
     plan: planFixes(rootCauses, facts, {
       maxUnavailable: opts.maxUnavailable,
       forceMaxUnavailable: opts.forceMaxUnavailable,
+      datapath,
     }),
     unknowns: unknownsOf(facts),
   };

@@ -1,13 +1,14 @@
-// Fix planning: restart (delete) only the Cilium agent pods on the nodes a restart-fixable cause affects,
-// in batches of --max-unavailable; never all agents by label. Everything else is listed as not fixable,
-// with what must change instead.
+// Fix planning: restart (delete) only the pods on the nodes a restart-fixable cause affects, in batches
+// of --max-unavailable; never all agents by label. The cause declares whose pod (`restarts` in
+// src/model/causes.ts); the datapath says which pod that is and what it must still be (src/datapath/).
+// Everything else is listed as not fixable, with what must change instead.
+import { restartsFor, type Datapath } from '../datapath/index.js';
 import { causeById } from '../model/causes.js';
-import { kubeProxyPodCount, kubeProxyTarget } from './fix-kube-proxy.js';
+import { kubeProxyPodCount } from './fix-kube-proxy.js';
 import type { FixPlan, NotFixable, RefusedNode, RestartAction, RootCause } from '../model/diagnosis.js';
 
 export type { FixPlan, NotFixable, RefusedNode, RestartAction } from '../model/diagnosis.js';
-import type { CalicoNodePodFact } from '../model/calico.js';
-import type { AgentPodFact, CiliumInstallFact, Facts } from '../model/facts.js';
+import type { Facts } from '../model/facts.js';
 
 export const kubectlDeletePodArgv = (namespace: string, pods: string[]): string[] => [
   'kubectl',
@@ -48,7 +49,12 @@ export function batchSize(
 export function planFixes(
   causes: RootCause[],
   facts: Facts,
-  opts: { maxUnavailable?: number; forceMaxUnavailable?: boolean } = {},
+  opts: {
+    maxUnavailable?: number;
+    forceMaxUnavailable?: boolean;
+    /** The datapath serving Services: it says which pods a restart deletes (src/datapath/). */
+    datapath?: Datapath;
+  } = {},
 ): FixPlan {
   const { size: maxUnavailable, capped } = batchSize(opts.maxUnavailable, facts, opts.forceMaxUnavailable);
   const refused: RefusedNode[] = [];
@@ -72,7 +78,6 @@ export function planFixes(
     for (const n of c.nodes) if (!blockedBy.has(n)) blockedBy.set(n, c.id);
   }
 
-  const install = facts.cilium.ok ? facts.cilium.value : undefined;
   const agents = facts.agents.ok ? facts.agents.value : undefined;
 
   for (const c of causes) {
@@ -91,35 +96,29 @@ export function planFixes(
       const explainer = Object.entries(c.explainedBy ?? {}).find(
         ([id, ns]) => notRestartable.has(id) && ns.includes(node),
       );
-      const restarts = causeById(c.id)?.restarts;
-      const kubeProxy = restarts === 'kube-proxy';
-      const calico = restarts === 'calico-node';
-      const reason = explainer
+      // The cause declares whose pod a restart deletes; the datapath says where that pod is.
+      const kind = causeById(c.id)?.restarts ?? 'cilium-agent';
+      const restarts = restartsFor(kind, opts.datapath);
+      const pick = explainer
         ? `${explainer[0]} explains ${c.id} here: a restart cannot fix it`
-        : kubeProxy
-          ? blockedBy.has(node)
-            ? `${blockedBy.get(node)} on this node: a restart cannot fix it`
-            : kubeProxyTarget(node, facts)
-          : calico
-            ? refuseCalico(node, blockedBy, facts)
-            : refuse(node, blockedBy, facts, install, agents);
-      if (typeof reason === 'string') {
-        refused.push({ node, pod: kubeProxy || calico ? undefined : agents?.get(node)?.name, cause: c.id, reason });
+        : blockedBy.has(node)
+          ? `${blockedBy.get(node)} on this node: a restart cannot fix it`
+          : (restarts?.pick(node, facts) ?? `no known datapath restarts ${kind} pods`);
+      if (typeof pick === 'string') {
+        refused.push({ node, pod: restarts?.refusedPod?.(node, facts), cause: c.id, reason: pick });
         continue;
       }
-      const pod = reason;
-      const argv = kubectlDeletePodArgv(pod.namespace, [pod.name]);
+      const argv = kubectlDeletePodArgv(pick.namespace, [pick.name]);
       byNode.set(node, {
-        kind: kubeProxy ? 'restart-kube-proxy' : 'restart-agent',
+        kind: restarts!.action,
         node,
-        namespace: pod.namespace,
-        pod: pod.name,
+        namespace: pick.namespace,
+        pod: pick.name,
         causes: [c.id],
         command: argv.join(' '),
         argv,
-        ...(calico
-          ? { workload: { daemonSet: (pod as CalicoNodePodFact).ownerDaemonSet ?? '', label: CALICO_NODE_LABEL } }
-          : {}),
+        ...(restarts!.workload ? { workload: { daemonSet: pick.target.daemonSet, label: pick.target.label } } : {}),
+        target: pick.target,
       });
     }
   }
@@ -163,48 +162,4 @@ export function planFixes(
     ).join(' '),
   );
   return { actions, batches, commands, refused, notFixable, maxUnavailable, ...(capped ? { capped } : {}) };
-}
-
-/** The agent pod to delete on `node`, or why not. */
-function refuse(
-  node: string,
-  blockedBy: Map<string, string>,
-  facts: Facts,
-  install: CiliumInstallFact | undefined,
-  agents: Map<string, AgentPodFact> | undefined,
-): string | AgentPodFact {
-  const blocker = blockedBy.get(node);
-  if (blocker) return `${blocker} on this node: a restart cannot fix it`;
-  if (!install)
-    return `Cilium installation not known (${facts.cilium.ok ? '' : facts.cilium.error}): cannot verify pod ownership`;
-  if (!agents) return `agent pods not known (${facts.agents.ok ? '' : facts.agents.error})`;
-  const pod = agents.get(node);
-  if (!pod) return 'no agent pod on this node (check the DaemonSet scheduling, tolerations and node taints)';
-  if (pod.namespace !== install.namespace)
-    return `pod ${pod.namespace}/${pod.name} is not in the Cilium namespace ${install.namespace}`;
-  if (pod.ownerDaemonSet !== install.daemonSet)
-    return `pod ${pod.namespace}/${pod.name} is not owned by DaemonSet ${install.namespace}/${install.daemonSet}`;
-  if (pod.deleting) return `pod ${pod.namespace}/${pod.name} is already being deleted`;
-  const fs = facts.bpffs.get(node);
-  if (!fs || !fs.ok)
-    return `bpffs state unknown (${fs && !fs.ok ? fs.error : 'not gathered'}): a restart could drop pinned maps`;
-  if (!fs.value.mounted)
-    return "bpffs is not mounted at /sys/fs/bpf: a restart would drop the BPF maps and cut this node's datapath";
-  return pod;
-}
-
-export const CALICO_NODE_LABEL = 'k8s-app=calico-node';
-
-/** The calico-node pod to delete on `node` (Calico eBPF's Felix rewrites its NAT maps on start), or why not. */
-function refuseCalico(node: string, blockedBy: Map<string, string>, facts: Facts): string | CalicoNodePodFact {
-  const blocker = blockedBy.get(node);
-  if (blocker) return `${blocker} on this node: a restart cannot fix it`;
-  if (!facts.calicoNodes?.ok)
-    return `calico-node pods not known (${facts.calicoNodes && !facts.calicoNodes.ok ? facts.calicoNodes.error : 'not gathered'})`;
-  const pods = facts.calicoNodes.value.filter((p) => p.node === node);
-  const pod = pods.find((p) => !p.deleting) ?? pods[0];
-  if (!pod) return 'no calico-node pod on this node (check the DaemonSet scheduling, tolerations and node taints)';
-  if (pod.deleting) return `pod ${pod.namespace}/${pod.name} is already being deleted`;
-  if (!pod.ownerDaemonSet) return `pod ${pod.namespace}/${pod.name} is not owned by a DaemonSet`;
-  return pod;
 }

@@ -15,7 +15,10 @@ export interface CauseDef {
   whatToChange?: string;
   /** Lower-specificity causes this one explains when both show on the same node. */
   explains?: string[];
-  /** Whose pod a restart deletes: the Cilium agent (default), calico-node (Calico eBPF's Felix) or the node's kube-proxy pod. */
+  /**
+   * Whose pod a restart deletes: the Cilium agent (default), calico-node (Calico eBPF's Felix) or the node's
+   * kube-proxy pod. Which pod that is, and what it must still be, the datapath says (`restarts` in src/datapath/).
+   */
   restarts?: 'cilium-agent' | 'calico-node' | 'kube-proxy';
 }
 

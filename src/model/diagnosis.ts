@@ -29,7 +29,7 @@ export interface RootCause {
 }
 
 export interface RestartAction {
-  /** The Cilium agent, or kube-proxy where it serves Services (src/engine/fix-kube-proxy.ts). */
+  /** The Cilium agent (or calico-node), or kube-proxy where it serves Services (src/datapath/kube-proxy.ts). */
   kind: 'restart-agent' | 'restart-kube-proxy';
   node: string;
   namespace: string;
@@ -41,6 +41,20 @@ export interface RestartAction {
   argv: string[];
   /** Set when the pod is not a Cilium agent (calico-node): the DaemonSet and label it must still have. */
   workload?: { daemonSet: string; label: string };
+  /**
+   * What the pod must still be when re-read before the delete, from the datapath's restart target
+   * (src/datapath/restart.ts). Absent in a plan made by hand: then the Cilium agents of the install.
+   */
+  target?: RestartTarget;
+}
+
+/** The pods a restart deletes: the DaemonSet that recreates them, the label they carry, their container. */
+export interface RestartTarget {
+  namespace: string;
+  daemonSet: string;
+  /** The pods' label selector, `key=value`. */
+  label: string;
+  container: string;
 }
 
 export interface RefusedNode {

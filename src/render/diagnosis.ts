@@ -111,7 +111,7 @@ export function renderDiagnosis(d: Diagnosis, opts: { showPassed?: boolean; wide
   const steps: string[] = [];
   if (d.plan.actions.length) {
     // Cilium agents, calico-node on Calico eBPF (the action names its workload), or kube-proxy where it
-    // serves Services (src/engine/fix-kube-proxy.ts).
+    // serves Services (src/datapath/kube-proxy.ts).
     const isKp = (a: RestartAction) => a.kind === 'restart-kube-proxy';
     const kp = d.plan.actions.every(isKp);
     const calico = d.plan.actions.every((a) => a.workload);

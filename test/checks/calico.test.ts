@@ -4,29 +4,15 @@ import { readFileSync } from 'node:fs';
 import { calicoCiliumOverlap } from '../../src/checks/calico-cilium-overlap.js';
 import { calicoNatMap } from '../../src/checks/calico-nat-map.js';
 import { calicoNodePods } from '../../src/checks/calico-node-pods.js';
-import { parseCalicoNatDump } from '../../src/datapath/calico/bpf-nat-dump.js';
+import { calicoNatFact } from '../../src/datapath/calico.js';
 import { DATAPATHS } from '../../src/datapath/index.js';
-import type { CalicoNatFact } from '../../src/model/calico.js';
 import { failed, got, healthyFacts, ids, KPR_TRUE_CONFIG } from '../helpers/facts.js';
 import { datapathFixture } from '../datapath/fixtures.js';
 import { ROOT } from '../helpers/cli.js';
 
 const COMMAND = ['calico-node', '-bpf', 'nat', 'dump'];
-function nat(dump: string): CalicoNatFact {
-  const t = parseCalicoNatDump(dump);
-  return {
-    frontends: t.frontends.map((f) => ({
-      ip: f.ip,
-      port: f.port,
-      protocol: f.protocol,
-      id: f.id,
-      backends: f.backends.map((b) => `${b.ip}:${b.port}`),
-      missing: f.missing.length,
-    })),
-    warnings: t.warnings.length,
-    command: COMMAND,
-  };
-}
+// The fact as the engine builds it from the dump (src/datapath/calico.ts).
+const nat = calicoNatFact;
 // kindServices(): kubernetes 10.96.0.1:443 → 172.19.0.2:6443; kube-dns 10.96.0.10 53/UDP, 53/TCP, 9153/TCP → two CoreDNS.
 const DNS = (p: number, proto: number, id: number) =>
   `10.96.0.10 port ${p} proto ${proto} id ${id} count 2 local 0\n\t${id}:0\t 10.244.1.69:${p}\n\t${id}:1\t 10.244.1.109:${p}\n`;

@@ -7,6 +7,7 @@ import { parseServiceListJson, parseServiceListText } from '../../src/cilium/for
 import { parseCiliumStatus } from '../../src/cilium/formats/status.js';
 import { classify } from '../../src/cilium/log-catalog.js';
 import { fixture } from './fixtures.js';
+import { mutated } from '../helpers/fuzz.js';
 
 const RUNS = 2000;
 
@@ -18,23 +19,6 @@ function tryParse<T>(parse: (s: string) => T, input: string): T | undefined {
     if (!(e instanceof ParseError)) throw e;
     return undefined;
   }
-}
-
-/** Drop, duplicate or truncate lines, or flip bytes of a real sample. */
-function mutated(sample: string): fc.Arbitrary<string> {
-  const lines = sample.split('\n');
-  return fc.oneof(
-    fc.nat(lines.length - 1).map((i) => lines.filter((_, j) => j !== i).join('\n')),
-    fc.nat(lines.length - 1).map((i) => [...lines.slice(0, i + 1), ...lines.slice(i)].join('\n')),
-    fc.nat(sample.length).map((n) => sample.slice(0, n)),
-    fc
-      .array(fc.tuple(fc.nat(sample.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 })
-      .map((flips) => {
-        const chars = [...sample];
-        for (const [i, b] of flips) chars[i % chars.length] = String.fromCharCode(b);
-        return chars.join('');
-      }),
-  );
 }
 
 const garbage = fc.oneof(

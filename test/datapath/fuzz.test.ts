@@ -8,6 +8,7 @@ import { parseIpvsadm } from '../../src/datapath/kube-proxy/ipvsadm.js';
 import { parseNftKubeProxy } from '../../src/datapath/kube-proxy/nftables.js';
 import { parseCalicoNatDump } from '../../src/datapath/calico/bpf-nat-dump.js';
 import { datapathFixture, datapathFixtureNames } from './fixtures.js';
+import { mutated } from '../helpers/fuzz.js';
 
 const RUNS = 500;
 
@@ -41,23 +42,6 @@ function wellFormed(t: DatapathTable): boolean {
       isPort(f.port) &&
       ['TCP', 'UDP', 'SCTP'].includes(f.protocol) &&
       f.backends.every((b) => isIp(b.ip) && isPort(b.port)),
-  );
-}
-
-/** Drop, duplicate or truncate lines, or flip bytes of a real sample. */
-function mutated(sample: string): fc.Arbitrary<string> {
-  const lines = sample.split('\n');
-  return fc.oneof(
-    fc.nat(lines.length - 1).map((i) => lines.filter((_, j) => j !== i).join('\n')),
-    fc.nat(lines.length - 1).map((i) => [...lines.slice(0, i + 1), ...lines.slice(i)].join('\n')),
-    fc.nat(sample.length).map((n) => sample.slice(0, n)),
-    fc
-      .array(fc.tuple(fc.nat(sample.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 })
-      .map((flips) => {
-        const chars = [...sample];
-        for (const [i, b] of flips) chars[i % chars.length] = String.fromCharCode(b);
-        return chars.join('');
-      }),
   );
 }
 

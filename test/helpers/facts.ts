@@ -197,6 +197,24 @@ export const onNodes = <T>(a: Gathered<T>, b: Gathered<T>): Map<string, Gathered
     ['node-b', b],
   ]);
 
+/** A finding as a check builds it (check from the id, subject from the node), for renderer and gate tests. */
+export const findingOf = (
+  id: string,
+  status: Finding['status'],
+  node: string | undefined,
+  message: string,
+  extra: Partial<Finding> = {},
+): Finding => ({
+  id,
+  check: id.split('/')[0]!,
+  status,
+  node,
+  subject: node ? `node/${node}` : 'cluster',
+  message,
+  evidence: [],
+  ...extra,
+});
+
 export const ids = (fs: Finding[]): string[] => fs.map((f) => f.id);
 export const byNode = (fs: Finding[], n: string): Finding[] => fs.filter((f) => f.node === n);
 export const statusOf = (fs: Finding[], id: string, n?: string): string | undefined =>

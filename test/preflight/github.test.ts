@@ -1,7 +1,7 @@
 // Workflow-command escaping, as @actions/core does it (actions/toolkit packages/core/src/command.ts).
 import { escapeData, escapeProperty, renderGithub } from '../../src/render/github.js';
 import { applyIgnores, buildReport, parseIgnore } from '../../src/gate/gate.js';
-import type { Finding } from '../../src/model/check.js';
+import { findingOf as f } from '../helpers/facts.js';
 
 test('data escapes % CR LF; properties also : and ,', () => {
   expect(escapeData('50% done\r\nnext: a,b')).toBe('50%25 done%0D%0Anext: a,b');
@@ -9,15 +9,6 @@ test('data escapes % CR LF; properties also : and ,', () => {
 });
 
 test('one exact line per finding, by gate outcome, then the summary', () => {
-  const f = (id: string, status: Finding['status'], node: string | undefined, message: string): Finding => ({
-    id,
-    check: id.split('/')[0]!,
-    status,
-    node,
-    subject: node ? `node/${node}` : 'cluster',
-    message,
-    evidence: [],
-  });
   const findings = applyIgnores(
     [
       f('kernel-version/below-minimum', 'fail', 'n1', 'kernel 4.4 is older than 4.9:\nupgrade'),

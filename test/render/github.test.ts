@@ -5,20 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyIgnores, buildReport } from '../../src/gate/gate.js';
-import type { Finding } from '../../src/model/check.js';
 import { renderGithub, runFailedLine } from '../../src/render/github.js';
 import { kdiag } from '../helpers/cli.js';
+import { findingOf as f } from '../helpers/facts.js';
 import { EXEC_DENIED, withSim } from '../helpers/sim.js';
 
-const f = (id: string, status: Finding['status'], node: string | undefined, message: string): Finding => ({
-  id,
-  check: id.split('/')[0]!,
-  status,
-  node,
-  subject: node ? `node/${node}` : 'cluster',
-  message,
-  evidence: [],
-});
 const checks = ['bpffs', 'kernel-version'].map((id) => ({ id, title: id }));
 
 test('only unknowns: each unknown is an ::error and the summary says unknown (exit 2)', () => {

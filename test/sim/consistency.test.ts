@@ -1,30 +1,18 @@
 // Data that agrees with itself, read back with real kubectl: Endpoints next to the slices, table columns,
 // the DaemonSet template, and what a DELETE of a Service or a Node takes with it.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { describeKubectl as maybe, kubectlOn } from '../helpers/kubectl.js';
 import { agentPods, simulator, type SimHandle } from '../helpers/sim.js';
-
-const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
-const maybe = existsSync(KUBECTL) || process.env.CI === 'true' ? describe : describe.skip;
 
 maybe('a simulated cluster that agrees with itself', () => {
   let sim: SimHandle;
-  let cacheDir: string;
-  const kubectl = (args: string[]) =>
-    execa(KUBECTL, ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', cacheDir, ...args], {
-      reject: false,
-      timeout: 60_000,
-    });
+  const kubectl = kubectlOn(() => sim);
 
   beforeAll(async () => {
-    cacheDir = mkdtempSync(join(tmpdir(), 'kdiag-kcache-'));
     sim = await simulator('bpf-programs-not-loaded');
   });
   afterAll(async () => {
     await sim?.stop();
-    rmSync(cacheDir, { recursive: true, force: true });
+    kubectl.dispose();
   });
 
   test('kubectl get endpoints web lists the ready backends as ip:port', async () => {

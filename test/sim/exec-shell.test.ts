@@ -2,48 +2,22 @@
 // agent tools (so pipes, grep, sort, sha256sum and exit codes are real), anything else not simulated
 // answers "not simulated" with exit 127. Driven with real kubectl.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { describeKubectl as maybe, kubectlOn } from '../helpers/kubectl.js';
 import { agentPods, scenario, simulator, type SimHandle } from '../helpers/sim.js';
-
-const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
-const maybe = existsSync(KUBECTL) || process.env.CI === 'true' ? describe : describe.skip;
 
 maybe('exec is a real shell over the simulated tools', () => {
   let sim: SimHandle;
-  let cacheDir: string;
   let pod: string;
-  const exec = (cmd: string[], input?: string) =>
-    execa(
-      KUBECTL,
-      [
-        '--kubeconfig',
-        sim.kubeconfigPath,
-        '--cache-dir',
-        cacheDir,
-        '-n',
-        'kube-system',
-        'exec',
-        ...(input !== undefined ? ['-i'] : []),
-        pod,
-        '-c',
-        'cilium-agent',
-        '--',
-        ...cmd,
-      ],
-      { reject: false, timeout: 60_000, ...(input !== undefined ? { input } : {}) },
-    );
+  const kubectl = kubectlOn(() => sim);
+  const exec = (cmd: string[], input?: string) => kubectl.exec('kube-system', pod, 'cilium-agent', cmd, { input });
 
   beforeAll(async () => {
-    cacheDir = mkdtempSync(join(tmpdir(), 'kdiag-kcache-'));
     sim = await simulator(scenario({ count: 2 }));
     pod = agentPods(sim)[0]!.metadata.name;
   });
   afterAll(async () => {
     await sim?.stop();
-    rmSync(cacheDir, { recursive: true, force: true });
+    kubectl.dispose();
   });
 
   test('stdin reaches the command', async () => {

@@ -1,34 +1,21 @@
 // Real kubectl writing to the simulator: label, annotate, patch (three types), cordon/uncordon, create
 // namespace/configmap, set image, rollout restart, dry-run and conflicts, and the cascades a DELETE has.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { describeKubectl as maybe, kubectlOn } from '../helpers/kubectl.js';
 import { agentPods, simulator, type SimHandle } from '../helpers/sim.js';
 import { rawRequest, until } from './helpers.js';
 
-const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
-const haveKubectl = existsSync(KUBECTL);
-const maybe = haveKubectl || process.env.CI === 'true' ? describe : describe.skip;
-
 maybe('kubectl writes against the simulator', () => {
   let sim: SimHandle;
-  let cacheDir: string;
-  const kubectl = (args: string[]) =>
-    execa(KUBECTL, ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', cacheDir, ...args], {
-      reject: false,
-      timeout: 60_000,
-    });
+  const kubectl = kubectlOn(() => sim);
   const node = (name: string) => sim.list('nodes').find((n) => n.metadata.name === name)!;
   const cm = (ns: string, name: string) => sim.list('configmaps', ns).find((c) => c.metadata.name === name);
 
   beforeAll(async () => {
-    cacheDir = mkdtempSync(join(tmpdir(), 'kdiag-kcache-'));
     sim = await simulator('bpf-programs-not-loaded');
   });
   afterAll(async () => {
     await sim?.stop();
-    rmSync(cacheDir, { recursive: true, force: true });
+    kubectl.dispose();
   });
 
   test('label and annotate', async () => {

@@ -1,31 +1,19 @@
 // Real kubectl (/usr/bin/kubectl) against the simulator: get, logs, exec, the seed's fix, auth can-i.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
+import { describeKubectl as maybe, haveKubectl, KUBECTL, kubectlOn } from '../helpers/kubectl.js';
 import { agentPods, scenario, simulator, type SimHandle } from '../helpers/sim.js';
 
-const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
-const haveKubectl = existsSync(KUBECTL);
 if (!haveKubectl && process.env.CI !== 'true') console.warn(`skipping kubectl tests: ${KUBECTL} not installed`);
-const maybe = haveKubectl || process.env.CI === 'true' ? describe : describe.skip;
 
 maybe('kubectl against the simulator', () => {
   let sim: SimHandle;
-  let cacheDir: string;
-  const kubectl = (args: string[]) =>
-    execa(KUBECTL, ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', cacheDir, ...args], {
-      reject: false,
-      timeout: 60_000,
-    });
+  const kubectl = kubectlOn(() => sim);
 
   beforeAll(async () => {
-    cacheDir = mkdtempSync(join(tmpdir(), 'kdiag-kcache-'));
     sim = await simulator('bpf-programs-not-loaded');
   });
   afterAll(async () => {
     await sim?.stop();
-    rmSync(cacheDir, { recursive: true, force: true });
+    kubectl.dispose();
   });
 
   test('get nodes', async () => {
@@ -135,9 +123,8 @@ maybe('kubectl against the simulator', () => {
 
 maybe('kubectl auth can-i with an RBAC denial', () => {
   let sim: SimHandle;
-  let cacheDir: string;
+  const kubectl = kubectlOn(() => sim);
   beforeAll(async () => {
-    cacheDir = mkdtempSync(join(tmpdir(), 'kdiag-kcache-'));
     sim = await simulator(
       scenario({
         description: 'rbac',
@@ -148,23 +135,14 @@ maybe('kubectl auth can-i with an RBAC denial', () => {
   });
   afterAll(async () => {
     await sim?.stop();
-    rmSync(cacheDir, { recursive: true, force: true });
+    kubectl.dispose();
   });
   test('denied exec: can-i says no, exec gets 403', async () => {
-    const base = ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', cacheDir];
-    const no = await execa(
-      KUBECTL,
-      [...base, 'auth', 'can-i', 'create', 'pods', '--subresource=exec', '-n', 'kube-system'],
-      { reject: false },
-    );
+    const no = await kubectl(['auth', 'can-i', 'create', 'pods', '--subresource=exec', '-n', 'kube-system']);
     expect(no.stdout.trim()).toBe('no');
     expect(no.exitCode).toBe(1);
     const pod = sim.pods('kube-system')[0]!;
-    const ex = await execa(
-      KUBECTL,
-      [...base, '-n', 'kube-system', 'exec', pod.metadata.name, '-c', 'cilium-agent', '--', 'true'],
-      { reject: false },
-    );
+    const ex = await kubectl.exec('kube-system', pod.metadata.name, 'cilium-agent', ['true']);
     expect(ex.exitCode).toBe(1);
     expect(ex.stderr).toContain(
       `pods "${pod.metadata.name}" is forbidden: User "kdiag" cannot create resource "pods/exec" in API group "" in the namespace "kube-system"`,

@@ -1,16 +1,10 @@
 // Node Leases and heartbeats: a live kubelet renews its Lease in kube-node-lease every 10 s and posts node
 // status at least every 5 minutes, so `kubectl describe node` shows the Lease and recent heartbeats.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
 import { Cluster } from '../../src/sim/cluster/index.js';
 import { validateScenario } from '../../src/sim/scenario.js';
 import { scenario, simulator, type SimHandle } from '../helpers/sim.js';
+import { describeKubectl as maybe, kubectlOn } from '../helpers/kubectl.js';
 import { rawRequest } from './helpers.js';
-
-const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
-const maybe = existsSync(KUBECTL) || process.env.CI === 'true' ? describe : describe.skip;
 
 interface Lease {
   metadata: { name: string; resourceVersion: string; ownerReferences: { kind: string; name: string }[] };
@@ -21,14 +15,13 @@ interface NodeStatus {
 }
 
 let sim: SimHandle;
-let cacheDir: string;
+const kubectl = kubectlOn(() => sim);
 beforeAll(async () => {
-  cacheDir = mkdtempSync(join(tmpdir(), 'kdiag-kcache-'));
   sim = await simulator(scenario({ description: 'leases', count: 3 }));
 });
 afterAll(async () => {
   await sim?.stop();
-  rmSync(cacheDir, { recursive: true, force: true });
+  kubectl.dispose();
 });
 
 test('one Lease per node in kube-node-lease, held by the node and owned by its Node', async () => {
@@ -73,12 +66,6 @@ test('a Lease is renewed once 10 s have passed, with a new resourceVersion; hear
 });
 
 maybe('kubectl', () => {
-  const kubectl = (args: string[]) =>
-    execa(KUBECTL, ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', cacheDir, ...args], {
-      reject: false,
-      timeout: 60_000,
-    });
-
   test('describe node shows the Lease, no lease error', async () => {
     const r = await kubectl(['describe', 'node', 'node-1']);
     expect(r.exitCode).toBe(0);
