@@ -1,5 +1,6 @@
 // Calico eBPF facts: the calico-node pods and each node's NAT map as `calico-node -bpf nat dump` prints it
 // (parsed by src/datapath/calico/bpf-nat-dump.ts), plus the Felix log lines at ERROR or worse.
+import type { BpfProgram } from './cilium.js';
 import type { DatapathSignals } from './datapath.js';
 
 /** The argv kdiag runs in the calico-node container (the binary is the image's own); the bundle runs the same. */
@@ -35,6 +36,13 @@ export interface CalicoNatFact {
   frontends: CalicoNatFrontendFact[];
   /** Lines the parser could not read (count; the dump is still judged on what it read). */
   warnings: number;
+  /** The exact argv run in the calico-node container. */
+  command: string[];
+}
+
+/** One node's loaded eBPF programs as bpftool lists them (every program on the node, not only Calico's). */
+export interface CalicoProgramsFact {
+  programs: BpfProgram[];
   /** The exact argv run in the calico-node container. */
   command: string[];
 }
