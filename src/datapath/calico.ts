@@ -3,6 +3,7 @@
 // calico/bpf-nat-dump.ts, format from projectcalico/calico felix/cmd/calico-bpf/commands/nat.go `dumpNice`).
 import { calicoBpfPrograms } from '../checks/calico-bpf-programs.js';
 import { calicoCiliumOverlap } from '../checks/calico-cilium-overlap.js';
+import { calicoKubeProxyCleanup } from '../checks/calico-kube-proxy-cleanup.js';
 import { calicoNatMap } from '../checks/calico-nat-map.js';
 import { calicoNodePods } from '../checks/calico-node-pods.js';
 import type { LbService } from '../cilium/types.js';
@@ -60,7 +61,7 @@ export const calicoDatapath: Datapath = {
     const d = classifyDatapath(facts);
     return { present: d.services === 'calico', evidence: d.evidence };
   },
-  checks: [calicoNodePods, calicoNatMap, calicoCiliumOverlap, calicoBpfPrograms],
+  checks: [calicoNodePods, calicoNatMap, calicoCiliumOverlap, calicoBpfPrograms, calicoKubeProxyCleanup],
   async readLbMap(agent: AgentCli, keep?: (s: LbService) => boolean): Promise<LbService[]> {
     const rows = natRows(await readCalicoNat(agent));
     return keep ? rows.filter(keep) : rows;

@@ -55,3 +55,23 @@ export function calicoBpfEnabled(sig: DatapathSignals | undefined): boolean {
   on ||= sig.linuxDataplane === 'BPF';
   return on;
 }
+
+/**
+ * Whether Felix removes kube-proxy's iptables rules in eBPF mode (bpfKubeProxyIptablesCleanupEnabled), and
+ * where that was read: the calico-node env, else FelixConfiguration, else Felix's default `true`
+ * (projectcalico/calico felix/config/config_params.go `config:"bool;true"`).
+ */
+export function felixKubeProxyCleanup(sig: DatapathSignals | undefined): { on: boolean; source: string } {
+  const env = sig?.calico?.felixKubeProxyCleanup;
+  if (env !== undefined)
+    return {
+      on: env.trim().toLowerCase() === 'true',
+      source: `calico-node env FELIX_BPFKUBEPROXYIPTABLESCLEANUPENABLED=${env}`,
+    };
+  if (sig?.felixKubeProxyCleanup !== undefined)
+    return {
+      on: sig.felixKubeProxyCleanup,
+      source: `FelixConfiguration default bpfKubeProxyIptablesCleanupEnabled: ${sig.felixKubeProxyCleanup}`,
+    };
+  return { on: true, source: "bpfKubeProxyIptablesCleanupEnabled not set (Felix's default: true)" };
+}

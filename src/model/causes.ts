@@ -216,6 +216,14 @@ export const CAUSES: readonly CauseDef[] = [
     explains: ['calico-nat-map-stale', 'calico-node-not-ready'],
   },
   {
+    id: 'calico-kube-proxy-fight',
+    title: "kube-proxy runs beside Calico eBPF while Felix removes kube-proxy's iptables rules",
+    fixableByRestart: false,
+    specificity: 45,
+    whatToChange:
+      "disable kube-proxy on the Calico eBPF nodes (e.g. a nodeSelector on its DaemonSet that matches no node), or set FelixConfiguration bpfKubeProxyIptablesCleanupEnabled: false (Calico's eBPF guide: one of the two is required)",
+  },
+  {
     id: 'conntrack-table-full',
     title: "The agent's conntrack (CT) map is full, so new connections are dropped (CT: Map insertion failed)",
     fixableByRestart: false,
