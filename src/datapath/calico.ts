@@ -8,7 +8,7 @@ import { calicoNatMap } from '../checks/calico-nat-map.js';
 import { calicoNodePods } from '../checks/calico-node-pods.js';
 import type { LbService } from '../cilium/types.js';
 import { parseBpftoolProgJson } from '../cilium/formats/bpftool.js';
-import { NAT_DUMP_ARGV, type CalicoNatFact, type CalicoProgramsFact } from '../model/calico.js';
+import { BPFTOOL_ARGV, NAT_DUMP_ARGV, type CalicoNatFact, type CalicoProgramsFact } from '../model/calico.js';
 import type { Facts } from '../model/facts.js';
 import { parseCalicoNatDump } from './calico/bpf-nat-dump.js';
 import { execFailed } from './cilium.js';
@@ -43,7 +43,7 @@ export async function readCalicoNat(agent: AgentCli): Promise<CalicoNatFact> {
  * (projectcalico/calico node/Dockerfile, `COPY --from=bpftool /bpftool /bin/bpftool`; Calico's
  * troubleshoot-ebpf docs run `kubectl exec … calico-node-… -- bpftool prog tracelog`).
  */
-export const BPFTOOL_ARGV = ['bpftool', '-j', 'prog', 'show'];
+export { BPFTOOL_ARGV };
 
 /** Reads one node's loaded eBPF programs; output bpftool cannot have printed is an error, never "none". */
 export async function readCalicoPrograms(

@@ -5,6 +5,8 @@ import type { DatapathSignals } from './datapath.js';
 
 /** The argv kdiag runs in the calico-node container (the binary is the image's own); the bundle runs the same. */
 export const NAT_DUMP_ARGV = ['calico-node', '-bpf', 'nat', 'dump'];
+/** calico-node's loaded eBPF programs (bpftool ships in the calico-node image: projectcalico/calico node/Dockerfile). */
+export const BPFTOOL_ARGV = ['bpftool', '-j', 'prog', 'show'];
 
 export interface CalicoNodePodFact {
   namespace: string;
