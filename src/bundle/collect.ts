@@ -13,7 +13,7 @@ import {
   type RecordedError,
 } from '../cluster/bundle-layout.js';
 import { parseServiceListText } from '../cilium/formats/service-list.js';
-import { NAT_DUMP_ARGV } from '../model/calico.js';
+import { BPFTOOL_ARGV, NAT_DUMP_ARGV } from '../model/calico.js';
 import { MAX_LB_ROWS_PER_NODE } from '../model/cilium.js';
 import { CAT_PROC_IP_VS, IPTABLES_SAVE_NAT, IPVSADM_LN, NFT_LIST_KUBE_PROXY } from '../model/kube-proxy.js';
 import { KdiagError, oneLine } from '../errors.js';
@@ -266,7 +266,11 @@ const CALICO_NODE: PodCommand = {
   what: 'the calico-node pods',
   labelSelector: 'k8s-app=calico-node',
   container: 'calico-node',
-  commands: [{ argv: NAT_DUMP_ARGV, file: 'calico-node-bpf-nat-dump.txt' }],
+  commands: [
+    { argv: NAT_DUMP_ARGV, file: 'calico-node-bpf-nat-dump.txt' },
+    // Calico eBPF's loaded programs (calico-bpf-programs), read in the same pod.
+    { argv: BPFTOOL_ARGV, file: 'calico-node-bpftool-prog-show.json' },
+  ],
   logTail: 2000,
   readyOnly: false,
 };

@@ -1,11 +1,14 @@
 // The Calico eBPF datapath (Felix's eBPF dataplane replaces kube-proxy): calico-node pods, and each node's
 // NAT map as `calico-node -bpf nat dump` prints it in the calico-node container (parser:
 // calico/bpf-nat-dump.ts, format from projectcalico/calico felix/cmd/calico-bpf/commands/nat.go `dumpNice`).
+import { calicoBpfPrograms } from '../checks/calico-bpf-programs.js';
 import { calicoCiliumOverlap } from '../checks/calico-cilium-overlap.js';
+import { calicoKubeProxyCleanup } from '../checks/calico-kube-proxy-cleanup.js';
 import { calicoNatMap } from '../checks/calico-nat-map.js';
 import { calicoNodePods } from '../checks/calico-node-pods.js';
 import type { LbService } from '../cilium/types.js';
-import { NAT_DUMP_ARGV, type CalicoNatFact } from '../model/calico.js';
+import { parseBpftoolProgJson } from '../cilium/formats/bpftool.js';
+import { BPFTOOL_ARGV, NAT_DUMP_ARGV, type CalicoNatFact, type CalicoProgramsFact } from '../model/calico.js';
 import type { Facts } from '../model/facts.js';
 import { parseCalicoNatDump } from './calico/bpf-nat-dump.js';
 import { execFailed } from './cilium.js';
@@ -68,6 +71,22 @@ export const calicoNodeRestarts: Restarts = {
   },
 };
 
+/**
+ * `bpftool -j prog show` in the calico-node container: the calico-node image ships bpftool as /bin/bpftool
+ * (projectcalico/calico node/Dockerfile, `COPY --from=bpftool /bpftool /bin/bpftool`; Calico's
+ * troubleshoot-ebpf docs run `kubectl exec … calico-node-… -- bpftool prog tracelog`).
+ */
+export { BPFTOOL_ARGV };
+
+/** Reads one node's loaded eBPF programs; output bpftool cannot have printed is an error, never "none". */
+export async function readCalicoPrograms(
+  run: (argv: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>,
+): Promise<CalicoProgramsFact> {
+  const r = await run(BPFTOOL_ARGV);
+  if (r.exitCode !== 0) throw execFailed(BPFTOOL_ARGV.join(' '), r);
+  return { programs: parseBpftoolProgJson(r.stdout), command: BPFTOOL_ARGV };
+}
+
 export const calicoDatapath: Datapath = {
   id: 'calico-ebpf',
   title: 'Calico eBPF',
@@ -75,7 +94,7 @@ export const calicoDatapath: Datapath = {
     const d = classifyDatapath(facts);
     return { present: d.services === 'calico', evidence: d.evidence };
   },
-  checks: [calicoNodePods, calicoNatMap, calicoCiliumOverlap],
+  checks: [calicoNodePods, calicoNatMap, calicoCiliumOverlap, calicoBpfPrograms, calicoKubeProxyCleanup],
   async readLbMap(agent: AgentCli, keep?: (s: LbService) => boolean): Promise<LbService[]> {
     const rows = natRows(await readCalicoNat(agent));
     return keep ? rows.filter(keep) : rows;

@@ -1,10 +1,11 @@
 // Calico's per-node facts, when the cluster runs calico-node: its pods, and (on Calico eBPF) each node's
-// NAT map read through the Calico datapath plus Felix's ERROR/PANIC/FATAL log lines. Per pod on the
+// NAT map read through the Calico datapath plus Felix's ERROR/PANIC/FATAL log lines and, when a check
+// needs them, the eBPF programs loaded (bpftool in the calico-node container). Per pod on the
 // client's bounded pool; one node that fails keeps its error and never hides the others.
 import { createInterface } from 'node:readline';
 import type { KubeClient } from '../cluster/client.js';
 import type { Pod } from '../cilium/discovery.js';
-import { CALICO_CONTAINER, readCalicoNat } from '../datapath/calico.js';
+import { CALICO_CONTAINER, readCalicoNat, readCalicoPrograms } from '../datapath/calico.js';
 import type { AgentCli } from '../datapath/index.js';
 import { KdiagError, oneLine } from '../errors.js';
 import { calicoBpfEnabled, type CalicoNodePodFact } from '../model/calico.js';
@@ -18,7 +19,7 @@ const MAX_FELIX_LINES = 20;
 export async function gatherCalico(
   client: KubeClient,
   facts: Facts,
-  opts: { logTail?: number; nodes?: string[] },
+  opts: { logTail?: number; nodes?: string[]; programs?: boolean },
 ): Promise<void> {
   const sig = facts.datapathSignals?.ok ? facts.datapathSignals.value : undefined;
   if (!sig?.calico) return;
@@ -39,6 +40,7 @@ export async function gatherCalico(
   if (!calicoBpfEnabled(sig)) return;
   const nat = (facts.calicoNat = new Map());
   const logs = (facts.calicoLogs = new Map());
+  const progs = opts.programs ? (facts.calicoPrograms = new Map()) : undefined;
   const scope = opts.nodes;
   await Promise.all(
     pods
@@ -58,6 +60,13 @@ export async function gatherCalico(
                 ),
           );
           logs.set(p.node, await settle(felixErrors(client, p, opts.logTail ?? 2000)));
+          // Felix's programs per node (bpftool in the calico-node image); a container not running cannot answer.
+          progs?.set(
+            p.node,
+            p.running
+              ? await settle(readCalicoPrograms((argv) => client.exec(p.namespace, p.name, CALICO_CONTAINER, argv)))
+              : failed(`calico-node ${p.namespace}/${p.name} on ${p.node} is not running`),
+          );
         }),
       ),
   );

@@ -18,6 +18,9 @@ interface CalicoDaemonSet extends DaemonSet {
   };
 }
 
+/** Felix's env form of FelixConfiguration bpfKubeProxyIptablesCleanupEnabled (env overrides the resource). */
+const CLEANUP_ENV = 'FELIX_BPFKUBEPROXYIPTABLESCLEANUPENABLED';
+
 export async function gatherDatapathSignals(client: KubeClient): Promise<DatapathSignals> {
   const errors: string[] = [];
   const keep = async <T>(what: string, p: Promise<T>): Promise<T | undefined> => {
@@ -37,9 +40,9 @@ export async function gatherDatapathSignals(client: KubeClient): Promise<Datapat
     keep('calico-node DaemonSet', findCalicoNode(client)),
     keep(
       'FelixConfiguration default',
-      client.getOptional<KubeObject & { spec?: { bpfEnabled?: boolean } }>(
-        '/apis/crd.projectcalico.org/v1/felixconfigurations/default',
-      ),
+      client.getOptional<
+        KubeObject & { spec?: { bpfEnabled?: boolean; bpfKubeProxyIptablesCleanupEnabled?: boolean } }
+      >('/apis/crd.projectcalico.org/v1/felixconfigurations/default'),
     ),
     keep(
       'Installation default',
@@ -59,9 +62,14 @@ export async function gatherDatapathSignals(client: KubeClient): Promise<Datapat
       ...(c?.env?.some((e) => e.name === 'FELIX_BPFENABLED')
         ? { felixBpfEnabled: c.env.find((e) => e.name === 'FELIX_BPFENABLED')?.value ?? '' }
         : {}),
+      ...(c?.env?.some((e) => e.name === CLEANUP_ENV)
+        ? { felixKubeProxyCleanup: c.env.find((e) => e.name === CLEANUP_ENV)?.value ?? '' }
+        : {}),
     };
   }
   if (typeof felix?.spec?.bpfEnabled === 'boolean') out.felixBpfEnabled = felix.spec.bpfEnabled;
+  if (typeof felix?.spec?.bpfKubeProxyIptablesCleanupEnabled === 'boolean')
+    out.felixKubeProxyCleanup = felix.spec.bpfKubeProxyIptablesCleanupEnabled;
   const dp = install?.spec?.calicoNetwork?.linuxDataplane;
   if (dp) out.linuxDataplane = dp;
   return out;

@@ -52,7 +52,7 @@ export interface GatherOptions {
 }
 
 const PER_NODE: FactKey[] = ['agentLogs', 'bpfPrograms', 'status', 'serviceMap', 'bpffs', 'kubeProxyLeftovers'];
-const CALICO_FACTS: FactKey[] = ['calicoNodes', 'calicoNat', 'calicoLogs'];
+const CALICO_FACTS: FactKey[] = ['calicoNodes', 'calicoNat', 'calicoLogs', 'calicoPrograms'];
 /** LB maps read at once: each is a whole service table, so this bounds memory on big clusters. */
 const MAP_SLOTS = 16;
 /** Below this many nodes the digest round trip costs more than it saves. */
@@ -123,7 +123,11 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   if (meshPods) facts.meshPods = meshPods;
   // Calico's own facts (calico-node pods; on Calico eBPF the NAT maps), whether or not Cilium runs.
   if (CALICO_FACTS.some((k) => needs.has(k)))
-    await gatherCalico(client, facts, { logTail: opts.logTail, nodes: opts.nodes });
+    await gatherCalico(client, facts, {
+      logTail: opts.logTail,
+      nodes: opts.nodes,
+      programs: needs.has('calicoPrograms'),
+    });
   if (cilium) {
     if (cilium.ok && !cilium.value) {
       facts.cilium = failed(

@@ -1,9 +1,12 @@
 // Calico eBPF facts: the calico-node pods and each node's NAT map as `calico-node -bpf nat dump` prints it
 // (parsed by src/datapath/calico/bpf-nat-dump.ts), plus the Felix log lines at ERROR or worse.
+import type { BpfProgram } from './cilium.js';
 import type { DatapathSignals } from './datapath.js';
 
 /** The argv kdiag runs in the calico-node container (the binary is the image's own); the bundle runs the same. */
 export const NAT_DUMP_ARGV = ['calico-node', '-bpf', 'nat', 'dump'];
+/** calico-node's loaded eBPF programs (bpftool ships in the calico-node image: projectcalico/calico node/Dockerfile). */
+export const BPFTOOL_ARGV = ['bpftool', '-j', 'prog', 'show'];
 
 export interface CalicoNodePodFact {
   namespace: string;
@@ -39,6 +42,13 @@ export interface CalicoNatFact {
   command: string[];
 }
 
+/** One node's loaded eBPF programs as bpftool lists them (every program on the node, not only Calico's). */
+export interface CalicoProgramsFact {
+  programs: BpfProgram[];
+  /** The exact argv run in the calico-node container. */
+  command: string[];
+}
+
 /** Felix's config precedence: the calico-node env overrides FelixConfiguration; the operator's BPF dataplane sets it too. */
 export function calicoBpfEnabled(sig: DatapathSignals | undefined): boolean {
   if (!sig) return false;
@@ -46,4 +56,24 @@ export function calicoBpfEnabled(sig: DatapathSignals | undefined): boolean {
   let on = env !== undefined ? env.toLowerCase() === 'true' : sig.felixBpfEnabled === true;
   on ||= sig.linuxDataplane === 'BPF';
   return on;
+}
+
+/**
+ * Whether Felix removes kube-proxy's iptables rules in eBPF mode (bpfKubeProxyIptablesCleanupEnabled), and
+ * where that was read: the calico-node env, else FelixConfiguration, else Felix's default `true`
+ * (projectcalico/calico felix/config/config_params.go `config:"bool;true"`).
+ */
+export function felixKubeProxyCleanup(sig: DatapathSignals | undefined): { on: boolean; source: string } {
+  const env = sig?.calico?.felixKubeProxyCleanup;
+  if (env !== undefined)
+    return {
+      on: env.trim().toLowerCase() === 'true',
+      source: `calico-node env FELIX_BPFKUBEPROXYIPTABLESCLEANUPENABLED=${env}`,
+    };
+  if (sig?.felixKubeProxyCleanup !== undefined)
+    return {
+      on: sig.felixKubeProxyCleanup,
+      source: `FelixConfiguration default bpfKubeProxyIptablesCleanupEnabled: ${sig.felixKubeProxyCleanup}`,
+    };
+  return { on: true, source: "bpfKubeProxyIptablesCleanupEnabled not set (Felix's default: true)" };
 }

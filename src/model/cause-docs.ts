@@ -370,6 +370,51 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
     ],
     reports: ['the seed (../shared/PLAYBOOK.md, Calico networking with Cilium policy)', 'docs/datapaths.md'],
   },
+  'calico-bpf-programs-not-loaded': {
+    meaning:
+      "On the Calico eBPF dataplane, the node has none of Calico's tc programs loaded: no `cali_tc_preamble` (attached to each interface's tc hooks) and no `calico_tc_*` programs it jumps to.",
+    why: 'Calico eBPF translates a ClusterIP to a backend inside its tc programs (felix/bpf-gpl/tc.c, `calico_tc_main` looks the destination up in the NAT map). Without them the NAT map is never consulted: the packet leaves addressed to a ClusterIP no host owns, while pod IPs still route. A restart loads the same programs into the same kernel.',
+    evidence: [
+      'calico-bpf-programs/no-tc-programs: `bpftool -j prog show` in the calico-node container lists no sched_cls program named cali_tc_preamble (cali_tc_preambl when bpftool prints the 15-character kernel name) or calico_tc_*',
+      'Felix log lines at ERROR or worse on the same node, as supporting evidence',
+    ],
+    confirm: [
+      'kubectl -n <ns> exec <calico-node pod> -c calico-node -- bpftool -j prog show',
+      'kubectl -n <ns> exec <calico-node pod> -c calico-node -- bpftool net',
+      'kubectl -n <ns> logs <calico-node pod> -c calico-node | grep -E "Failed to apply policy to endpoint|failed to load|not supported by the kernel"',
+    ],
+    fix: [
+      'Read Felix\'s log first. "Failed to apply policy to endpoint, leaving it dirty" with a libbpf "failed to load" and a verifier log means the kernel rejects the programs in this calico-node image: run a kernel and Calico version that work together (Calico\'s troubleshoot-ebpf docs ask for an issue with the kernel version). "BPF data plane mode enabled but not supported by the kernel" means Felix fell back: upgrade the kernel or turn eBPF mode off.',
+      'Restarting calico-node is not the fix: it loads the same programs into the same kernel.',
+    ],
+    reports: [
+      'Calico docs, "Troubleshoot eBPF mode" (tigera/docs calico/operations/ebpf/troubleshoot-ebpf.mdx: "Debugging calico-node not ready", libbpf "prog \'calico_tc_skb_ipv4_frag\': failed to load")',
+      'projectcalico/calico#8897 ("Failed to attach bpf program to pod interface")',
+    ],
+  },
+  'calico-kube-proxy-fight': {
+    meaning:
+      "Calico's eBPF dataplane is on and kube-proxy still runs, while Felix's bpfKubeProxyIptablesCleanupEnabled is true (its default): Felix removes kube-proxy's iptables rules and kube-proxy writes them again.",
+    why: "Calico's tc programs translate ClusterIPs before iptables sees the packet, so the fight does not decide each connection; it keeps both components rewriting the same tables (calico-node's CPU high, Felix's Service updates late), and kube-proxy also holds port 10256 that Felix's BPF proxy wants for its health check. Calico's docs make one of the two changes a requirement.",
+    evidence: [
+      "calico-kube-proxy-cleanup/fighting: a kube-proxy DaemonSet or Ready kube-proxy pods, Calico eBPF on, and bpfKubeProxyIptablesCleanupEnabled not false (calico-node env FELIX_BPFKUBEPROXYIPTABLESCLEANUPENABLED, else FelixConfiguration default, else Felix's default true from felix/config/config_params.go)",
+    ],
+    confirm: [
+      'kubectl -n kube-system get ds kube-proxy -o wide',
+      "kubectl get felixconfiguration default -o jsonpath='{.spec.bpfKubeProxyIptablesCleanupEnabled}'",
+      'kubectl -n <ns> logs <calico-node pod> -c calico-node | grep -E "healthz|10256"',
+    ],
+    fix: [
+      'Disable kube-proxy on the Calico eBPF nodes: kubectl patch ds -n kube-system kube-proxy -p \'{"spec":{"template":{"spec":{"nodeSelector":{"non-calico": "true"}}}}}\' (Calico\'s eBPF guide; remove the selector to bring it back).',
+      'If kube-proxy must stay (managed by the distribution), set bpfKubeProxyIptablesCleanupEnabled: false: kubectl patch felixconfiguration default --type=merge -p \'{"spec":{"bpfKubeProxyIptablesCleanupEnabled":false}}\'.',
+      'A restart changes nothing: both start again with the same configuration.',
+    ],
+    reports: [
+      'Calico docs, "Enable the eBPF dataplane" (if kube-proxy is not disabled you must set BPFKubeProxyIptablesCleanupEnabled to false)',
+      'Calico docs, "Troubleshoot eBPF mode", "Debug high CPU usage" (tigera/docs calico/operations/ebpf/troubleshoot-ebpf.mdx)',
+      'projectcalico/calico#10748 (calico-node cannot bind the BPF proxy health port 10256 while kube-proxy runs; fixtures/calico/felix-log.v3.30.*)',
+    ],
+  },
   'conntrack-table-full': {
     meaning:
       "The agent's conntrack maps (cilium_ct4_global for TCP, cilium_ct_any4_global for the rest) are full: sized by bpf-ct-global-tcp-max / bpf-ct-global-any-max (defaults 524288 / 262144) or by bpf-map-dynamic-size-ratio, they hold more connections than the garbage collector can expire.",

@@ -209,6 +209,24 @@ export const CAUSES: readonly CauseDef[] = [
     explains: ['calico-nat-map-stale', 'service-map-stale'],
   },
   {
+    id: 'calico-bpf-programs-not-loaded',
+    title: "Calico eBPF's tc programs are not loaded on the node, so nothing there translates ClusterIPs",
+    // Calico's troubleshoot-ebpf docs: programs the kernel's verifier rejects fail again on every start.
+    fixableByRestart: false,
+    specificity: 65,
+    whatToChange:
+      'read calico-node\'s log on the node ("Failed to apply policy to endpoint, leaving it dirty", libbpf "failed to load"): a kernel whose verifier rejects Calico\'s programs needs a kernel or Calico version that match; a kernel without eBPF support makes Felix fall back ("BPF data plane mode enabled but not supported by the kernel")',
+    explains: ['calico-nat-map-stale', 'calico-node-not-ready'],
+  },
+  {
+    id: 'calico-kube-proxy-fight',
+    title: "kube-proxy runs beside Calico eBPF while Felix removes kube-proxy's iptables rules",
+    fixableByRestart: false,
+    specificity: 45,
+    whatToChange:
+      "disable kube-proxy on the Calico eBPF nodes (e.g. a nodeSelector on its DaemonSet that matches no node), or set FelixConfiguration bpfKubeProxyIptablesCleanupEnabled: false (Calico's eBPF guide: one of the two is required)",
+  },
+  {
     id: 'conntrack-table-full',
     title: "The agent's conntrack (CT) map is full, so new connections are dropped (CT: Map insertion failed)",
     fixableByRestart: false,

@@ -10,9 +10,18 @@ export interface DatapathSignals {
   /** kube-system/kube-proxy ConfigMap, `config.conf` `mode` as written ('' when empty or unset). */
   kubeProxyConfig?: { mode: string };
   /** The calico-node DaemonSet (label k8s-app=calico-node) and its FELIX_BPFENABLED env, when set. */
-  calico?: { namespace: string; name: string; image: string; felixBpfEnabled?: string };
+  calico?: {
+    namespace: string;
+    name: string;
+    image: string;
+    felixBpfEnabled?: string;
+    /** FELIX_BPFKUBEPROXYIPTABLESCLEANUPENABLED on the calico-node container, when set. */
+    felixKubeProxyCleanup?: string;
+  };
   /** FelixConfiguration `default` spec.bpfEnabled, when the resource exists and sets it. */
   felixBpfEnabled?: boolean;
+  /** FelixConfiguration `default` spec.bpfKubeProxyIptablesCleanupEnabled, when set. */
+  felixKubeProxyCleanup?: boolean;
   /** Tigera operator Installation `default` spec.calicoNetwork.linuxDataplane (BPF, Iptables, Nftables …). */
   linuxDataplane?: string;
   /** Lookups that failed for another reason than "not there", as `what: error`. */

@@ -2,7 +2,7 @@
 // A fact that could not be gathered is kept as an error with its reason, so a check depending on it
 // reports `unknown` instead of guessing.
 import type { BpfProgram, CiliumCli, CiliumStatus, LbService, LogRecord } from './cilium.js';
-import type { CalicoNatFact, CalicoNodePodFact } from './calico.js';
+import type { CalicoNatFact, CalicoNodePodFact, CalicoProgramsFact } from './calico.js';
 import type { DatapathSignals } from './datapath.js';
 import type { KubeProxyLeftoversFact, KubeProxyLogFact, KubeProxyRulesFact } from './kube-proxy.js';
 import type { NodeDrift } from './lb-drift.js';
@@ -188,6 +188,8 @@ export interface Facts {
   calicoNat?: Map<string, Gathered<CalicoNatFact>>;
   /** Per node, Felix log lines at ERROR, PANIC or FATAL (supporting evidence). */
   calicoLogs?: Map<string, Gathered<string[]>>;
+  /** Per node, the eBPF programs loaded (`bpftool -j prog show` in the calico-node container), on Calico eBPF. */
+  calicoPrograms?: Map<string, Gathered<CalicoProgramsFact>>;
   /** Nodes the run is about (--node, or the --from client's node); undefined = every node. */
   nodeScope?: string[];
   /** Target Service of `doctor clusterip NS/SVC`, if any. */

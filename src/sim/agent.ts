@@ -1,6 +1,7 @@
 // Commands inside the simulated cilium-agent container, dispatched on argv. `sh -c` and the text tools
 // run for real (api/exec-shell.ts), calling back here for the simulated tools.
 import type { Readable } from 'node:stream';
+import type { BpfProgramDetail } from '../cilium/formats/bpftool.js';
 import {
   cliFor,
   renderBpftoolProgJson,
@@ -9,7 +10,7 @@ import {
   serviceListJsonChunks,
   serviceListTextChunks,
 } from './cilium-out.js';
-import { calicoNatDump } from './calico-out.js';
+import { calicoNatDump, calicoPrograms } from './calico-out.js';
 import type { AgentState, Cluster } from './cluster/index.js';
 import { renderedServiceMap } from './cluster/service-map.js';
 import { faultDef } from './faults/index.js';
@@ -107,8 +108,14 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
     case 'timeout':
       return timeoutCommand(ctx, args, runCommand);
     case 'bpftool':
+      // The calico-node image ships bpftool too (projectcalico/calico node/Dockerfile); it lists Felix's
+      // programs where Calico runs its eBPF dataplane, and nothing Calico's on its iptables dataplane.
+      if (ctx.container === 'calico-node' && ctx.node)
+        return bpftool(ctx, args, () =>
+          cluster.scenario.datapath.calico === 'bpf' ? calicoPrograms(cluster, ctx.node!) : [],
+        );
       if (!isAgent) break;
-      return bpftool(ctx, args);
+      return bpftool(ctx, args, () => ctx.cluster.programs(ctx.agent!));
     case 'iptables-save':
       // The kube-proxy and cilium-agent images ship iptables; only the nat table is simulated (`-t nat`).
       if (args.join(' ') !== '-t nat' && args.join(' ') !== '--table=nat') break;
@@ -170,7 +177,7 @@ function mounts(ctx: ExecContext, style: 'mount' | 'proc'): string {
   return lines.map(([d, m, t, o]) => `${d} on ${m} type ${t} (${o})\n`).join('');
 }
 
-function bpftool(ctx: ExecContext, args: string[]): CommandResult {
+function bpftool(ctx: ExecContext, args: string[], loaded: () => BpfProgramDetail[]): CommandResult {
   let json = false;
   const rest: string[] = [];
   for (const a of args) {
@@ -179,7 +186,7 @@ function bpftool(ctx: ExecContext, args: string[]): CommandResult {
   }
   const [obj, verb] = rest;
   if ((obj === 'prog' || obj === 'p') && (verb === undefined || verb === 'show' || verb === 'list')) {
-    const progs = ctx.cluster.programs(ctx.agent!);
+    const progs = loaded();
     if (json) return ok(progs.length ? renderBpftoolProgJson(progs) : '[]\n');
     return ok(renderBpftoolProgText(progs));
   }

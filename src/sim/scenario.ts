@@ -136,6 +136,8 @@ const scenarioSchema = z
         kubeProxyIpvsadm: z.boolean().default(false),
         /** calico-node DaemonSet; `bpf` sets FELIX_BPFENABLED=true (Calico's eBPF dataplane). */
         calico: z.enum(['iptables', 'bpf']).optional(),
+        /** FELIX_BPFKUBEPROXYIPTABLESCLEANUPENABLED on calico-node; unset = Felix's default (true). */
+        calicoKubeProxyCleanup: z.boolean().optional(),
       })
       .strict()
       .default({}),

@@ -13,6 +13,14 @@ function calicoEnv(cl: Cluster): { name: string; value: string }[] {
     { name: 'DATASTORE_TYPE', value: 'kubernetes' },
     { name: 'CALICO_NETWORKING_BACKEND', value: 'bird' },
     ...(cl.scenario.datapath.calico === 'bpf' ? [{ name: 'FELIX_BPFENABLED', value: 'true' }] : []),
+    ...(cl.scenario.datapath.calicoKubeProxyCleanup !== undefined
+      ? [
+          {
+            name: 'FELIX_BPFKUBEPROXYIPTABLESCLEANUPENABLED',
+            value: String(cl.scenario.datapath.calicoKubeProxyCleanup),
+          },
+        ]
+      : []),
   ];
 }
 

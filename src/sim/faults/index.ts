@@ -10,6 +10,7 @@ import bpfProgramsNotLoaded from './bpf-programs-not-loaded.js';
 import bpffsNotMounted from './bpffs-not-mounted.js';
 import datapathDrops from './datapath-drops.js';
 import calicoNatMissingFrontend from './calico-nat-missing-frontend.js';
+import calicoBpfProgramsNotLoaded from './calico-bpf-programs-not-loaded.js';
 import conntrackTableFull from './conntrack-table-full.js';
 import execHangs from './exec-hangs.js';
 import hostNetworkClient from './host-network-client.js';
@@ -56,6 +57,7 @@ export const FAULTS = [
   addressFamilyDrift,
   calicoNatMissingFrontend,
   xdpDriverUnsupported,
+  calicoBpfProgramsNotLoaded,
 ] as const;
 
 type Schema = (typeof FAULTS)[number]['schema'];
