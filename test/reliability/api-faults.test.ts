@@ -69,8 +69,9 @@ const doctorUnknown = (check: string) => (r: Run) => {
 const CELLS: Cell[] = [
   // 404: no Cilium installed at all.
   ...COMMANDS.map((c): Cell => {
-    // kube-proxy serves Services there: doctor and preflight run kube-proxy's playbook (no Cilium cause).
-    const gate = c.name === 'doctor clusterip' || c.name === 'preflight';
+    // kube-proxy serves Services there: doctor and preflight run kube-proxy's playbook (no Cilium cause),
+    // and service-list lists kube-proxy's rules (issue #16); logs and bpf progs need Cilium's agents.
+    const gate = c.name === 'doctor clusterip' || c.name === 'preflight' || c.name === 'service-list';
     return {
       sim: 'noCilium',
       cmd: c.name,
@@ -86,7 +87,14 @@ const CELLS: Cell[] = [
               expect(j.findings.filter((f) => f.check === 'kube-proxy-rules' && f.status === 'pass').length).toBe(2);
               return "kube-proxy's playbook: kube-proxy-rules in sync on both nodes; no Cilium check, no cilium-not-installed";
             }
-          : undefined,
+          : c.name === 'service-list'
+            ? (r) => {
+                const j = parseJson<{ datapath: string; summary: { nodes: number; notOk: number } }>(r)!;
+                expect(j.datapath).toBe('kube-proxy');
+                expect(j.summary).toMatchObject({ nodes: 2, notOk: 0 });
+                return "kube-proxy's rules on both nodes, every row OK";
+              }
+            : undefined,
     };
   }),
   // 404: the namespace is gone.
