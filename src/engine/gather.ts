@@ -206,7 +206,10 @@ async function gatherBase(client: KubeClient, opts: GatherOptions): Promise<Fact
   const readMap = async (a: AgentPodFact): Promise<LbService[]> => {
     const fromScript = targetFilter && (await script?.filter(a, targetFilter));
     if (script && fromScript) {
-      (facts.serviceMapCommand ??= new Map()).set(a.node, script.argv());
+      // The evidence names the filter alone: it prints exactly this section's rows, can be pasted as is, and
+      // is the same command whether the node answered through the script, its own exec or a bundle.
+      const keys = script.plan.keys ?? nodeKeys;
+      if (keys) (facts.serviceMapCommand ??= new Map()).set(a.node, nodeFilterArgv(cli, keys));
       return fromScript;
     }
     if (nodeKeys && targetFilter && datapath.id === 'cilium') {

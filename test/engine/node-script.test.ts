@@ -94,12 +94,14 @@ describe('doctor runs one script per node', () => {
     expect(none.execs.every((n) => n > 1)).toBe(true);
     expect(one.r.exitCode).toBe(none.r.exitCode);
     expect(findings(json(one.r))).toEqual(findings(json(none.r)));
-    // The map's evidence names the script that read it; without a shell, nothing but the plain list.
+    // The map's evidence names the filter that prints exactly its rows (the script's filter section, and
+    // the same command from a bundle); without a shell, nothing but the plain list.
     const cmds = (o: { findings: { evidence?: { command?: string[] }[] }[] }) =>
       o.findings.flatMap((f) => f.evidence ?? []).flatMap((e) => (e.command ? [e.command] : []));
     const used = cmds(json(one.r));
     expect(used.length).toBeGreaterThan(0);
-    expect(used[0]!.slice(0, 4)).toEqual(['sh', '-c', NODE_SCRIPT, 'kdiag-node']);
+    expect(used[0]!.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(used[0]![3]).toBe('kdiag-filter');
     expect(used[0]).toContain('ip=10.96.10.10');
     expect(cmds(json(none.r))).toEqual([]);
   }, 600_000);
