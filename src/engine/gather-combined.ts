@@ -15,43 +15,28 @@ import type { CiliumCli, CiliumStatus, LbService } from '../cilium/types.js';
 import type { FactKey } from '../model/check.js';
 import type { AgentPodFact, BpffsFact } from '../model/facts.js';
 import type { KubeProxyLeftoversFact } from '../model/kube-proxy.js';
-import { NODE_DIGEST_SCRIPT, parseNodeDigest, type NodeDigest } from './gather-digest.js';
-import { filteredRows, NODE_FILTER_SCRIPT, type FrontendKeys } from './gather-filter.js';
+import {
+  NODE_SCRIPT,
+  NODE_SCRIPT_NAME,
+  SECTION_BEGIN,
+  SECTION_END,
+  SECTIONS,
+  type SectionName,
+} from '../model/node-script.js';
+import { parseNodeDigest, type NodeDigest } from './gather-digest.js';
+import { filteredRows, type FrontendKeys } from './gather-filter.js';
 import { leftoversFromNat } from './gather-leftovers.js';
 
-/** The sections, in the order the script prints them. */
-export const SECTIONS = ['progs', 'status', 'mounts', 'filter', 'digest', 'nat'] as const;
-export type SectionName = (typeof SECTIONS)[number];
+// The script text, its sections and separators live in src/model/node-script.ts: the simulator answers it too.
+export { NODE_SCRIPT, SECTIONS, type SectionName };
 
 export interface Section {
   exitCode: number;
   stdout: string;
 }
 
-const BEGIN = '--- kdiag-section ';
-const END = '--- kdiag-end ';
-
-/**
- * The script (fixed text). `$1` is the agent CLI, `$2` the sections to print (space-separated names from
- * SECTIONS), the rest the filter's `ip=ADDR` / `port=N` keys. The filter and digest sections are the
- * one-purpose scripts of gather-filter.ts and gather-digest.ts as shell functions, so they behave exactly
- * as when run alone. Each section prints `--- kdiag-section NAME`, the command's stdout (stderr dropped;
- * the digest's stderr is kept, it carries `kdiag-digest rows=N exit=C`), then a newline and
- * `--- kdiag-end NAME exit=C` with the command's own exit code. The script itself always exits 0.
- */
-export const NODE_SCRIPT =
-  'cli=$1; secs=$2; shift 2; ' +
-  `kdiag_filter() { ${NODE_FILTER_SCRIPT}; }; ` +
-  `kdiag_digest() { ${NODE_DIGEST_SCRIPT}; }; ` +
-  `for s in $secs; do printf '%s\\n' "${BEGIN}$s"; case $s in ` +
-  'progs) bpftool -j prog show 2>/dev/null ;; ' +
-  'status) "$cli" status 2>/dev/null ;; ' +
-  'mounts) cat /proc/mounts 2>/dev/null ;; ' +
-  'filter) kdiag_filter "$cli" "$@" 2>/dev/null ;; ' +
-  'digest) kdiag_digest "$cli" 2>&1 ;; ' +
-  'nat) iptables-save -t nat 2>/dev/null ;; ' +
-  '*) false ;; esac; ' +
-  `printf '\\n${END}%s exit=%s\\n' "$s" "$?"; done; exit 0`;
+const BEGIN = SECTION_BEGIN;
+const END = SECTION_END;
 
 /** The exact argv run in the agent container (the user can run it with kubectl exec). */
 export function nodeScriptArgv(cli: CiliumCli, sections: SectionName[], keys?: FrontendKeys): string[] {
@@ -59,7 +44,7 @@ export function nodeScriptArgv(cli: CiliumCli, sections: SectionName[], keys?: F
     'sh',
     '-c',
     NODE_SCRIPT,
-    'kdiag-node',
+    NODE_SCRIPT_NAME,
     cli,
     sections.join(' '),
     ...(sections.includes('filter') && keys

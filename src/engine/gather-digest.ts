@@ -8,30 +8,14 @@ import { AGENT_CONTAINER } from '../cilium/discovery.js';
 import { compareServiceMap, indexServices, type CompareOptions } from '../cilium/lb-drift.js';
 import type { CiliumCli, LbService } from '../cilium/types.js';
 import type { AgentPodFact, Gathered, ServiceFact } from '../model/facts.js';
+import { NODE_DIGEST_NAME, NODE_DIGEST_SCRIPT } from '../model/node-script.js';
 
-/**
- * The script (fixed text; `$1` is the CLI). awk joins each map row with its backend continuation lines
- * into one canonical line: the ID column and the backends' `N =>` numbers are left out (IDs are per
- * agent), and a NodePort row's frontend IP is written `*` (each node lists its own addresses; the join
- * with the Services is by port, src/cilium/lb-drift.ts). Everything else stays, backend states included.
- * The lines are sorted and hashed with sha256sum; the row count and the CLI's own exit code go to stderr
- * as one `kdiag-digest rows=N exit=C` line (sh has no pipefail).
- */
-export const NODE_DIGEST_SCRIPT =
-  'cli=$1; { "$cli" service list; echo "kdiag-exit $?"; } | awk \'' +
-  'function flush() { if (row != "") { print row; n++ } row = "" } ' +
-  '/^kdiag-exit / { flush(); code = $2; seen = 1; next } ' +
-  'NR == 1 { next } ' +
-  '/^[0-9]/ { flush(); fe = $2; if ($3 == "NodePort") sub(/^.*:/, "*:", fe); row = fe " " $3; ' +
-  'for (i = 4; i <= NF; i++) if ($(i) != "=>" && $(i + 1) != "=>") row = row " " $(i); next } ' +
-  '/^[ \\t]/ { for (i = 1; i <= NF; i++) if ($(i) != "=>" && $(i + 1) != "=>") row = row " " $(i); next } ' +
-  '{ flush(); print "?" $0; n++ } ' +
-  'END { flush(); printf "kdiag-digest rows=%d exit=%s\\n", n, (seen ? code : "none") > "/dev/stderr" }\' ' +
-  '| LC_ALL=C sort | sha256sum';
+/** The script (fixed text, src/model/node-script.ts). */
+export { NODE_DIGEST_SCRIPT };
 
 /** The exact argv run in the agent container (the user can run it with kubectl exec). */
 export function nodeDigestArgv(cli: CiliumCli): string[] {
-  return ['sh', '-c', NODE_DIGEST_SCRIPT, 'kdiag-digest', cli];
+  return ['sh', '-c', NODE_DIGEST_SCRIPT, NODE_DIGEST_NAME, cli];
 }
 
 export interface NodeDigest {

@@ -10,19 +10,10 @@ import { AGENT_CONTAINER } from '../cilium/discovery.js';
 import { ServiceListTextStream } from '../cilium/formats/service-list.js';
 import type { CiliumCli, LbService } from '../cilium/types.js';
 import type { AgentPodFact, ServiceFact } from '../model/facts.js';
+import { NODE_FILTER_NAME, NODE_FILTER_SCRIPT } from '../model/node-script.js';
 
-/**
- * The script (fixed text; `$1` is the CLI, the rest `ip=ADDR` / `port=N` keys). It keeps the header, each
- * row whose frontend IP or port is wanted, and that row's backend continuation lines, and appends the
- * CLI's own exit code as a last `kdiag-exit N` line (sh has no pipefail).
- */
-export const NODE_FILTER_SCRIPT =
-  'cli=$1; shift; { "$cli" service list; echo "kdiag-exit $?"; } | awk \'' +
-  'BEGIN { for (i = 1; i < ARGC; i++) want[ARGV[i]] = 1; ARGC = 1 } ' +
-  'NR == 1 || /^kdiag-exit / { print; next } ' +
-  '/^[0-9]/ { fe = $2; sub(/\\/[A-Za-z]+$/, "", fe); port = fe; sub(/.*:/, "", port); ip = fe; ' +
-  'sub(/:[0-9]+$/, "", ip); gsub(/[][]/, "", ip); keep = (("ip=" ip) in want) || (("port=" port) in want) } ' +
-  'keep\' "$@"';
+/** The script (fixed text, src/model/node-script.ts). */
+export { NODE_FILTER_SCRIPT };
 
 export interface FrontendKeys {
   ips: string[];
@@ -50,7 +41,7 @@ export function nodeFilterArgv(cli: CiliumCli, keys: FrontendKeys): string[] {
     'sh',
     '-c',
     NODE_FILTER_SCRIPT,
-    'kdiag-filter',
+    NODE_FILTER_NAME,
     cli,
     ...keys.ips.map((ip) => `ip=${ip}`),
     ...keys.ports.map((p) => `port=${p}`),
