@@ -54,6 +54,9 @@ export interface SimHandle {
     maxOpen: number;
     /** Tool calls inside `sh -c` scripts answered over the simulator's socket (not a pre-rendered file). */
     shellSocketCalls: number;
+    /** `sh -c` execs answered in-process (kdiag's fixed scripts, api/exec-script.ts) and by the real shell. */
+    shellJs: number;
+    shellReal: number;
   };
   /** Current pods (copies), optionally in one namespace. */
   pods(ns?: string): KObj[];
@@ -138,6 +141,8 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
         maxOpen: s.maxOpen,
         mapRenders: serviceMapRenders(cluster),
         shellSocketCalls: shellSocketCalls(cluster),
+        shellJs: s.shellJs,
+        shellReal: s.shellReal,
       };
     },
     pods: (ns) => cluster.store.list('pods', ns).map(clone),

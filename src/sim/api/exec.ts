@@ -3,6 +3,7 @@
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { runCommand, type CommandResult, type ExecContext } from '../agent.js';
+import { answerScript, type ScriptTools, type ToolAnswer } from './exec-script.js';
 import { runShell, SHELL_TEXT_TOOLS, type FastPaths } from './exec-shell.js';
 import { cliFor } from '../cilium-out.js';
 import type { Cluster } from '../cluster/index.js';
@@ -80,13 +81,20 @@ export interface ExecStats {
   open: number;
   maxOpen: number;
   byPod: Map<string, { execs: number; bytes: number }>;
+  /** `sh -c` execs answered in-process (kdiag's own scripts, exec-script.ts) and by the real shell. */
+  shellJs: number;
+  shellReal: number;
 }
 
 const statsByCluster = new WeakMap<Cluster, ExecStats>();
 
 export function execStats(cluster: Cluster): ExecStats {
   let s = statsByCluster.get(cluster);
-  if (!s) statsByCluster.set(cluster, (s = { execs: 0, bytes: 0, open: 0, maxOpen: 0, byPod: new Map() }));
+  if (!s)
+    statsByCluster.set(
+      cluster,
+      (s = { execs: 0, bytes: 0, open: 0, maxOpen: 0, byPod: new Map(), shellJs: 0, shellReal: 0 }),
+    );
   return s;
 }
 
@@ -113,6 +121,34 @@ function fastPaths(cluster: Cluster, ctx: ExecContext): FastPaths | undefined {
     progs: plain(['bpftool', '-j', 'prog', 'show']),
     mounts: plain(['cat', '/proc/mounts']),
     nat: plain(['iptables-save', '-t', 'nat']),
+  };
+}
+
+/**
+ * The tools kdiag's scripts call, answered as the shell's wrappers would (exec-shell.ts): the fast outputs
+ * first (the files the wrappers cat), else the simulated command itself (what the socket serves).
+ */
+function scriptTools(cluster: Cluster, ctx: ExecContext, fast: FastPaths): ScriptTools {
+  const known: Record<string, string | undefined> = {
+    [`${fast.cli} status`]: fast.status,
+    'bpftool -j prog show': fast.progs,
+    'cat /proc/mounts': fast.mounts,
+    'iptables-save -t nat': fast.nat,
+  };
+  return {
+    cli: fast.cli,
+    ...(ctx.agent ? { mapKey: serviceMapKey(cluster, ctx.agent) } : {}),
+    run(argv: string[]): ToolAnswer | undefined {
+      const line = argv.join(' ');
+      const text = line === `${fast.cli} service list` ? fast.map() : known[line];
+      if (text !== undefined) return { exitCode: 0, stdout: text, stderr: '' };
+      const r = runCommand(ctx, argv);
+      if (r.hang) return undefined;
+      const src = r.stdout;
+      if (src !== undefined && typeof (src as Readable).pipe === 'function') return undefined; // a stream
+      const stdout = src === undefined ? '' : typeof src === 'string' ? src : [...(src as Iterable<string>)].join('');
+      return { exitCode: r.exitCode, stdout, stderr: r.stderr ?? '' };
+    },
   };
 }
 
@@ -176,8 +212,20 @@ export async function runExec(
     const shArgs = argv.length && !answer ? viaShell(argv) : undefined;
     if (answer) result = answer;
     else if (shArgs) {
-      const r = await runShell(cluster, ctx, shArgs, stdin, (c, a) => runCommand(c, a), fastPaths(cluster, ctx));
-      result = { exitCode: r.exitCode, stdout: [r.stdout.toString('utf8')], stderr: r.stderr };
+      const fast = fastPaths(cluster, ctx);
+      // kdiag's own scripts, where no fault answers exec: in-process, the same bytes (exec-script.ts).
+      const js =
+        fast && !stdinWanted && process.env.KDIAG_SIM_SHELL !== 'real'
+          ? answerScript(cluster, argv, scriptTools(cluster, ctx, fast))
+          : undefined;
+      if (js) {
+        stats.shellJs++;
+        result = { exitCode: js.exitCode, stdout: [js.stdout], stderr: js.stderr };
+      } else {
+        stats.shellReal++;
+        const r = await runShell(cluster, ctx, shArgs, stdin, (c, a) => runCommand(c, a), fast);
+        result = { exitCode: r.exitCode, stdout: [r.stdout.toString('utf8')], stderr: r.stderr };
+      }
     } else result = runCommand(ctx, argv);
   } catch (e) {
     result = { exitCode: 126, stderr: `${(e as Error).message}\n` };
