@@ -52,7 +52,15 @@ process.on('message', (m) => {
     const cpu = process.cpuUsage();
     // The simulator's own exec counters (execs, bytes, most streams open at once): not per pod, to keep it small.
     const ex = typeof sim.execStats === 'function' ? sim.execStats() : undefined;
-    const exec = ex && { execs: ex.execs, bytes: ex.bytes, maxOpen: ex.maxOpen, mapRenders: ex.mapRenders };
+    // shellJs / shellReal: kdiag's scripts answered in-process vs by the real shell (KDIAG_SIM_SHELL=real).
+    const exec = ex && {
+      execs: ex.execs,
+      bytes: ex.bytes,
+      maxOpen: ex.maxOpen,
+      mapRenders: ex.mapRenders,
+      shellJs: ex.shellJs,
+      shellReal: ex.shellReal,
+    };
     reply({ cmd: 'stats', ...sim.stats(), exec, rss: rssKiB(), cpuMs: (cpu.user + cpu.system) / 1000 });
   }
   else if (m?.cmd === 'stop') stop();
