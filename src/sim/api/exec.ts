@@ -112,15 +112,34 @@ function fastPaths(cluster: Cluster, ctx: ExecContext): FastPaths | undefined {
     if (r.hang || r.exitCode !== 0 || r.stderr || !Array.isArray(r.stdout)) return undefined;
     return (r.stdout as string[]).join('');
   };
+  // Each output is made on first read and kept: a script that prints one section costs that one command.
+  const memo = new Map<string, string | undefined>();
+  const lazy = (argv: string[]) => (): string | undefined => {
+    const k = argv.join(' ');
+    if (!memo.has(k)) memo.set(k, plain(argv));
+    return memo.get(k);
+  };
+  const status = lazy([cli, 'status']);
+  const progs = lazy(['bpftool', '-j', 'prog', 'show']);
+  const mounts = lazy(['cat', '/proc/mounts']);
+  const nat = lazy(['iptables-save', '-t', 'nat']);
   return {
     cli,
     ...(serviceMapShared(cluster) ? { mapKey: serviceMapKey(cluster, st) } : {}),
     // agent.ts serves the map from the render cache: this is the same string, not a second render.
     map: () => plain([cli, 'service', 'list']),
-    status: plain([cli, 'status']),
-    progs: plain(['bpftool', '-j', 'prog', 'show']),
-    mounts: plain(['cat', '/proc/mounts']),
-    nat: plain(['iptables-save', '-t', 'nat']),
+    get status() {
+      return status();
+    },
+    get progs() {
+      return progs();
+    },
+    get mounts() {
+      return mounts();
+    },
+    get nat() {
+      return nat();
+    },
   };
 }
 
@@ -129,18 +148,19 @@ function fastPaths(cluster: Cluster, ctx: ExecContext): FastPaths | undefined {
  * first (the files the wrappers cat), else the simulated command itself (what the socket serves).
  */
 function scriptTools(cluster: Cluster, ctx: ExecContext, fast: FastPaths): ScriptTools {
-  const known: Record<string, string | undefined> = {
-    [`${fast.cli} status`]: fast.status,
-    'bpftool -j prog show': fast.progs,
-    'cat /proc/mounts': fast.mounts,
-    'iptables-save -t nat': fast.nat,
+  const known: Record<string, () => string | undefined> = {
+    [`${fast.cli} status`]: () => fast.status,
+    'bpftool -j prog show': () => fast.progs,
+    'cat /proc/mounts': () => fast.mounts,
+    'iptables-save -t nat': () => fast.nat,
   };
   return {
     cli: fast.cli,
     ...(ctx.agent ? { mapKey: serviceMapKey(cluster, ctx.agent) } : {}),
     run(argv: string[]): ToolAnswer | undefined {
       const line = argv.join(' ');
-      const text = line === `${fast.cli} service list` ? fast.map() : known[line];
+      const text =
+        line === `${fast.cli} service list` ? fast.map() : Object.hasOwn(known, line) ? known[line]!() : undefined;
       if (text !== undefined) return { exitCode: 0, stdout: text, stderr: '' };
       const r = runCommand(ctx, argv);
       if (r.hang) return undefined;
