@@ -2,10 +2,10 @@
 // the engine uses, answering its GETs, logs and execs from the archive, so gather, checks and renderers
 // run unchanged offline. What the bundle does not hold fails as that: the engine reports it as unknown.
 import type { IncomingMessage } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { Readable } from 'node:stream';
 import { KdiagError } from '../errors.js';
 import { KubeClient } from './client.js';
+import { Kubeconfig } from './kubeconfig-types.js';
 import {
   BUNDLE_DIR,
   MANIFEST,
@@ -69,7 +69,7 @@ export class BundleClient extends KubeClient {
   private readonly logEntries = new Map<string, LogEntry>();
 
   private constructor(
-    kc: KubeConfig,
+    kc: Kubeconfig,
     opts: ClientOptions,
     readonly manifest: BundleManifest,
     private readonly files: BundleFiles,
@@ -87,14 +87,7 @@ export class BundleClient extends KubeClient {
   static async open(file: string, opts: ClientOptions): Promise<BundleClient> {
     if (await isZip(file)) {
       const { manifest, files } = await readSysdump(file);
-      return new BundleClient(
-        bundleConfig(await import('@kubernetes/client-node'), manifest.context),
-        opts,
-        manifest,
-        files,
-        file,
-        'sysdump',
-      );
+      return new BundleClient(bundleConfig(manifest.context), opts, manifest, files, file, 'sysdump');
     }
     const raw = await readTarGz(file);
     const files: BundleFiles = new Map();
@@ -107,13 +100,7 @@ export class BundleClient extends KubeClient {
     } catch {
       throw new KdiagError('parse', `${file}: ${BUNDLE_DIR}/${MANIFEST} is not valid JSON`);
     }
-    return new BundleClient(
-      bundleConfig(await import('@kubernetes/client-node'), manifest.context),
-      opts,
-      manifest,
-      files,
-      file,
-    );
+    return new BundleClient(bundleConfig(manifest.context), opts, manifest, files, file);
   }
 
   override async request(
@@ -255,15 +242,13 @@ function notInBundle(what: string, source: string, label: 'bundle' | 'sysdump'):
 }
 
 /** The client's messages name a server and a context: here, the bundle and the context it came from. */
-function bundleConfig(k8s: typeof import('@kubernetes/client-node'), context: string): KubeConfig {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'bundle', server: `https://bundle.invalid`, skipTLSVerify: false }],
-    users: [{ name: 'bundle' }],
-    contexts: [{ name: context || 'bundle', cluster: 'bundle', user: 'bundle' }],
-    currentContext: context || 'bundle',
-  });
-  return kc;
+function bundleConfig(context: string): Kubeconfig {
+  return new Kubeconfig(
+    [{ name: 'bundle', server: `https://bundle.invalid`, skipTLSVerify: false }],
+    [{ name: 'bundle' }],
+    [{ name: context || 'bundle', cluster: 'bundle', user: 'bundle' }],
+    context || 'bundle',
+  );
 }
 
 /** `metadata.name=`, `metadata.namespace=`, `spec.nodeName=` (the field selectors kdiag sends). */

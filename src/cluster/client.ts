@@ -1,21 +1,23 @@
-// The cluster layer: one client per run, built on @kubernetes/client-node's kubeconfig/auth and its
-// WebSocket exec; REST calls go over node:http(s) with a keep-alive agent so lists stream, time out and
-// retry under our control. Nothing here knows about Cilium or oclif.
+// The cluster layer: one client per run, on kdiag's own kubeconfig reader (kubeconfig.ts, credentials.ts)
+// and WebSocket exec (ws.ts); REST calls go over node:http(s) with a keep-alive agent so lists stream, time
+// out and retry under our control, and every TLS connection resumes the client's last session
+// (tls-sessions.ts). @kubernetes/client-node is imported only for an auth-provider user. Nothing here
+// knows about Cilium or oclif.
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { Writable } from 'node:stream';
-import type { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { KdiagError, oneLine } from '../errors.js';
 import { parseStatus, statusError, transportError, type K8sStatus } from './api-errors.js';
 import { readBody } from './body.js';
+import { credentialsFor, type Credentials } from './credentials.js';
 import { runExecPlugin } from './exec-credential.js';
-import { loadKubeConfig, type KubeconfigOptions } from './kubeconfig.js';
+import { loadKubeConfig, type Kubeconfig, type KubeconfigOptions } from './kubeconfig.js';
 import { proxyAgent, proxyFor } from './proxy.js';
 import { backoff, retryDelay, sleep } from './retry.js';
 import { DEFAULT_BURST, TokenBucket } from './rate-limit.js';
+import { SessionAgent, TlsSessions } from './tls-sessions.js';
 import type {
   ClientOptions,
   RequestOptions,
@@ -44,6 +46,8 @@ export class KubeClient {
   private headers: Record<string, string> = {};
   private tls: https.AgentOptions = {};
   private secureContext?: SecureContext;
+  /** The last TLS session this client got from its one server: the next connection resumes it. */
+  private readonly tlsSessions = new TlsSessions();
   /** Whether the kubeconfig names a CA for this cluster (a TLS failure without one needs another hint). */
   private hasCA = false;
   /**
@@ -60,7 +64,7 @@ export class KubeClient {
 
   // Protected: the bundle client (bundle-client.ts) answers the same calls from an archive.
   protected constructor(
-    readonly kc: KubeConfig,
+    readonly kc: Kubeconfig,
     readonly opts: ClientOptions,
   ) {
     this.server = kc.getCurrentCluster()!.server.replace(/\/+$/, '');
@@ -81,41 +85,34 @@ export class KubeClient {
   }
 
   private async prepare(): Promise<void> {
-    const o: https.RequestOptions = {};
     const user = this.kc.getCurrentUser();
     const plugin = user?.exec ?? user?.authProvider?.config?.exec;
-    // kdiag runs an exec credential plugin itself (bounded; see exec-credential.ts); client-node the rest.
+    // kdiag runs an exec credential plugin itself (bounded; see exec-credential.ts).
     const cred = plugin ? await runExecPlugin(plugin, this.opts.requestTimeoutMs || 30_000) : undefined;
+    let o: Credentials;
     try {
-      await (plugin ? await withoutExecAuth(this.kc) : this.kc).applyToHTTPSOptions(o);
+      o = await credentialsFor(this.kc, Boolean(plugin));
     } catch (e) {
-      // client-node refuses plain http unless insecure-skip-tls-verify is set; kubectl allows it.
-      if (!/HTTP protocol is not allowed/.test(oneLine(e)))
-        throw new KdiagError('config', `cannot use the credentials of context "${this.contextName}": ${oneLine(e)}`);
+      throw new KdiagError('config', `cannot use the credentials of context "${this.contextName}": ${oneLine(e)}`);
     }
-    if (cred?.token) o.headers = { ...o.headers, Authorization: `Bearer ${cred.token}` };
+    if (cred?.token) o.headers.Authorization = `Bearer ${cred.token}`;
     if (cred?.clientCertificateData) o.cert = cred.clientCertificateData;
     if (cred?.clientKeyData) o.key = cred.clientKeyData;
-    for (const [k, v] of Object.entries(o.headers ?? {})) if (typeof v === 'string') this.headers[k] = v;
+    Object.assign(this.headers, o.headers);
     if (o.auth) this.headers.Authorization = 'Basic ' + Buffer.from(o.auth).toString('base64');
     this.tls = { servername: o.servername };
     if (o.rejectUnauthorized !== undefined) this.tls.rejectUnauthorized = o.rejectUnauthorized;
     this.hasCA = o.ca !== undefined;
-    if (this.kc.getCurrentCluster()?.skipTLSVerify) this.tls.rejectUnauthorized = false;
     const maxSockets = Math.max(8, this.opts.concurrency * 2 + (this.opts.streams ?? 0));
     const proxy = proxyFor(this.kc.getCurrentCluster()!);
     if (proxy) this.opts.trace?.(`proxy ${proxy.via} for ${this.server}`);
     if (this.server.startsWith('https:')) {
       // One TLS context per run, shared by every REST call and every exec (no CA parse per call).
-      this.secureContext = createSecureContext({
-        ca: o.ca,
-        cert: o.cert,
-        key: o.key,
-        pfx: o.pfx,
-        passphrase: o.passphrase,
-      });
+      this.secureContext = createSecureContext({ ca: o.ca, cert: o.cert, key: o.key });
       const opts = { ...this.tls, secureContext: this.secureContext, keepAlive: true, maxSockets };
-      this.agent = proxy ? await proxyAgent(proxy.url, true, opts) : new https.Agent(opts);
+      this.agent = proxy
+        ? await proxyAgent(proxy.url, true, opts)
+        : new SessionAgent({ ...opts, sessions: this.tlsSessions });
     } else
       this.agent = proxy
         ? await proxyAgent(proxy.url, false, { keepAlive: true, maxSockets })
@@ -325,9 +322,8 @@ export class KubeClient {
     argv: string[],
     opts: ExecOptions = {},
   ): Promise<ExecResult> {
-    const k8s = await import('@kubernetes/client-node');
     const WebSocket = (await import('ws')).default;
-    const { WsTransport } = await import('./ws.js');
+    const { WsTransport, execQuery, STREAM } = await import('./ws.js');
     const timeoutMs = opts.timeoutMs ?? (this.opts.requestTimeoutMs || 30_000);
     const what = `exec ${argv.join(' ')} in ${namespace}/${pod}`;
     const path = `/api/v1/namespaces/${enc(namespace)}/pods/${enc(pod)}/exec`;
@@ -342,40 +338,44 @@ export class KubeClient {
       rejectUnauthorized: this.tls.rejectUnauthorized,
       servername: this.tls.servername,
       handshakeTimeoutMs: timeoutMs,
-      // Through the proxy the WebSocket needs the proxy agent; direct, it keeps its own TLS session.
+      // Through the proxy the WebSocket needs the proxy agent; direct, it resumes this client's TLS session.
       agent: this.proxied ? this.agent : undefined,
+      sessions: this.proxied ? undefined : this.tlsSessions,
       onRefused: (code, body) => {
         rejectedBody = { code, body };
       },
     });
-    const execApi = new k8s.Exec(this.kc, handler);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
     let errBytes = 0;
     const max = opts.maxBufferBytes ?? 256 * 1024 * 1024;
     let overflow = false;
-    const stdout = new Writable({
-      write: (chunk: Buffer, _enc, cb) => {
+    let status: K8sStatus | undefined;
+    // The channel protocol as client-node's Exec reads it (exec.js, web-socket-handler.js
+    // handleStandardStreams): 1 stdout, 2 stderr, 3 the final Status as JSON, which ends the call.
+    const onChannel = (stream: number, chunk: Buffer): boolean => {
+      if (chunk.length < 1) return true;
+      if (stream === STREAM.stdout) {
         if (opts.onStdout) opts.onStdout(chunk);
         else if ((outBytes += chunk.length) > max) overflow = true;
         else out.push(chunk);
-        cb();
-      },
-    });
-    const stderr = new Writable({
-      write: (chunk: Buffer, _enc, cb) => {
+      } else if (stream === STREAM.stderr) {
         if ((errBytes += chunk.length) <= 64 * 1024) err.push(chunk);
-        cb();
-      },
-    });
-    let status: K8sStatus | undefined;
+      } else if (stream === STREAM.status) {
+        try {
+          status = JSON.parse(chunk.toString('utf8')) as K8sStatus;
+        } catch {
+          // an unreadable status is no status: reported below as closed without an exit status
+        }
+        return false;
+      }
+      return true;
+    };
     let timer: NodeJS.Timeout | undefined;
     try {
       const ws = await Promise.race([
-        execApi.exec(namespace, pod, container, argv, stdout, stderr, null, false, (s) => {
-          status = s as K8sStatus;
-        }),
+        handler.connect(`${path}?${execQuery(container, argv)}`, null, onChannel),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(execTimeout(what, timeoutMs)), timeoutMs);
         }),
@@ -437,23 +437,6 @@ export class KubeClient {
     const ms = Math.round(performance.now() - started);
     this.opts.trace(`${method} ${u.pathname}${u.search} ${status} ${ms}ms${extra ? ` (${extra})` : ''}`);
   }
-}
-
-/** The same kubeconfig without exec credential plugins (kdiag ran the current one already). */
-async function withoutExecAuth(kc: KubeConfig): Promise<KubeConfig> {
-  const k8s = await import('@kubernetes/client-node');
-  const copy = new k8s.KubeConfig();
-  copy.loadFromOptions({
-    clusters: kc.clusters,
-    contexts: kc.contexts,
-    currentContext: kc.currentContext,
-    users: kc.users.map((u) => ({
-      ...u,
-      exec: undefined,
-      authProvider: u.authProvider?.config?.exec ? undefined : u.authProvider,
-    })),
-  });
-  return copy;
 }
 
 function execTimeout(what: string, ms: number): KdiagError {

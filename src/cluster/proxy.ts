@@ -5,7 +5,7 @@
 // IP. A proxy kdiag cannot use is refused with an error, never silently bypassed.
 import type http from 'node:http';
 import { isIP } from 'node:net';
-import type { Cluster } from '@kubernetes/client-node';
+import type { KubeconfigCluster } from './kubeconfig-types.js';
 import { KdiagError } from '../errors.js';
 
 export interface ProxyChoice {
@@ -14,7 +14,7 @@ export interface ProxyChoice {
   via: string;
 }
 
-export function proxyFor(cluster: Cluster, env: NodeJS.ProcessEnv = process.env): ProxyChoice | undefined {
+export function proxyFor(cluster: KubeconfigCluster, env: NodeJS.ProcessEnv = process.env): ProxyChoice | undefined {
   const server = new URL(cluster.server);
   if (cluster.proxyUrl) return { url: parseProxy(cluster.proxyUrl, 'proxy-url in the kubeconfig'), via: 'proxy-url' };
   const names = server.protocol === 'https:' ? ['HTTPS_PROXY', 'https_proxy'] : ['HTTP_PROXY', 'http_proxy'];

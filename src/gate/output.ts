@@ -5,7 +5,6 @@ import chalk from 'chalk';
 import { KdiagError, oneLine } from '../errors.js';
 import { renderData } from '../render/data.js';
 import { renderGithub } from '../render/github.js';
-import { renderJunit } from '../render/junit.js';
 import { renderTable } from '../render/table.js';
 import { terminalWidth, wrapLine } from '../render/width.js';
 import { safeText } from '../render/safe-text.js';
@@ -86,6 +85,9 @@ export function gateData(report: GateReport, extra: Record<string, unknown> = {}
   };
 }
 
+/** The JUnit renderer, loaded only when JUnit is written (junit-report-builder costs ~0.2 s of CPU to import). */
+const junit = async () => (await import('../render/junit.js')).renderJunit;
+
 export async function printGate(
   report: GateReport,
   format: GateFormat,
@@ -96,7 +98,7 @@ export async function printGate(
   if (opts.junitFile) {
     try {
       await mkdir(dirname(opts.junitFile), { recursive: true });
-      await writeFile(opts.junitFile, renderJunit(report, run) + '\n');
+      await writeFile(opts.junitFile, (await junit())(report, run) + '\n');
     } catch (e) {
       throw new KdiagError('config', `cannot write --junit-file ${opts.junitFile}: ${oneLine(e)}`);
     }
@@ -107,7 +109,7 @@ export async function printGate(
       process.stdout.write(renderData(gateData(report, opts.extra), format) + '\n');
       break;
     case 'junit':
-      process.stdout.write(renderJunit(report, run) + '\n');
+      process.stdout.write((await junit())(report, run) + '\n');
       break;
     case 'github':
       process.stdout.write(renderGithub(report));

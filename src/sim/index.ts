@@ -66,6 +66,8 @@ export interface SimHandle {
   nodesWithFault(kind: string): string[];
   /** `cilium-dbg monitor` runs started and ended in the agent containers, and the drop lines they wrote. */
   monitorStats(): MonitorStats;
+  /** TLS connections and exec upgrades since the start, and how many resumed a session (server.ts). */
+  tlsStats(): { connections: number; resumed: number; upgrades: number; upgradesResumed: number };
 }
 
 export function kubeconfigYaml(url: string, token: string, caPem: string): string {
@@ -150,5 +152,6 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
     nodesWithFault: (kind) =>
       [...cluster.agents.values()].filter((a) => a.faults.some((f) => f.kind === kind)).map((a) => a.node.name),
     monitorStats: () => ({ ...monitorStats(cluster) }),
+    tlsStats: () => ({ ...server.tlsStats }),
   };
 }

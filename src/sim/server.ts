@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { allowed, ApiFaults, authenticate, forbidden } from './api/auth.js';
 import {
@@ -52,6 +53,11 @@ export class SimServer {
   private readonly openWs = new Set<WebSocket>();
   requests = 0;
   readonly byPath: Record<string, number> = {};
+  /**
+   * TLS connections and WebSocket upgrades, and how many of each resumed an earlier session (an
+   * abbreviated handshake: tlsSocket.isSessionReused() on the server side). Tests read it via tlsStats().
+   */
+  readonly tlsStats = { connections: 0, resumed: 0, upgrades: 0, upgradesResumed: 0 };
   port = 0;
 
   constructor(
@@ -69,6 +75,10 @@ export class SimServer {
     for (const s of [this.https]) {
       s.keepAliveTimeout = 60_000;
       s.on('upgrade', onUpgrade);
+      s.on('secureConnection', (t: TLSSocket) => {
+        this.tlsStats.connections++;
+        if (t.isSessionReused()) this.tlsStats.resumed++;
+      });
     }
     this.wss = new WebSocketServer({
       noServer: true,
@@ -282,6 +292,10 @@ export class SimServer {
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim');
     this.count(url.pathname);
+    if (socket instanceof TLSSocket) {
+      this.tlsStats.upgrades++;
+      if (socket.isSessionReused()) this.tlsStats.upgradesResumed++;
+    }
     socket.on('error', () => socket.destroy());
     try {
       const user = authenticate(req.headers, this.opts.token, this.cluster.scenario);
