@@ -349,6 +349,25 @@ export function compareServiceMap(
   opts: CompareOptions = {},
 ): NodeDrift {
   const idx = isIndex(services) ? services : indexServices(services);
+  // Nodes of one digest group share the very same map array (engine/gather-digest.ts): judge it once per
+  // index and options, not once per node, so a cluster whose maps agree costs services + nodes, not their
+  // product. The result does not depend on the node name (only its label), and nobody mutates it.
+  const key = JSON.stringify([opts.target ?? null, opts.expect ?? null, opts.protocolDistinct ?? null]);
+  let byMap = judged.get(idx);
+  if (!byMap) judged.set(idx, (byMap = new WeakMap()));
+  let byOpts = byMap.get(map);
+  if (!byOpts) byMap.set(map, (byOpts = new Map()));
+  const hit = byOpts.get(key);
+  if (hit) return { ...hit, node: opts.node };
+  const drift = judge(idx, map, opts);
+  byOpts.set(key, drift);
+  return drift;
+}
+
+/** Per index, per map array, per options: the drift already computed (compareServiceMap). */
+const judged = new WeakMap<ServiceIndex, WeakMap<LbService[], Map<string, NodeDrift>>>();
+
+function judge(idx: ServiceIndex, map: LbService[], opts: CompareOptions): NodeDrift {
   const expect = opts.expect ?? {};
   const distinct = opts.protocolDistinct ?? inferProtocolDistinct(map);
   const targetKey = opts.target ? svcKeyOf(opts.target.namespace, opts.target.name) : undefined;

@@ -78,7 +78,9 @@ export async function readMapsByDigest(client: KubeClient, agents: AgentPodFact[
     const d = digests[i];
     if (!d) return void work.push(io.readFull(a));
     const key = `${d.digest} ${d.rows}`;
-    groups.set(key, [...(groups.get(key) ?? []), a]);
+    const members = groups.get(key);
+    if (members) members.push(a);
+    else groups.set(key, [a]);
   });
   for (const members of groups.values()) {
     const [rep, ...rest] = [...members].sort((x, y) => x.node.localeCompare(y.node));

@@ -113,18 +113,33 @@ export async function buildServiceList(
   let services: ServiceFact[] = [];
   let index = indexServices([]);
 
+  // Nodes whose map is the very same array (a digest group in sync, gather-digest.ts) wait here and are
+  // judged together, once, with their count as weight: a cluster whose maps agree costs services + nodes,
+  // not nodes x services. Flushed before anything that looks at the rows (an unknown node, the end).
+  const pending = new Map<LbService[], string[]>();
   const consume = (node: string, map: Gathered<LbService[]>) => {
     if (!map.ok) {
+      flush();
       nodes.push({ node, status: 'unknown', reason: map.error, drift: {} });
       unknownForAll(node, map.error);
       return;
     }
-    const d = compareServiceMap(index, map.value, { node, target: opts.service });
+    const same = pending.get(map.value);
+    if (same) same.push(node);
+    else pending.set(map.value, [node]);
+  };
+  const flush = () => {
+    for (const [map, names] of pending) judgeFor(names, map);
+    pending.clear();
+  };
+  const judgeFor = (names: string[], map: LbService[]) => {
+    const weight = names.length;
+    const d = compareServiceMap(index, map, { node: names[0], target: opts.service });
     // Scoped to a namespace, a frontend no listed Service owns may belong to another namespace: not STALE.
     const judged = opts.namespace ? d.rows.filter((r) => r.status !== 'STALE') : d.rows;
     const drift: Partial<Record<DriftStatus, number>> = {};
     for (const r of judged) if (r.status !== 'OK') drift[r.status] = (drift[r.status] ?? 0) + 1;
-    nodes.push({ node, status: 'ok', drift });
+    for (const node of names) nodes.push({ node, status: 'ok', drift: { ...drift } });
     for (const r of judged) {
       const key = r.name ? `${r.namespace}/${r.name}|${r.frontend}` : `stale|${r.frontend}`;
       let row = rows.get(key);
@@ -143,17 +158,27 @@ export async function buildServiceList(
         };
         rows.set(key, row);
       }
-      tally(key, r.agentBackends);
-      if (r.stateMismatch?.length && (row.stateMismatch ??= []).length < 20)
-        row.stateMismatch.push({ node, backends: r.stateMismatch });
-      if (r.status === 'OK') row.nodesOk++;
+      tally(key, r.agentBackends, weight);
+      if (r.stateMismatch?.length)
+        for (const node of names) {
+          if ((row.stateMismatch ??= []).length >= 20) break;
+          row.stateMismatch.push({ node, backends: r.stateMismatch });
+        }
+      if (r.status === 'OK') row.nodesOk += weight;
       else
-        row.nodes.push({ node, status: r.status, missing: r.missing, extra: r.extra, agentBackends: r.agentBackends });
+        for (const node of names)
+          row.nodes.push({
+            node,
+            status: r.status,
+            missing: r.missing,
+            extra: r.extra,
+            agentBackends: r.agentBackends,
+          });
     }
   };
   // Per row: backend address -> state -> nodes listing it so (kept apart from the rows until the end).
   const states = new Map<string, Map<string, Partial<Record<BackendState, number>>>>();
-  const tally = (key: string, bs: AgentBackend[]) => {
+  const tally = (key: string, bs: AgentBackend[], weight: number) => {
     if (!bs.length) return;
     let m = states.get(key);
     if (!m) states.set(key, (m = new Map()));
@@ -161,7 +186,7 @@ export async function buildServiceList(
       const a = `${b.ip.includes(':') ? `[${b.ip}]` : b.ip}:${b.port}/${b.protocol}`;
       let c = m.get(a);
       if (!c) m.set(a, (c = {}));
-      c[b.state] = (c[b.state] ?? 0) + 1;
+      c[b.state] = (c[b.state] ?? 0) + weight;
     }
   };
   const unknownForAll = (node: string, reason: string) => {
@@ -188,6 +213,7 @@ export async function buildServiceList(
     },
     consumeServiceMap: consume,
   });
+  flush();
 
   // Calico eBPF: the NAT maps read from calico-node, through the same join (service-list-calico.ts).
   const calicoMaps = calicoServiceMaps(facts);
@@ -196,6 +222,7 @@ export async function buildServiceList(
     index = indexServices(services);
     for (const s of services) seedRows(rows, s);
     for (const [node, map] of calicoMaps) consume(node, map);
+    flush();
   }
   // kube-proxy serves Services: its rules on each node, not Cilium's map (which it does not use for them).
   const kubeProxy = calicoMaps ? undefined : kubeProxyServiceMaps(facts);
@@ -207,6 +234,7 @@ export async function buildServiceList(
     index = indexServices(services);
     for (const s of services) seedRows(rows, s);
     for (const [node, map] of kubeProxy.maps) consume(node, map);
+    flush();
   }
   // Rows that agree on a node whose datapath is down are not OK there: the map is not in use.
   const down = calicoMaps ? calicoDown(facts) : kubeProxy ? new Map<string, string>() : datapathDown(facts);
