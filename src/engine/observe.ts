@@ -1,6 +1,8 @@
-// `doctor clusterip NS/SVC --observe 10s`: watch what the datapath drops for a bounded time. Runs
-// `timeout --signal=INT SECONDS cilium-dbg monitor --type drop` in the agents of the client's node and the
-// backends' nodes, all at once. Three bounds: `timeout` ends the monitor inside the container (nothing keeps
+// `doctor clusterip NS/SVC --observe 10s` and `preflight --observe 10s`: watch what the datapath drops for
+// a bounded time. Runs `timeout --signal=INT SECONDS cilium-dbg monitor --type drop` in the agents of the
+// client's node and the backends' nodes (doctor), or of the nodes hosting the most Service backends, at most
+// --concurrency of them (preflight), all at once: the whole observe costs the duration plus the request
+// timeout, never nodes × duration. Three bounds: `timeout` ends the monitor inside the container (nothing keeps
 // running on the node), the exec's own deadline (duration + --request-timeout) ends the call even if
 // `timeout` does not, and a line cap bounds what is kept. The argv is fixed: only the validated duration
 // and the CLI name found on the agent go into it, never cluster data, and no shell.
@@ -9,6 +11,8 @@ import type { KubeClient } from '../cluster/client.js';
 import { AGENT_CONTAINER } from '../cilium/discovery.js';
 import { parseMonitorDropLine } from '../cilium/formats/monitor-drop.js';
 import { KdiagError, oneLine, type ErrorKind } from '../errors.js';
+import { naturalCompare } from '../util/natural-sort.js';
+import { parseDuration } from '../util/duration.js';
 import type { DropEvent, ObservedDrops } from '../model/drops.js';
 import { failed, got, type Facts, type Gathered } from '../model/facts.js';
 
@@ -31,8 +35,29 @@ export function validateObserve(ms: number, text: string): number {
   return ms;
 }
 
-/** The nodes to watch: the client's (--from) and those of the target Service's backends. */
-export function observeNodes(facts: Facts): string[] {
+/** --observe as the user wrote it: the duration in ms, validated (the one parser for every command). */
+export function observeMs(text: string): number {
+  return validateObserve(parseDuration(text, '--observe'), text);
+}
+
+/**
+ * The nodes to watch. With a target Service (doctor): the client's (--from) and those of its backends.
+ * Without one (preflight): every node hosting a backend of a Service, the nodes with the most backends
+ * first (ties by name), at most `cap` of them, so all run at once; `candidates` counts them all.
+ */
+export function observeNodes(facts: Facts, cap = Infinity): string[] {
+  return observePlan(facts, cap).nodes;
+}
+
+export function observePlan(facts: Facts, cap = Infinity): { nodes: string[]; candidates: number } {
+  if (!facts.target) {
+    const count = new Map<string, number>();
+    if (facts.services.ok)
+      for (const s of facts.services.value)
+        for (const e of s.endpoints) if (e.nodeName) count.set(e.nodeName, (count.get(e.nodeName) ?? 0) + 1);
+    const ranked = [...count].sort(([a, x], [b, y]) => y - x || naturalCompare(a, b)).map(([n]) => n);
+    return { nodes: ranked.slice(0, cap).sort(naturalCompare), candidates: ranked.length };
+  }
   const nodes = new Set<string>();
   if (facts.client?.ok && facts.client.value.node) nodes.add(facts.client.value.node);
   const t = facts.target;
@@ -40,7 +65,7 @@ export function observeNodes(facts: Facts): string[] {
     for (const s of facts.services.value)
       if (s.namespace === t.namespace && s.name === t.name)
         for (const e of s.endpoints) if (e.nodeName) nodes.add(e.nodeName);
-  return [...nodes].sort();
+  return { nodes: [...nodes].sort(), candidates: nodes.size };
 }
 
 export async function observeDrops(
@@ -52,9 +77,13 @@ export async function observeDrops(
   if (!facts.cilium.ok || !facts.agents.ok) return out;
   const { namespace, cli } = facts.cilium.value;
   const agents = facts.agents.value;
-  const limit = pLimit(opts.concurrency ?? 32);
+  // Without a target every watched node fits in one round: the cap is the concurrency itself.
+  const concurrency = opts.concurrency ?? client.opts.concurrency;
+  const limit = pLimit(concurrency);
+  const plan = observePlan(facts, facts.target ? Infinity : concurrency);
+  facts.dropsWatched = { nodes: plan.nodes.length, candidates: plan.candidates, cap: concurrency };
   await Promise.all(
-    observeNodes(facts).map((node) =>
+    plan.nodes.map((node) =>
       limit(async () => {
         const agent = agents.get(node);
         if (!agent) {
