@@ -1,6 +1,7 @@
 // What the datapath dropped for the Service while `doctor clusterip NS/SVC --observe` watched (or, with
 // `preflight --observe`, for any Service): the `xx drop (REASON)` lines of `cilium-dbg monitor --type drop`
-// (pkg/monitor/datapath_drop.go) whose source or destination is a frontend, a backend or the --from
+// (pkg/monitor/datapath_drop.go), or Hubble's DROPPED flows with their reason turned into the same text
+// (src/cilium/formats/hubble-flow.ts), whose source or destination is a frontend, a backend or the --from
 // client, classified by the reason in Cilium's drop-reason table (pkg/monitor/api/drop.go;
 // src/cilium/drops.ts). Reports nothing unless --observe gathered the drops.
 import { classifyDrop, concernsService, type DropClass, type DropScope } from '../cilium/drops.js';
@@ -112,7 +113,7 @@ export const datapathDrops: Check = {
           finding(ID, 'none', {
             status: 'pass',
             node,
-            message: `no drop for ${svc} in ${secs}s of monitoring (${seen.events.length} other drop(s))${seen.truncated ? `; stopped reading after ${seen.lines} lines` : ''}`,
+            message: `no drop for ${svc} in ${secs}s of ${seen.tool === 'hubble' ? 'hubble observe' : 'monitoring'} (${seen.events.length} other drop(s))${seen.truncated ? `; stopped reading after ${seen.lines} lines` : ''}${seen.fallback ? `; the monitor watched: ${seen.fallback}` : ''}`,
             evidence: [evidence(seen, node, [])],
           }),
         ];
@@ -128,7 +129,7 @@ export const datapathDrops: Check = {
         return finding(ID, c, {
           status: def.status,
           node,
-          message: `${evs.length} drop(s) of ${svcOf(evs)} in ${secs}s: ${def.what}${c === 'other' ? ` (${reasons})` : ''}`,
+          message: `${evs.length} drop(s) of ${svcOf(evs)} in ${secs}s: ${def.what}${c === 'other' ? ` (${reasons})` : ''}${seen.fallback ? `; the monitor watched: ${seen.fallback}` : ''}`,
           evidence: [evidence(seen, node, evs)],
           ...(cause ? { cause } : {}),
           remediation: { ...def.fix(ns), autoFixable: false },
@@ -155,7 +156,7 @@ export const datapathDrops: Check = {
 
 function evidence(seen: ObservedDrops, node: string, evs: DropEvent[]) {
   return {
-    source: 'cilium-dbg monitor --type drop',
+    source: seen.tool === 'hubble' ? 'hubble observe --verdict DROPPED' : 'cilium-dbg monitor --type drop',
     node,
     pod: seen.pod,
     excerpt: evs.length

@@ -2,13 +2,16 @@
 // a bounded time. Runs `timeout --signal=INT SECONDS cilium-dbg monitor --type drop` in the agents of the
 // client's node and the backends' nodes (doctor), or of the nodes hosting the most Service backends, at most
 // --concurrency of them (preflight), all at once: the whole observe costs the duration plus the request
-// timeout, never nodes × duration. Three bounds: `timeout` ends the monitor inside the container (nothing keeps
+// timeout, never nodes × duration. Where cilium-config has `enable-hubble: "true"` it runs
+// `timeout --signal=INT SECONDS hubble observe --verdict DROPPED -o jsonpb --follow` instead, and the monitor
+// when the agent image has no hubble (exit 127), within the same budget. Three bounds: `timeout` ends the monitor inside the container (nothing keeps
 // running on the node), the exec's own deadline (duration + --request-timeout) ends the call even if
 // `timeout` does not, and a line cap bounds what is kept. The argv is fixed: only the validated duration
 // and the CLI name found on the agent go into it, never cluster data, and no shell.
 import pLimit from 'p-limit';
 import type { KubeClient } from '../cluster/client.js';
 import { AGENT_CONTAINER } from '../cilium/discovery.js';
+import { parseHubbleFlowLine } from '../cilium/formats/hubble-flow.js';
 import { parseMonitorDropLine } from '../cilium/formats/monitor-drop.js';
 import { KdiagError, oneLine, type ErrorKind } from '../errors.js';
 import { naturalCompare } from '../util/natural-sort.js';
@@ -77,6 +80,7 @@ export async function observeDrops(
   if (!facts.cilium.ok || !facts.agents.ok) return out;
   const { namespace, cli } = facts.cilium.value;
   const agents = facts.agents.value;
+  const tool = observeTool(facts);
   // Without a target every watched node fits in one round: the cap is the concurrency itself.
   const concurrency = opts.concurrency ?? client.opts.concurrency;
   const limit = pLimit(concurrency);
@@ -90,12 +94,43 @@ export async function observeDrops(
           out.set(node, failed(`no Cilium agent pod on ${node} to observe from`));
           return;
         }
-        out.set(node, await observeOne(client, namespace, agent.name, cli, opts.durationMs));
+        out.set(node, await observeOne(client, namespace, agent.name, cli, opts.durationMs, tool));
       }),
     ),
   );
   return out;
 }
+
+/** The tool that watches: Hubble where cilium-config enables it, else the monitor. */
+export type ObserveTool = 'hubble' | 'monitor';
+
+/** `enable-hubble: "true"` in cilium-config: the agent runs Hubble's observer (its image ships the CLI). */
+export function observeTool(facts: Facts): ObserveTool {
+  return facts.config.ok && facts.config.value['enable-hubble'] === 'true' ? 'hubble' : 'monitor';
+}
+
+/**
+ * Hubble's fixed argv (hubble/cmd/observe/flows.go: --verdict, -o/--output, -f/--follow; `jsonpb` is the
+ * GetFlowsResponse JSON whatever the CLI's legacy-JSON compat setting is). In the agent container the CLI
+ * reads the local socket from HUBBLE_SERVER (images/cilium/Dockerfile).
+ */
+export function hubbleArgv(ms: number): string[] {
+  return [
+    'timeout',
+    '--signal=INT',
+    `${ms / 1000}s`,
+    'hubble',
+    'observe',
+    '--verdict',
+    'DROPPED',
+    '-o',
+    'jsonpb',
+    '--follow',
+  ];
+}
+
+/** A command that is not in the container (sh/coreutils `timeout` report 127). */
+const NOT_FOUND = 127;
 
 async function observeOne(
   client: KubeClient,
@@ -103,9 +138,35 @@ async function observeOne(
   pod: string,
   cli: string,
   durationMs: number,
+  tool: ObserveTool,
 ): Promise<Gathered<ObservedDrops>> {
-  const argv = observeArgv(cli, durationMs);
+  const requestMs = client.opts.requestTimeoutMs || 30_000;
+  // One budget for the node, fallback included: never longer than the duration plus the request timeout.
+  const deadline = Date.now() + durationMs + requestMs;
+  if (tool === 'hubble') {
+    const r = await watch(client, namespace, pod, hubbleArgv(durationMs), durationMs, deadline, 'hubble');
+    if (r !== NOT_FOUND) return r;
+    // No hubble CLI in this agent image: the monitor sees the same drops.
+    const m = await watch(client, namespace, pod, observeArgv(cli, durationMs), durationMs, deadline, 'monitor');
+    if (m === NOT_FOUND) return failed(`neither hubble nor ${cli} was found in ${pod}`, { kind: 'exec' });
+    return m.ok ? got({ ...m.value, fallback: 'hubble is not in the agent container (exit 127)' }) : m;
+  }
+  const r = await watch(client, namespace, pod, observeArgv(cli, durationMs), durationMs, deadline, 'monitor');
+  return r === NOT_FOUND ? failed(`${cli} was not found in ${pod} (exit 127)`, { kind: 'exec' }) : r;
+}
+
+/** One bounded watch: the exit 127 of a missing CLI comes back as NOT_FOUND for the caller to fall back. */
+async function watch(
+  client: KubeClient,
+  namespace: string,
+  pod: string,
+  argv: string[],
+  durationMs: number,
+  deadline: number,
+  tool: ObserveTool,
+): Promise<Gathered<ObservedDrops> | typeof NOT_FOUND> {
   const command = `kubectl -n ${namespace} exec ${pod} -c ${AGENT_CONTAINER} -- ${argv.join(' ')}`;
+  const parse = tool === 'hubble' ? parseHubbleFlowLine : parseMonitorDropLine;
   const events: DropEvent[] = [];
   let lines = 0;
   let truncated = false;
@@ -118,25 +179,25 @@ async function observeOne(
     }
     lines++;
     try {
-      const ev = parseMonitorDropLine(line, lines);
+      const ev = parse(line, lines);
       if (ev) events.push(ev);
     } catch (e) {
       parseError ??= oneLine(e);
     }
   };
   try {
-    const requestMs = client.opts.requestTimeoutMs || 30_000;
     const r = await client.exec(namespace, pod, AGENT_CONTAINER, argv, {
-      timeoutMs: durationMs + requestMs,
+      timeoutMs: Math.max(1, deadline - Date.now()),
       onStdout: (chunk) => {
         const parts = (rest + chunk.toString('utf8')).split('\n');
         rest = parts.pop() ?? '';
-        // Keep the partial line bounded as well: a line longer than 64 KiB is not a monitor line.
+        // Keep the partial line bounded as well: a line longer than 64 KiB is not a drop line.
         if (rest.length > 64 * 1024) rest = '';
         for (const l of parts) take(l);
       },
     });
     if (rest) take(rest);
+    if (r.exitCode === NOT_FOUND && events.length === 0) return NOT_FOUND;
     if (r.exitCode !== 0 && r.exitCode !== TIMED_OUT)
       return failed(`${command} exited ${r.exitCode}: ${oneLine(r.stderr).slice(0, 200) || 'no output'}`, {
         kind: 'exec',
@@ -146,5 +207,5 @@ async function observeOne(
     return failed(`${command}: ${oneLine(e)}`, kind ? { kind } : {});
   }
   if (parseError && events.length === 0) return failed(parseError, { kind: 'parse' });
-  return got({ pod, command, durationMs, events, lines, truncated });
+  return got({ pod, command, durationMs, events, lines, truncated, tool });
 }
