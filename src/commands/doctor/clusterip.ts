@@ -23,7 +23,8 @@ affected nodes, one at a time, after confirmation, and verifies each node.
 
 --observe 10s also runs \`timeout --signal=INT 10s cilium-dbg monitor --type drop\` in the agents of the client's
 node and the backends' nodes and classifies the drops of the Service (backend not found, hairpin policy,
-conntrack or NAT map full). It ends after the duration plus --request-timeout at the latest.
+conntrack or NAT map full). Where cilium-config enables Hubble it runs \`hubble observe --verdict DROPPED -o jsonpb
+--follow\` instead (the monitor if the image has no hubble). It ends after the duration plus --request-timeout at the latest.
 
 Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnose.`;
 
