@@ -142,16 +142,18 @@ async function observeOne(
 ): Promise<Gathered<ObservedDrops>> {
   const requestMs = client.opts.requestTimeoutMs || 30_000;
   // One budget for the node, fallback included: never longer than the duration plus the request timeout.
-  const deadline = Date.now() + durationMs + requestMs;
+  const budget = durationMs + requestMs;
+  const deadline = Date.now() + budget;
+  const left = () => Math.max(1, deadline - Date.now());
   if (tool === 'hubble') {
-    const r = await watch(client, namespace, pod, hubbleArgv(durationMs), durationMs, deadline, 'hubble');
+    const r = await watch(client, namespace, pod, hubbleArgv(durationMs), durationMs, budget, 'hubble');
     if (r !== NOT_FOUND) return r;
     // No hubble CLI in this agent image: the monitor sees the same drops.
-    const m = await watch(client, namespace, pod, observeArgv(cli, durationMs), durationMs, deadline, 'monitor');
+    const m = await watch(client, namespace, pod, observeArgv(cli, durationMs), durationMs, left(), 'monitor');
     if (m === NOT_FOUND) return failed(`neither hubble nor ${cli} was found in ${pod}`, { kind: 'exec' });
     return m.ok ? got({ ...m.value, fallback: 'hubble is not in the agent container (exit 127)' }) : m;
   }
-  const r = await watch(client, namespace, pod, observeArgv(cli, durationMs), durationMs, deadline, 'monitor');
+  const r = await watch(client, namespace, pod, observeArgv(cli, durationMs), durationMs, budget, 'monitor');
   return r === NOT_FOUND ? failed(`${cli} was not found in ${pod} (exit 127)`, { kind: 'exec' }) : r;
 }
 
@@ -162,7 +164,7 @@ async function watch(
   pod: string,
   argv: string[],
   durationMs: number,
-  deadline: number,
+  timeoutMs: number,
   tool: ObserveTool,
 ): Promise<Gathered<ObservedDrops> | typeof NOT_FOUND> {
   const command = `kubectl -n ${namespace} exec ${pod} -c ${AGENT_CONTAINER} -- ${argv.join(' ')}`;
@@ -187,7 +189,7 @@ async function watch(
   };
   try {
     const r = await client.exec(namespace, pod, AGENT_CONTAINER, argv, {
-      timeoutMs: Math.max(1, deadline - Date.now()),
+      timeoutMs,
       onStdout: (chunk) => {
         const parts = (rest + chunk.toString('utf8')).split('\n');
         rest = parts.pop() ?? '';
