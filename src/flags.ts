@@ -131,3 +131,15 @@ export const fromBundleFlag = {
     helpGroup: 'CLUSTER',
   }),
 };
+
+/**
+ * `doctor clusterip NS/SVC` and `preflight`: watch what the datapath drops this long (validated once by
+ * `observeMs` in src/engine/observe.ts: above 0, at most 10m). `where` says which nodes the command watches.
+ */
+export function observeFlag(where: string) {
+  return {
+    observe: Flags.string({
+      description: `watch what the datapath drops this long (e.g. 10s, at most 10m) ${where} (cilium-dbg monitor --type drop)`,
+    }),
+  };
+}

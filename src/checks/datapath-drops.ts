@@ -1,8 +1,9 @@
-// What the datapath dropped for the Service while `doctor clusterip NS/SVC --observe` watched: the
-// `xx drop (REASON)` lines of `cilium-dbg monitor --type drop` (pkg/monitor/datapath_drop.go) whose
-// source or destination is the Service's frontend, a backend or the --from client, classified by the
-// reason in Cilium's drop-reason table (pkg/monitor/api/drop.go; src/cilium/drops.ts).
-// Reports nothing unless --observe gathered the drops.
+// What the datapath dropped for the Service while `doctor clusterip NS/SVC --observe` watched (or, with
+// `preflight --observe`, for any Service): the `xx drop (REASON)` lines of `cilium-dbg monitor --type drop`
+// (pkg/monitor/datapath_drop.go), or Hubble's DROPPED flows with their reason turned into the same text
+// (src/cilium/formats/hubble-flow.ts), whose source or destination is a frontend, a backend or the --from
+// client, classified by the reason in Cilium's drop-reason table (pkg/monitor/api/drop.go;
+// src/cilium/drops.ts). Reports nothing unless --observe gathered the drops.
 import { classifyDrop, concernsService, type DropClass, type DropScope } from '../cilium/drops.js';
 import { causeById } from '../model/causes.js';
 import type { DropEvent, ObservedDrops } from '../model/drops.js';
@@ -87,18 +88,24 @@ export const datapathDrops: Check = {
     'ct-map-full',
     'nat-map-full',
     'other',
+    'capped',
   ],
   needs: ['drops'],
-  // The exec only runs with doctor --observe on a Service, never in preflight: like `<client-ns>`, a scope
-  // only a target names, so the gate's probe skips it (src/gate/rbac.ts); a refused exec is `unknown`.
+  // The exec only runs with --observe: like `<client-ns>`, a scope the gate's probe skips
+  // (src/gate/rbac.ts), also under `preflight --observe`; a refused exec is `unknown` on that node.
   rbac: ['create pods/exec in <cilium-ns-with-observe>'],
   run(facts: Facts): Finding[] {
     const drops = facts.drops;
     if (!drops) return [];
     const scope = scopeOf(facts);
     const ns = ciliumNamespace(facts);
-    const svc = facts.target ? `${facts.target.namespace}/${facts.target.name}` : 'the Service';
-    return perNode(ID, 'cilium-dbg monitor --type drop', [...drops.keys()], drops, (node, seen) => {
+    const owners = facts.target ? undefined : ownersOf(facts);
+    const svcOf = (evs: DropEvent[]): string =>
+      facts.target
+        ? `${facts.target.namespace}/${facts.target.name}`
+        : capList([...new Set(evs.flatMap((e) => [owners!.get(e.dst ?? ''), owners!.get(e.src ?? '')]))]);
+    const svc = facts.target ? svcOf([]) : 'any Service';
+    const out = perNode(ID, 'cilium-dbg monitor --type drop', [...drops.keys()], drops, (node, seen) => {
       const mine = seen.events.filter((e) => concernsService(e, scope));
       const secs = seen.durationMs / 1000;
       if (!mine.length)
@@ -106,7 +113,7 @@ export const datapathDrops: Check = {
           finding(ID, 'none', {
             status: 'pass',
             node,
-            message: `no drop for ${svc} in ${secs}s of monitoring (${seen.events.length} other drop(s))${seen.truncated ? `; stopped reading after ${seen.lines} lines` : ''}`,
+            message: `no drop for ${svc} in ${secs}s of ${seen.tool === 'hubble' ? 'hubble observe' : 'monitoring'} (${seen.events.length} other drop(s))${seen.truncated ? `; stopped reading after ${seen.lines} lines` : ''}${seen.fallback ? `; the monitor watched: ${seen.fallback}` : ''}`,
             evidence: [evidence(seen, node, [])],
           }),
         ];
@@ -122,19 +129,34 @@ export const datapathDrops: Check = {
         return finding(ID, c, {
           status: def.status,
           node,
-          message: `${evs.length} drop(s) of ${svc} in ${secs}s: ${def.what}${c === 'other' ? ` (${reasons})` : ''}`,
+          message: `${evs.length} drop(s) of ${svcOf(evs)} in ${secs}s: ${def.what}${c === 'other' ? ` (${reasons})` : ''}${seen.fallback ? `; the monitor watched: ${seen.fallback}` : ''}`,
           evidence: [evidence(seen, node, evs)],
           ...(cause ? { cause } : {}),
           remediation: { ...def.fix(ns), autoFixable: false },
         });
       });
     });
+    // preflight watches at most --concurrency nodes: say which part of the cluster went unwatched.
+    const w = facts.dropsWatched;
+    if (!facts.target && w && w.candidates > w.nodes)
+      out.push(
+        finding(ID, 'capped', {
+          status: 'info',
+          message: `watched ${w.nodes} of the ${w.candidates} nodes that host a Service backend (the ones with the most backends; at most --concurrency ${w.cap} at once); the others were not observed`,
+          remediation: {
+            summary: 'raise --concurrency to watch more nodes in one run (each watched node holds one exec open)',
+            commands: [],
+            autoFixable: false,
+          },
+        }),
+      );
+    return out;
   },
 };
 
 function evidence(seen: ObservedDrops, node: string, evs: DropEvent[]) {
   return {
-    source: 'cilium-dbg monitor --type drop',
+    source: seen.tool === 'hubble' ? 'hubble observe --verdict DROPPED' : 'cilium-dbg monitor --type drop',
     node,
     pod: seen.pod,
     excerpt: evs.length
@@ -147,8 +169,36 @@ function evidence(seen: ObservedDrops, node: string, evs: DropEvent[]) {
   };
 }
 
+/** Without a target: which Service each frontend and backend address belongs to, for the messages. */
+function ownersOf(facts: Facts): Map<string, string> {
+  const m = new Map<string, string>();
+  if (facts.services.ok)
+    for (const s of facts.services.value) {
+      const ref = `${s.namespace}/${s.name}`;
+      for (const ip of [...s.clusterIPs, ...s.externalIPs, ...s.loadBalancerIPs, ...s.endpoints.map((e) => e.ip)])
+        if (!m.has(ip)) m.set(ip, ref);
+    }
+  return m;
+}
+
+function capList(refs: (string | undefined)[]): string {
+  const xs = refs.filter((r): r is string => !!r).sort();
+  if (!xs.length) return 'a Service';
+  return xs.length > 3 ? `${xs.slice(0, 3).join(', ')} and ${xs.length - 3} more` : xs.join(', ');
+}
+
 function scopeOf(facts: Facts): DropScope {
   const t = facts.target;
+  if (!t) {
+    // preflight: every Service's frontends and backends (no client).
+    const all = facts.services.ok ? facts.services.value : [];
+    const loopback = facts.config.ok ? facts.config.value['ipv4-service-loopback-address'] : undefined;
+    return {
+      frontends: all.flatMap((s) => [...s.clusterIPs, ...s.externalIPs, ...s.loadBalancerIPs]),
+      backends: [...new Set(all.flatMap((s) => s.endpoints.map((e) => e.ip)))],
+      ...(loopback ? { loopback } : {}),
+    };
+  }
   const svc =
     t && facts.services.ok
       ? facts.services.value.find((s) => s.namespace === t.namespace && s.name === t.name)

@@ -28,16 +28,31 @@ const BACKEND_NOT_FOUND = new Set([
 ]);
 const POLICY = /^Policy denied(?: \((?:L3|L4|CIDR)\)| by denylist)?$/;
 
+const scopeIps = new WeakMap<DropScope, Set<string>>();
+
 /** Does this drop concern the Service (its frontend, a backend, or the named client)? */
 export function concernsService(ev: DropEvent, scope: DropScope): boolean {
-  const ips = new Set([...scope.frontends, ...scope.backends, ...(scope.client ? [scope.client] : [])]);
+  // Built once per scope: preflight's scope holds every Service's addresses.
+  let ips = scopeIps.get(scope);
+  if (!ips)
+    scopeIps.set(
+      scope,
+      (ips = new Set([...scope.frontends, ...scope.backends, ...(scope.client ? [scope.client] : [])])),
+    );
   return (ev.dst !== undefined && ips.has(ev.dst)) || (ev.src !== undefined && ips.has(ev.src));
 }
 
 /** Pod → own Service → same pod: the packet reaches the backend from the loopback address, or from itself. */
 export function isHairpin(ev: DropEvent, scope: DropScope): boolean {
-  if (ev.dst === undefined || !scope.backends.includes(ev.dst)) return false;
+  if (ev.dst === undefined || !(backendSets.get(scope) ?? setOf(scope)).has(ev.dst)) return false;
   return ev.src === (scope.loopback || DEFAULT_SERVICE_LOOPBACK) || ev.src === ev.dst;
+}
+
+const backendSets = new WeakMap<DropScope, Set<string>>();
+function setOf(scope: DropScope): Set<string> {
+  const s = new Set(scope.backends);
+  backendSets.set(scope, s);
+  return s;
 }
 
 export function classifyDrop(ev: DropEvent, scope: DropScope): DropClass {

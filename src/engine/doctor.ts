@@ -30,7 +30,7 @@ export interface DiagnoseOptions {
   /** --force-max-unavailable: no cap on the batch size. */
   forceMaxUnavailable?: boolean;
   onProgress?: (done: number, total: number) => void;
-  /** --observe: watch the datapath's drops this long (ms) on the client's and backends' nodes (needs target). */
+  /** --observe: watch the datapath's drops this long (ms): the target's nodes, or (no target) backends' nodes. */
   observeMs?: number;
 }
 
@@ -52,11 +52,8 @@ export async function diagnose(
     nodes: opts.nodes,
     onProgress: opts.onProgress,
   });
-  if (opts.observeMs) {
-    if (!opts.target)
-      throw new KdiagError('usage', '--observe needs the Service: doctor clusterip NS/SVC --observe 10s');
-    facts.drops = await observeDrops(client, facts, { durationMs: opts.observeMs });
-  }
+  // With a target: its client's and backends' nodes; without (preflight): the nodes hosting backends, capped.
+  if (opts.observeMs) facts.drops = await observeDrops(client, facts, { durationMs: opts.observeMs });
   const diagnosis = judge(facts, opts);
   // Nothing serves Services that we can see: say what was seen instead of judging a datapath that is not there.
   if (diagnosis.datapath?.id === 'none')

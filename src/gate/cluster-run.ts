@@ -22,6 +22,8 @@ export interface ClusterGateOptions {
   waitMs: number;
   /** --wait as the user wrote it, for the messages. */
   waitText?: string;
+  /** --observe: watch the datapath's drops this long (ms) on the nodes hosting backends (src/engine/observe.ts). */
+  observeMs?: number;
   onProgress?: (done: number, total: number) => void;
   /** Warnings and retry notes, one line each (the command prints them on stderr). */
   onNote?: (line: string, kind: 'warn' | 'retry' | 'gave-up') => void;
@@ -72,6 +74,8 @@ async function runOnce(client: KubeClient, o: ClusterGateOptions): Promise<GateR
       only: runnable.map((c) => c.id),
       ciliumNamespace: o.ciliumNamespace,
       onProgress: o.onProgress,
+      // Only when the datapath-drops check runs: --skip datapath-drops observes nothing.
+      ...(o.observeMs && runnable.some((c) => c.needs.includes('drops')) ? { observeMs: o.observeMs } : {}),
     });
     if (!facts.nodes.ok && !facts.cilium.ok)
       throw new KdiagError('unreachable', `could not run the preflight: ${facts.nodes.error}`);

@@ -308,8 +308,8 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
       'A pod that connects to the ClusterIP of its own Service is load-balanced back to itself (hairpin), and the packet is dropped with "Policy denied" by the ingress policy that selects the pod.',
     why: "For hairpin traffic Cilium SNATs the client to the service loopback address (ipv4-service-loopback-address, default 169.254.42.1) so the reply comes back through the load balancer. Cilium is meant to skip policy for that path; releases with the regression of cilium/cilium#22107 and #27709 enforce the pod's ingress policy on it instead, so the pod's own connection is denied. Other pods reach the Service, and the pod reaches itself by pod IP.",
     evidence: [
-      'datapath-drops/hairpin-policy-denied: with --observe, `cilium-dbg monitor --type drop` on the backend\'s node prints "xx drop (Policy denied) … 169.254.42.1:PORT -> BACKEND:PORT" (pkg/monitor/datapath_drop.go, reason text from pkg/monitor/api/drop.go)',
-      'only doctor clusterip NS/SVC --observe: kdiag preflight watches no traffic, and its nodes, agents, programs and maps are healthy, so the gate passes; run doctor on the Service from a CI job when this matters',
+      'datapath-drops/hairpin-policy-denied: with --observe, `cilium-dbg monitor --type drop` on the backend\'s node prints "xx drop (Policy denied) … 169.254.42.1:PORT -> BACKEND:PORT" (pkg/monitor/datapath_drop.go, reason text from pkg/monitor/api/drop.go); where Hubble is on, `hubble observe --verdict DROPPED -o jsonpb` prints the same drop as a flow with drop_reason_desc POLICY_DENIED and IP.source 169.254.42.1',
+      'only with --observe: `doctor clusterip NS/SVC --observe 10s` for one Service, or `preflight --observe 10s`, which watches the nodes hosting Service backends (at most --concurrency of them); without --observe the nodes, agents, programs and maps are healthy, so the gate passes',
     ],
     confirm: [
       `${AGENT} timeout --signal=INT 10s cilium-dbg monitor --type drop`,

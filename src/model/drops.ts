@@ -1,7 +1,8 @@
-// What `doctor clusterip --observe` saw: the drop events of `cilium-dbg monitor --type drop` on one
-// node, parsed (src/cilium/formats/monitor-drop.ts), with the exact command that produced them.
+// What `--observe` saw: the drop events of `cilium-dbg monitor --type drop` (src/cilium/formats/monitor-drop.ts)
+// or of `hubble observe --verdict DROPPED` (src/cilium/formats/hubble-flow.ts) on one node, with the exact
+// command that produced them.
 
-/** One `xx drop (REASON) …` line of the monitor (pkg/monitor/datapath_drop.go, DumpInfo). */
+/** One `xx drop (REASON) …` line of the monitor (pkg/monitor/datapath_drop.go, DumpInfo), or one dropped Hubble flow. */
 export interface DropEvent {
   /** The reason text of Cilium's drop-reason table (pkg/monitor/api/drop.go), without the extended error. */
   reason: string;
@@ -15,7 +16,7 @@ export interface DropEvent {
   /** Security identities as printed: a number or a reserved name (world, host, unknown …). */
   srcIdentity?: string;
   dstIdentity?: string;
-  /** The line as the monitor printed it. */
+  /** The line as the monitor (or Hubble) printed it. */
   raw: string;
 }
 
@@ -31,4 +32,8 @@ export interface ObservedDrops {
   /** Lines read; `truncated` when the line cap stopped the reading. */
   lines: number;
   truncated: boolean;
+  /** Which tool watched: `hubble observe` (cilium-config enable-hubble) or `cilium-dbg monitor` (absent: monitor). */
+  tool?: 'hubble' | 'monitor';
+  /** Why the monitor watched although Hubble is on (hubble not in the agent container). */
+  fallback?: string;
 }

@@ -172,6 +172,8 @@ export interface Facts {
   kubeProxy: Gathered<KubeProxyFact>;
   /** `--observe`: drop events per node (client's and backends' nodes), absent when not asked for. */
   drops?: Map<string, Gathered<ObservedDrops>>;
+  /** `preflight --observe`: nodes watched, nodes that host a backend, and the cap (--concurrency). */
+  dropsWatched?: { nodes: number; candidates: number; cap: number };
   /** Per node, the exact argv that read its LB map when it was not the plain list (the node-side filter). */
   serviceMapCommand?: Map<string, string[]>;
   /** Calico and kube-proxy configuration the datapath detection reads (src/datapath/detect.ts). */

@@ -18,6 +18,7 @@ import { renderIptablesSaveNat } from './cluster/kube-proxy.js';
 import { renderIpvsadmLn, renderProcIpVs } from './cluster/kube-proxy-ipvs.js';
 import { renderNftKubeProxy } from './cluster/kube-proxy-nft.js';
 import { isMonitorDrop, monitorDrop, timeoutCommand } from './monitor.js';
+import { hubbleCommand } from './hubble.js';
 import { normalizeKpr } from '../cilium/config.js';
 
 export type Output = Iterable<string> | Readable;
@@ -144,6 +145,12 @@ export function runCommand(ctx: ExecContext, argv: string[]): CommandResult {
       if (ctx.container !== 'calico-node' || !ctx.node) break;
       if (args.join(' ') === '-bpf nat dump') return ok(calicoNatDump(cluster, ctx.node));
       return fail(1, `calico-node ${args.join(' ')}: not simulated\n`);
+    case 'hubble': {
+      // The agent image's hubble CLI (src/sim/hubble.ts); not found where the scenario's image lacks it.
+      const r = hubbleCommand(ctx, [name, ...args]);
+      if (!r) break;
+      return r;
+    }
     case 'cilium':
     case 'cilium-dbg':
       if (!isAgent || name !== cli) break;

@@ -52,6 +52,8 @@ export interface SimHandle {
     mapRenders: number;
     /** Most exec streams open at once since the start. */
     maxOpen: number;
+    /** Exec streams open now (0 after a run: nothing left running in a container). */
+    open: number;
     /** Tool calls inside `sh -c` scripts answered over the simulator's socket (not a pre-rendered file). */
     shellSocketCalls: number;
     /** `sh -c` execs answered in-process (kdiag's fixed scripts, api/exec-script.ts) and by the real shell. */
@@ -141,6 +143,7 @@ export async function startSim(opts: SimOptions): Promise<SimHandle> {
         bytes: s.bytes,
         byPod: Object.fromEntries([...s.byPod].map(([k, v]) => [k, { ...v }])),
         maxOpen: s.maxOpen,
+        open: s.open,
         mapRenders: serviceMapRenders(cluster),
         shellSocketCalls: shellSocketCalls(cluster),
         shellJs: s.shellJs,

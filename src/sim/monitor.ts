@@ -10,8 +10,11 @@ import { faultDef, type MonitorView } from './faults/index.js';
 import type { Cluster } from './cluster/index.js';
 
 export interface MonitorStats {
+  /** Watches (monitor or Hubble) started and ended. */
   started: number;
   ended: number;
+  /** Of those started, `hubble observe` runs. */
+  hubble: number;
   /** Drop lines written. */
   lines: number;
 }
@@ -20,7 +23,7 @@ const statsByCluster = new WeakMap<Cluster, MonitorStats>();
 
 export function monitorStats(cluster: Cluster): MonitorStats {
   let s = statsByCluster.get(cluster);
-  if (!s) statsByCluster.set(cluster, (s = { started: 0, ended: 0, lines: 0 }));
+  if (!s) statsByCluster.set(cluster, (s = { started: 0, ended: 0, hubble: 0, lines: 0 }));
   return s;
 }
 
@@ -30,19 +33,40 @@ const LINE_EVERY_MS = 50;
 /** The monitor's stream; `deadlineMs` set when `timeout` wraps it. */
 export function monitorDrop(ctx: ExecContext, deadlineMs?: number): CommandResult {
   const { cluster, agent } = ctx;
-  const stats = monitorStats(cluster);
   const view = monitorView(cluster, agent!.node.name, agent!.node.podCidr);
   const pending = agent!.faults.flatMap((f) => faultDef(f.kind).monitorDrops?.(f, view) ?? []);
-  // A monitor that ignores SIGINT outlives `timeout` (coreutils sends no SIGKILL without -k).
+  return dropStream(
+    ctx,
+    'Listening for events on 8 CPUs with 64x4096 of shared memory\nPress Ctrl-C to quit\n',
+    pending,
+    deadlineMs,
+  );
+}
+
+/**
+ * A watch that streams `lines` after `header` until `timeout`'s deadline (exit 124) or the exec closes;
+ * counted in monitorStats (`hubble` too when it is Hubble's). Shared by the monitor and src/sim/hubble.ts.
+ */
+export function dropStream(
+  ctx: ExecContext,
+  header: string,
+  pending: string[],
+  deadlineMs: number | undefined,
+  tool: 'monitor' | 'hubble' = 'monitor',
+): CommandResult {
+  const { cluster, agent } = ctx;
+  const stats = monitorStats(cluster);
+  // A watch that ignores SIGINT outlives `timeout` (coreutils sends no SIGKILL without -k).
   if (agent!.faults.some((f) => (f as { ignoresSignal?: boolean }).ignoresSignal)) deadlineMs = undefined;
   const timers: NodeJS.Timeout[] = [];
   const out = new Readable({ read() {} });
   stats.started++;
+  if (tool === 'hubble') stats.hubble++;
   out.once('close', () => {
     for (const t of timers) clearTimeout(t);
     stats.ended++;
   });
-  out.push('Listening for events on 8 CPUs with 64x4096 of shared memory\nPress Ctrl-C to quit\n');
+  if (header) out.push(header);
   pending.forEach((line, i) => {
     const at = (i + 1) * LINE_EVERY_MS;
     if (deadlineMs !== undefined && at >= deadlineMs) return;
@@ -55,7 +79,7 @@ export function monitorDrop(ctx: ExecContext, deadlineMs?: number): CommandResul
     );
   });
   if (deadlineMs !== undefined) timers.push(setTimeout(() => out.push(null), deadlineMs));
-  // An unbounded monitor never ends by itself: only the exec closing (exec.ts destroys the stream) stops it.
+  // An unbounded watch never ends by itself: only the exec closing (exec.ts destroys the stream) stops it.
   return { exitCode: deadlineMs !== undefined ? 124 : 0, stdout: out };
 }
 
@@ -91,7 +115,7 @@ export function isMonitorDrop(ctx: ExecContext, argv: string[]): boolean {
   return rest[0] === 'monitor' && t > 0 && rest[t + 1] === 'drop';
 }
 
-function monitorView(cluster: Cluster, node: string, podCidr: string): MonitorView {
+export function monitorView(cluster: Cluster, node: string, podCidr: string): MonitorView {
   return {
     podCidr,
     service(ref) {

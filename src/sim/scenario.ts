@@ -120,6 +120,8 @@ const scenarioSchema = z
           .default({}),
         /** DaemonSet container capabilities; omitted = privileged container. */
         capabilities: z.array(z.string()).optional(),
+        /** The agent image ships the hubble CLI (images/cilium/Dockerfile); false: an image without it (exit 127). */
+        hubbleCli: z.boolean().default(true),
       })
       .strict()
       .default({}),

@@ -1,6 +1,7 @@
 // Every shipped scenario with an expected root cause: `kdiag preflight -o json` names it as its top root
 // cause (the same ranking doctor uses, src/engine/rank.ts), and the healthy ones name none. The built CLI
-// against the simulator, the way a CI job runs it.
+// against the simulator, the way a CI job runs it. A scenario whose cause only the drops show
+// (`expect.observe`) runs with `--observe 2s`.
 import { listScenarios } from '../../src/sim/index.js';
 import { json, kdiag } from '../helpers/cli.js';
 import { shipped, withSim } from '../helpers/sim.js';
@@ -10,8 +11,6 @@ const NOT_PREFLIGHT: Record<string, string> = {
   large: 'a size test (thousands of Services), not a cause',
   'no-ready-endpoints': "a Service's own cause: only doctor clusterip NS/SVC, for the Service the user asks about",
   'rollout-stuck': "a Service's own cause: only doctor clusterip NS/SVC, for the Service the user asks about",
-  'hairpin-policy-drop':
-    'seen only in drops observed for one Service (doctor clusterip NS/SVC --observe); preflight observes nothing',
 };
 
 const scenarios = listScenarios().filter((s) => !(s.name in NOT_PREFLIGHT));
@@ -19,7 +18,8 @@ const scenarios = listScenarios().filter((s) => !(s.name in NOT_PREFLIGHT));
 describe.each(scenarios.map((s) => [s.name]))('preflight on scenario %s', (name) => {
   test('names the expected root cause first (none on a healthy cluster)', async () => {
     await withSim(name, async (sim) => {
-      const r = await kdiag(['preflight', '-o', 'json'], { sim });
+      const observe = sim.scenario.expect.observe ? ['--observe', '2s'] : [];
+      const r = await kdiag(['preflight', '-o', 'json', ...observe], { sim });
       const rep = json(r);
       const want = sim.scenario.expect.rootCause;
       if (want === null) {

@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import { createInterface } from 'node:readline/promises';
 import { BaseCommand, type Outcome } from '../../base-command.js';
 import { EXIT, KdiagError } from '../../errors.js';
-import { fromBundleFlag, outputFlagsFor, reportFlag, showPassedFlag } from '../../flags.js';
+import { fromBundleFlag, observeFlag, outputFlagsFor, reportFlag, showPassedFlag } from '../../flags.js';
 import { renderData } from '../../render/data.js';
 import { startProgress } from '../../render/progress.js';
 import { parseRef } from '../../util/ref.js';
@@ -23,7 +23,8 @@ affected nodes, one at a time, after confirmation, and verifies each node.
 
 --observe 10s also runs \`timeout --signal=INT 10s cilium-dbg monitor --type drop\` in the agents of the client's
 node and the backends' nodes and classifies the drops of the Service (backend not found, hairpin policy,
-conntrack or NAT map full). It ends after the duration plus --request-timeout at the latest.
+conntrack or NAT map full). Where cilium-config enables Hubble it runs \`hubble observe --verdict DROPPED -o jsonpb
+--follow\` instead (the monitor if the image has no hubble). It ends after the duration plus --request-timeout at the latest.
 
 Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnose.`;
 
@@ -73,10 +74,7 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
       dependsOn: ['max-unavailable'],
     }),
     'ready-timeout': Flags.string({ description: 'how long to wait for each new agent to be Ready', default: '120s' }),
-    observe: Flags.string({
-      description:
-        "with SERVICE: watch what the datapath drops for it this long (e.g. 10s, at most 10m) on the client's and backends' nodes (cilium-dbg monitor --type drop)",
-    }),
+    ...observeFlag("with SERVICE: for it, on the client's and backends' nodes"),
   };
 
   protected async execute(): Promise<Outcome<DoctorResult>> {
@@ -108,13 +106,13 @@ Exit codes: 0 healthy, 1 problems found (or the fix failed), 2 could not diagnos
       });
     if (flags['dry-run'] && !flags.fix) throw new KdiagError('usage', '--dry-run only makes sense with --fix');
     if (flags.observe !== undefined) {
-      const { validateObserve } = await import('../../engine/observe.js');
+      const { observeMs } = await import('../../engine/observe.js');
       if (!target) throw new KdiagError('usage', '--observe needs the Service: doctor clusterip NS/SVC --observe 10s');
       if (flags['from-bundle'])
         throw new KdiagError('usage', '--observe cannot be used with --from-bundle: a bundle holds no live drops', {
           hint: 'run --observe against the cluster',
         });
-      opts.observeMs = validateObserve(parseDuration(flags.observe, '--observe'), flags.observe);
+      opts.observeMs = observeMs(flags.observe);
     }
     const { reportFormat, writeReport } = await import('../../report/write.js');
     if (flags.report) reportFormat(flags.report);

@@ -4,7 +4,7 @@ import { BaseCommand, type Outcome } from '../../base-command.js';
 import { allChecks } from '../../datapath/index.js';
 import { selectChecks } from '../../engine/run-checks.js';
 import { isKdiagError, KdiagError, oneLine } from '../../errors.js';
-import { gateFlags, reportFlag } from '../../flags.js';
+import { gateFlags, observeFlag, reportFlag } from '../../flags.js';
 import { preflightChecks } from '../../gate/cluster-checks.js';
 import { gateVerdict, type GateReport } from '../../gate/gate.js';
 import { resolveGate } from '../../gate/flags.js';
@@ -24,6 +24,9 @@ reported "unknown" with the missing permission, never as a cluster failure.
 --ignore ID, ID/REASON or ID@NODE (and "ignore:" in --config, default .kdiag.yaml) suppresses findings:
 they stay listed as suppressed and never change the exit code or the JUnit failure count.
 --wait re-runs until the gate passes or the time is up (like \`cilium status --wait\`).
+--observe 10s also runs \`timeout --signal=INT 10s cilium-dbg monitor --type drop\` in the agents of the nodes
+that host Service backends (the most backends first, at most --concurrency nodes, all at once) and classifies
+the drops that concern any Service's frontend or backend. It adds 10s plus --request-timeout at most.
 
 Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or a check is unknown.
 \`kdiag preflight list\` shows the checks, their ids and RBAC needs; \`kdiag preflight node\` runs on a node.`;
@@ -33,11 +36,13 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     '<%= config.bin %> preflight -o junit --junit-file reports/kdiag.xml',
     '<%= config.bin %> preflight -o github --ignore kernel-version@node-3 --fail-on warn',
     '<%= config.bin %> preflight --wait 5m --skip agent-logs',
+    '<%= config.bin %> preflight --observe 10s -o json',
   ];
 
   static override flags = {
     ...gateFlags,
     ...reportFlag,
+    ...observeFlag('in the agents of the nodes hosting Service backends (at most --concurrency nodes)'),
     wait: Flags.string({
       description: 're-run until the gate passes or this much time has passed, e.g. 2m',
       helpGroup: 'GATE',
@@ -71,6 +76,8 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
     }
     const checks = selectChecks(eligible, flags.check, flags.skip);
     const waitMs = flags.wait ? parseDuration(flags.wait, '--wait') : 0;
+    const { observeMs } = await import('../../engine/observe.js');
+    const observe = flags.observe !== undefined ? observeMs(flags.observe) : undefined;
     const { appendStepSummary, reportFormat, writeReport } = await import('../../report/write.js');
     if (flags.report) reportFormat(flags.report);
     const startedAt = new Date();
@@ -89,6 +96,7 @@ Exit codes: 0 passed, 1 a check failed at or above --fail-on, 2 could not run or
       ciliumNamespace: flags['cilium-namespace'],
       waitMs,
       waitText: flags.wait,
+      ...(observe ? { observeMs: observe } : {}),
       onProgress: (d, t) => progress.update(`Running preflight checks: ${d}/${t} agents read`),
       onNote: (line, kind) => process.stderr.write(paint[kind](`preflight: ${line}`) + '\n'),
     }).finally(() => progress.stop());

@@ -5,7 +5,7 @@
 // reaching its own Service: SNATed to the service loopback address 169.254.42.1 and denied by its ingress
 // policy (cilium/cilium#22107, #27709). Nothing else on the node changes, so only --observe sees it.
 import { z } from 'zod';
-import { defineFault, faultBase, svcRef, type MonitorView } from './types.js';
+import { defineFault, faultBase, svcRef, type MonitorView, type SimDrop } from './types.js';
 
 /** Reasons as Cilium's table spells them (pkg/monitor/api/drop.go). */
 const REASONS = [
@@ -34,27 +34,45 @@ export default defineFault({
     .strict(),
   fixedByRestart: false,
   services: (f) => [f.service],
-  monitorDrops: (f, node: MonitorView) => {
-    const svc = node.service(f.service);
-    if (!svc) return [];
-    const client = `${node.podCidr.split('.').slice(0, 3).join('.')}.200`;
-    const lines: string[] = [];
-    for (let i = 0; i < f.count; i++) {
-      const sport = 40000 + i * 2;
-      const b = svc.backends[i % Math.max(1, svc.backends.length)];
-      // Hairpin and policy drops happen at the backend; "backend not found" at the frontend lookup.
-      if ((f.hairpin || f.reason !== 'Service backend not found') && !b) continue;
-      const [src, dst, dport] = f.hairpin
-        ? ['169.254.42.1', b!.ip, b!.port]
-        : f.reason === 'Service backend not found'
-          ? [client, svc.clusterIP, svc.port]
-          : [client, b!.ip, b!.port];
-      const identity = f.reason === 'Service backend not found' ? '12345->unknown' : '25928->25928';
-      const ext = f.reason === 'CT: Map insertion failed' ? ', -7' : '';
-      lines.push(
-        `xx drop (${f.reason}${ext}) flow 0x${(0x30a936bd + i).toString(16)} to endpoint ${f.reason === 'Service backend not found' ? 0 : 939}, ifindex 42, file bpf_lxc.c:1998, , identity ${identity}: ${src}:${sport} -> ${dst}:${dport} tcp SYN`,
-      );
-    }
-    return lines;
-  },
+  monitorDrops: (f, node: MonitorView) =>
+    dropsOf(f, node).map(
+      (d, i) =>
+        `xx drop (${d.reason}${d.reason === 'CT: Map insertion failed' ? ', -7' : ''}) flow 0x${(0x30a936bd + i).toString(16)} to endpoint ${d.dstIdentity ? 939 : 0}, ifindex 42, file bpf_lxc.c:1998, , identity ${d.srcIdentity}->${d.dstIdentity || 'unknown'}: ${d.src}:${d.srcPort} -> ${d.dst}:${d.dstPort} tcp SYN`,
+    ),
+  droppedFlows: (f, node: MonitorView) => dropsOf(f, node),
 });
+
+/** The packets dropped on the node while watched: a client retrying its SYN `count` times. */
+function dropsOf(
+  f: { service: string; reason: (typeof REASONS)[number]; hairpin: boolean; count: number },
+  node: MonitorView,
+): SimDrop[] {
+  const svc = node.service(f.service);
+  if (!svc) return [];
+  const client = `${node.podCidr.split('.').slice(0, 3).join('.')}.200`;
+  const namespace = f.service.split('/')[0]!;
+  const out: SimDrop[] = [];
+  for (let i = 0; i < f.count; i++) {
+    const srcPort = 40000 + i * 2;
+    const b = svc.backends[i % Math.max(1, svc.backends.length)];
+    // Hairpin and policy drops happen at the backend; "backend not found" at the frontend lookup.
+    if ((f.hairpin || f.reason !== 'Service backend not found') && !b) continue;
+    const [src, dst, dstPort] = f.hairpin
+      ? ['169.254.42.1', b!.ip, b!.port]
+      : f.reason === 'Service backend not found'
+        ? [client, svc.clusterIP, svc.port]
+        : [client, b!.ip, b!.port];
+    const notFound = f.reason === 'Service backend not found';
+    out.push({
+      reason: f.reason,
+      src,
+      srcPort,
+      dst,
+      dstPort,
+      srcIdentity: notFound ? 12345 : 25928,
+      dstIdentity: notFound ? 0 : 25928,
+      namespace,
+    });
+  }
+  return out;
+}

@@ -88,6 +88,23 @@ export interface FaultEffects<F> {
   kubeProxyLog?(f: F, since: Date): string[];
   /** Lines `cilium-dbg monitor --type drop` prints on the node while it runs (src/sim/monitor.ts). */
   monitorDrops?(f: F, node: MonitorView): string[];
+  /** The same drops as packets, for `hubble observe --verdict DROPPED` (rendered by src/sim/hubble.ts). */
+  droppedFlows?(f: F, node: MonitorView): SimDrop[];
+}
+
+/** One dropped packet as a fault sees it; the monitor and Hubble print it each in their own shape. */
+export interface SimDrop {
+  /** The monitor's reason text (pkg/monitor/api/drop.go), e.g. `Policy denied`. */
+  reason: string;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  srcIdentity: number;
+  /** 0: the destination identity is not known (printed `unknown` by the monitor). */
+  dstIdentity: number;
+  /** The namespace of the Service whose backend or frontend the packet was for. */
+  namespace: string;
 }
 
 /** How a kube-proxy fault alters one node's nat table. */
