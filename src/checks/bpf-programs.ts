@@ -64,7 +64,8 @@ export const bpfPrograms: Check = {
               node,
               message: `bpf-lb-acceleration=${cfg.xdpAcceleration} but no XDP program is attached on ${node}: the agent cannot finish loading its datapath there (native XDP needs driver support on every native device)`,
               evidence: [listing, requiredEvidence(node, missing)],
-              cause: 'bpf-programs-not-loaded',
+              // the NIC driver, not the agent: a restart attaches to the same driver again
+              cause: 'xdp-attach-failed',
               remediation: {
                 summary:
                   'check the agent log for the XDP attach error; use a NIC driver with native XDP, set bpf-lb-acceleration=best-effort (helm loadBalancer.acceleration=best-effort) to fall back to tc on such devices, or disable it',
