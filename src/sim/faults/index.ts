@@ -84,4 +84,4 @@ export function inRegistryOrder<F extends { kind: string }>(faults: F[]): F[] {
   return [...faults].sort((a, b) => rank(a) - rank(b));
 }
 
-export type { AgentHealth, LogRec, MapDrift, MonitorView, NatDrift } from './types.js';
+export type { AgentHealth, LogRec, MapDrift, MonitorView, NatDrift, NatPort } from './types.js';
