@@ -6,20 +6,11 @@
 // cell.go). The inner error is the bpf_link one recorded in cilium/cilium#32699. The agent keeps running with
 // the tc programs it has and no cil_xdp_entry. Modelled as 1.16+ (the orchestrator); older agents exit
 // instead ("Failed to compile XDP program", cilium/cilium#22970). A restart meets the same driver.
-import { z } from 'zod';
-import { defineFault, faultBase, type FaultLogs } from './types.js';
+import { defineFault, type FaultLogs } from './types.js';
+import { xdpDriverFault } from './xdp-driver-unsupported.js';
 
 export default defineFault({
-  schema: z
-    .object({
-      kind: z.literal('xdp-native-attach-failed'),
-      ...faultBase,
-      /** The native device whose driver lacks XDP. */
-      device: z.string().default('eth0'),
-    })
-    .strict(),
-  fixedByRestart: false,
-  dropsProgram: (_f, name) => name === 'cil_xdp_entry' || name === 'bpf_xdp_entry',
+  ...xdpDriverFault('xdp-native-attach-failed'),
   logs: (f): FaultLogs => ({
     records: [
       {
