@@ -26,20 +26,25 @@ export const bpfPrograms: Check = {
     if (!facts.config.ok) return [];
     const cfg = readCiliumConfig(facts.config.value);
     const minor = facts.cilium.ok ? facts.cilium.value.minor : undefined;
-    const required = requiredPrograms(cfg, minor ?? 13);
-    // Same order and length for both namings, so index i is the same logical program.
-    const alt = minor === undefined ? requiredPrograms(cfg, 12) : undefined;
+    // The node's kernel decides the getpeername hooks (socketLbPeer in src/cilium/programs.ts).
+    const kernelOf = (node: string): string | undefined =>
+      facts.nodes.ok ? facts.nodes.value.find((n) => n.name === node)?.kernelVersion : undefined;
     return perNode(
       ID,
       '`bpftool prog show`',
       agentNodes(facts, facts.bpfPrograms),
       facts.bpfPrograms,
       (node, progs) => {
+        const kernel = kernelOf(node);
+        const required = requiredPrograms(cfg, minor ?? 13, kernel);
+        // Same order and length for both namings, so index i is the same logical program.
+        const alt = minor === undefined ? requiredPrograms(cfg, 12, kernel) : undefined;
         const cilium = progs.filter(isCiliumProgram);
         const listing = loadedEvidence(node, cilium);
         const all = missingPrograms(progs, required, alt);
-        // best-effort XDP is optional: its absence alone is Cilium's documented fallback, not a fault
-        const skipped = all.filter((m) => m.optional);
+        // best-effort XDP is optional: its absence alone is Cilium's documented fallback, not a fault.
+        // Other optional programs (getpeername, IPv6 hooks on IPv4-only) missing say nothing at all.
+        const skipped = all.filter((m) => m.optional && m.category === 'xdp');
         const missing = all.filter((m) => !m.optional);
         if (!missing.length && skipped.length) {
           return [
@@ -59,7 +64,8 @@ export const bpfPrograms: Check = {
               node,
               message: `bpf-lb-acceleration=${cfg.xdpAcceleration} but no XDP program is attached on ${node}: the agent cannot finish loading its datapath there (native XDP needs driver support on every native device)`,
               evidence: [listing, requiredEvidence(node, missing)],
-              cause: 'bpf-programs-not-loaded',
+              // the NIC driver, not the agent: a restart attaches to the same driver again
+              cause: 'xdp-attach-failed',
               remediation: {
                 summary:
                   'check the agent log for the XDP attach error; use a NIC driver with native XDP, set bpf-lb-acceleration=best-effort (helm loadBalancer.acceleration=best-effort) to fall back to tc on such devices, or disable it',
@@ -76,7 +82,7 @@ export const bpfPrograms: Check = {
             finding(ID, 'loaded', {
               status: 'pass',
               node,
-              message: `all ${required.length} required programs loaded`,
+              message: `all ${required.filter((r) => !r.optional).length} required programs loaded`,
               evidence: [listing],
               // bpftool's listing now outranks any log line saying programs failed to load.
               clears: ['bpf-programs-not-loaded'],

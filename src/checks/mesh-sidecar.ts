@@ -7,7 +7,7 @@
 import { readCiliumConfig } from '../cilium/config.js';
 import { ciliumNamespace, configValue, finding } from './util.js';
 import { MESH_SIDECAR_CONTAINERS, type Facts } from '../model/facts.js';
-import type { Check, Evidence, Finding } from '../model/check.js';
+import type { Check, Evidence, Finding, Remediation } from '../model/check.js';
 
 const ID = 'mesh-sidecar';
 /** Pods named in the cluster-wide message; the evidence lists what the fact kept. */
@@ -67,19 +67,22 @@ export const meshSidecar: Check = {
           cfgEvidence(facts),
         ],
         cause: 'sidecar-bypassed-by-socket-lb',
-        remediation: {
-          summary:
-            'run socket LB in the host namespace only (helm socketLB.hostNamespaceOnly=true, cilium-config bpf-lb-sock-hostns-only=true) so pods keep their ClusterIP for the sidecar, then roll the agents',
-          commands: [
-            `helm upgrade cilium cilium/cilium -n ${ns} --reuse-values --set socketLB.hostNamespaceOnly=true`,
-            `kubectl -n ${ns} rollout restart ds/cilium`,
-          ],
-          autoFixable: false,
-        },
+        remediation: hostnsOnlyRemediation(ns),
       }),
     ];
   },
 };
+
+/** The one fix for both findings: socket LB in the host namespace only, then roll the agents in `ns`. */
+const hostnsOnlyRemediation = (ns: string): Remediation => ({
+  summary:
+    'run socket LB in the host namespace only (helm socketLB.hostNamespaceOnly=true, cilium-config bpf-lb-sock-hostns-only=true) so pods keep their ClusterIP for the sidecar, then roll the agents',
+  commands: [
+    `helm upgrade cilium cilium/cilium -n ${ns} --reuse-values --set socketLB.hostNamespaceOnly=true`,
+    `kubectl -n ${ns} rollout restart ds/cilium`,
+  ],
+  autoFixable: false,
+});
 
 const cfgEvidence = (facts: Facts): Evidence => ({
   source: `kubectl -n ${ciliumNamespace(facts)} get cm cilium-config`,
@@ -127,15 +130,7 @@ function clusterWide(facts: Facts): Finding[] {
         cfgEvidence(facts),
       ],
       cause: 'sidecar-bypassed-by-socket-lb',
-      remediation: {
-        summary:
-          'run socket LB in the host namespace only (helm socketLB.hostNamespaceOnly=true, cilium-config bpf-lb-sock-hostns-only=true) so pods keep their ClusterIP for the sidecar, then roll the agents',
-        commands: [
-          `helm upgrade cilium cilium/cilium -n ${ns} --reuse-values --set socketLB.hostNamespaceOnly=true`,
-          `kubectl -n ${ns} rollout restart ds/cilium`,
-        ],
-        autoFixable: false,
-      },
+      remediation: hostnsOnlyRemediation(ns),
     }),
   ];
 }

@@ -21,7 +21,8 @@ export const socketLb: Check = {
     const set = requiredProgramSet(facts);
     if (!set) return [];
     const { required } = set;
-    const sock = required.filter((r) => r.type === 'cgroup_sock_addr');
+    // optional hooks (getpeername where the kernel may lack it, IPv6 on IPv4-only) are not asked for here
+    const sock = required.filter((r) => r.type === 'cgroup_sock_addr' && !r.optional);
     const tc = required.filter((r) => r.type === 'sched_cls');
     if (!sock.length)
       return [finding(ID, 'not-enabled', { status: 'pass', message: 'socket LB is not enabled', evidence: [] })];

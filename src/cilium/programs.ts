@@ -9,6 +9,7 @@
 // `handle_to_container`, `from_netdev`, `to_netdev`, `from_host`, `to_host`, `sock4_connect`…, `bpf_xdp_entry`.
 
 import type { CiliumConfigView } from './config.js';
+import { parseKernelVersion } from './kernel.js';
 import { capped } from '../model/finding.js';
 import type { Evidence } from '../model/check.js';
 import type { BpfProgram } from './types.js';
@@ -21,7 +22,10 @@ export interface RequiredProgram {
   type: string;
   category: ProgramCategory;
   reason: string;
-  /** Cilium may leave it out without fault: XDP under bpf-lb-acceleration=best-effort (pkg/datapath/xdp/xdp.go). */
+  /**
+   * Cilium may leave it out without fault: XDP under bpf-lb-acceleration=best-effort (pkg/datapath/xdp/xdp.go),
+   * getpeername where the kernel may lack the hook, IPv6 socket hooks on an IPv4-only cluster (see sockHooks).
+   */
   optional?: boolean;
 }
 
@@ -41,7 +45,26 @@ const NAMES: Record<string, [string, string]> = {
   xdp: ['cil_xdp_entry', 'bpf_xdp_entry'],
 };
 
-const SOCK_HOOKS = ['connect', 'sendmsg', 'recvmsg', 'getpeername'] as const;
+const SOCK_HOOKS = ['connect', 'sendmsg', 'recvmsg'] as const;
+
+/** Linux 5.8 added the BPF_CGROUP_INET{4,6}_GETPEERNAME attach types the getpeername hooks need. */
+const PEER_KERNEL = [5, 8] as const;
+
+/**
+ * Whether the agent attaches the getpeername hooks: there is no cilium-config key for it. With socket LB on,
+ * the agent sets EnableSocketLBPeer (≤1.12: EnableHostServicesPeer) itself and clears it when the kernel
+ * cannot attach BPF_CGROUP_INET{4,6}_GETPEERNAME (daemon/cmd/kube_proxy_replacement.go
+ * probeKubeProxyReplacementOptions); pkg/socketlb/socketlb.go Enable attaches cil_sock{4,6}_getpeername
+ * only when it is set. 'yes' on a kernel ≥ 5.8 or Cilium ≥ 1.18 (which needs 5.10), 'no' on a kernel below
+ * 5.8 (a RHEL build may carry the backport: 'maybe'), 'maybe' when the kernel is unknown.
+ */
+export function socketLbPeer(minor: number, kernel?: string): 'yes' | 'no' | 'maybe' {
+  if (minor >= 18) return 'yes';
+  const kv = kernel === undefined ? undefined : parseKernelVersion(kernel);
+  if (!kv) return 'maybe';
+  if (kv.major > PEER_KERNEL[0] || (kv.major === PEER_KERNEL[0] && kv.minor >= PEER_KERNEL[1])) return 'yes';
+  return kv.rhel ? 'maybe' : 'no';
+}
 
 function nameFor(key: keyof typeof NAMES, minor: number): string {
   const [modern, legacy] = NAMES[key]!;
@@ -52,25 +75,40 @@ function sockName(family: 4 | 6, hook: string, minor: number): string {
   return `${minor >= 13 ? 'cil_' : ''}sock${family}_${hook}`;
 }
 
-export function requiredPrograms(cfg: CiliumConfigView, minor: number): RequiredProgram[] {
+/**
+ * The programs the config needs on a node. `kernel` is the node's kernel release (`uname -r`); it decides
+ * whether the getpeername hooks belong (socketLbPeer). Unknown: they are optional (no finding when absent).
+ */
+export function requiredPrograms(cfg: CiliumConfigView, minor: number, kernel?: string): RequiredProgram[] {
   const out: RequiredProgram[] = [];
   if (cfg.socketLb) {
     const why =
       cfg.socketLbSource === 'kube-proxy-replacement'
         ? `kube-proxy-replacement=${cfg.kubeProxyReplacement} enables socket LB`
         : `${cfg.socketLbSource}=true`;
-    const fams: Array<4 | 6> = [];
-    if (cfg.ipv4) fams.push(4);
-    if (cfg.ipv6) fams.push(6);
-    for (const f of fams) {
-      for (const hook of SOCK_HOOKS) {
-        out.push({
-          name: sockName(f, hook, minor),
-          type: 'cgroup_sock_addr',
-          category: 'socket-lb',
-          reason: `${why} (IPv${f} ${hook})`,
-        });
-      }
+    const peer = socketLbPeer(minor, kernel);
+    const push = (f: 4 | 6, hook: string, reason: string, optional: boolean): void => {
+      out.push({
+        name: sockName(f, hook, minor),
+        type: 'cgroup_sock_addr',
+        category: 'socket-lb',
+        reason,
+        ...(optional ? { optional: true } : {}),
+      });
+    };
+    for (const f of [4, 6] as const) {
+      // On an IPv4-only cluster the agent still attaches the IPv6 hooks when the kernel has IPv6, for
+      // v4-mapped addresses on dual-stack sockets (pkg/socketlb/socketlb.go Enable: EnableIPv6 ||
+      // (EnableIPv4 && IPv6 sysctl readable)): kdiag cannot see that sysctl, so they are optional.
+      const on = f === 4 ? cfg.ipv4 : cfg.ipv6;
+      const v4mapped = f === 6 && !cfg.ipv6 && cfg.ipv4;
+      if (!on && !v4mapped) continue;
+      const label = (hook: string): string =>
+        v4mapped
+          ? `${why} (IPv6 ${hook} for v4-mapped addresses, where the kernel has IPv6)`
+          : `${why} (IPv${f} ${hook})`;
+      for (const hook of SOCK_HOOKS) push(f, hook, label(hook), v4mapped);
+      if (peer !== 'no') push(f, 'getpeername', `${label('getpeername')}; kernel 5.8+`, v4mapped || peer === 'maybe');
     }
   }
   const tc = (key: keyof typeof NAMES, reason: string): void => {

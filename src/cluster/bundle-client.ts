@@ -49,6 +49,20 @@ export async function readTarGz(file: string): Promise<Map<string, Buffer>> {
   return files;
 }
 
+/** A kdiag bundle (tar.gz): its manifest and the files under its top folder. */
+async function readBundle(file: string): Promise<{ manifest: BundleManifest; files: BundleFiles }> {
+  const raw = await readTarGz(file);
+  const files: BundleFiles = new Map();
+  for (const [p, b] of raw) if (p.startsWith(`${BUNDLE_DIR}/`)) files.set(p.slice(BUNDLE_DIR.length + 1), b);
+  const m = files.get(MANIFEST);
+  if (!m) throw new KdiagError('parse', `${file} is not a kdiag bundle: no ${BUNDLE_DIR}/${MANIFEST} in it`);
+  try {
+    return { manifest: JSON.parse(m.toString('utf8')) as BundleManifest, files };
+  } catch {
+    throw new KdiagError('parse', `${file}: ${BUNDLE_DIR}/${MANIFEST} is not valid JSON`);
+  }
+}
+
 /** A zip starts with a local file header, PK\x03\x04 (or PK\x05\x06 when empty): PKWARE APPNOTE 4.3.7. */
 async function isZip(file: string): Promise<boolean> {
   const { open } = await import('node:fs/promises');
@@ -85,22 +99,9 @@ export class BundleClient extends KubeClient {
 
   /** A client over a kdiag bundle (tar.gz) or a `cilium sysdump` zip (read for what it holds: sysdump.ts). */
   static async open(file: string, opts: ClientOptions): Promise<BundleClient> {
-    if (await isZip(file)) {
-      const { manifest, files } = await readSysdump(file);
-      return new BundleClient(bundleConfig(manifest.context), opts, manifest, files, file, 'sysdump');
-    }
-    const raw = await readTarGz(file);
-    const files: BundleFiles = new Map();
-    for (const [p, b] of raw) if (p.startsWith(`${BUNDLE_DIR}/`)) files.set(p.slice(BUNDLE_DIR.length + 1), b);
-    const m = files.get(MANIFEST);
-    if (!m) throw new KdiagError('parse', `${file} is not a kdiag bundle: no ${BUNDLE_DIR}/${MANIFEST} in it`);
-    let manifest: BundleManifest;
-    try {
-      manifest = JSON.parse(m.toString('utf8')) as BundleManifest;
-    } catch {
-      throw new KdiagError('parse', `${file}: ${BUNDLE_DIR}/${MANIFEST} is not valid JSON`);
-    }
-    return new BundleClient(bundleConfig(manifest.context), opts, manifest, files, file);
+    const zip = await isZip(file);
+    const { manifest, files } = zip ? await readSysdump(file) : await readBundle(file);
+    return new BundleClient(bundleConfig(manifest.context), opts, manifest, files, file, zip ? 'sysdump' : 'bundle');
   }
 
   override async request(

@@ -41,7 +41,7 @@ export async function runNodePreflight(opts: NodePreflightOptions): Promise<Node
   const findings = runChecks(facts, { checks });
   const programs =
     facts.programs && !('error' in facts.programs)
-      ? comparePrograms(facts.programs, expectationFor(facts.config, facts.minor))
+      ? comparePrograms(facts.programs, expectationFor(facts.config, facts.minor, facts.kernelRelease))
       : undefined;
   return { node, checks, findings, programs };
 }

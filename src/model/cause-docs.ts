@@ -481,6 +481,31 @@ export const CAUSE_DOCS: Readonly<Record<string, CauseDoc>> = {
       'https://docs.cilium.io/en/stable/network/servicemesh/istio/',
     ],
   },
+  'xdp-attach-failed': {
+    meaning:
+      'bpf-lb-acceleration (helm loadBalancer.acceleration) is native, but the XDP program cil_xdp_entry is not attached on the node while its tc programs are: the NIC driver has no native XDP.',
+    why: 'With native, the agent attaches cil_xdp_entry in driver mode to every native device (pkg/datapath/loader/xdp.go); on a device whose driver lacks native XDP the attach fails with \'operation not supported\' and, unlike best-effort, the error is returned (pkg/datapath/loader/base.go reinitializeXDPLocked: "attaching XDP program to interface …"), so the agent\'s datapath re-initialisation fails and is retried every 10 s (pkg/datapath/orchestrator/orchestrator.go "Failed to initialize datapath, retrying later"). Service translation on that node stays whatever was loaded before, and changes are not applied. A restart meets the same driver.',
+    evidence: [
+      'bpf-programs/xdp-not-attached: bpftool prog show lists the tc programs but no xdp cil_xdp_entry, with bpf-lb-acceleration=native',
+      'the agent log: "Failed to initialize datapath, retrying later" with error="attaching XDP program to interface <dev>: …operation not supported"',
+    ],
+    confirm: [
+      'kubectl -n kube-system get cm cilium-config -o jsonpath="{.data.bpf-lb-acceleration}"',
+      `${AGENT} bpftool net show`,
+      'ethtool -i <device>   # on the node: the driver; see the XDP driver list in the Cilium kube-proxy-free guide',
+    ],
+    fix: [
+      'Let devices without native XDP stay on tc: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set loadBalancer.acceleration=best-effort (cilium-config bpf-lb-acceleration=best-effort), then kubectl -n kube-system rollout restart ds/cilium.',
+      'Or turn XDP acceleration off (loadBalancer.acceleration=disabled), or give the node a NIC whose driver supports native XDP.',
+      'A restart alone changes nothing: the driver is the same after it.',
+    ],
+    reports: [
+      'cilium/cilium#22970',
+      'cilium/cilium#28666',
+      'cilium/cilium#32699',
+      'https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/#loadbalancer-nodeport-xdp-acceleration',
+    ],
+  },
 };
 
 export function causeDoc(id: string): CauseDoc | undefined {

@@ -251,6 +251,17 @@ export const CAUSES: readonly CauseDef[] = [
     whatToChange:
       'run socket LB in the host namespace only: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set socketLB.hostNamespaceOnly=true, then kubectl -n kube-system rollout restart ds/cilium',
   },
+  {
+    // bpf-lb-acceleration=native on a device whose driver has no native XDP: the attach fails on every try
+    // (pkg/datapath/loader/base.go reinitializeXDPLocked), so a restart meets the same driver.
+    id: 'xdp-attach-failed',
+    title: "XDP acceleration is set to native but the node's NIC driver cannot attach the XDP program",
+    fixableByRestart: false,
+    specificity: 74,
+    whatToChange:
+      'let devices without native XDP stay on tc: helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set loadBalancer.acceleration=best-effort (cilium-config bpf-lb-acceleration=best-effort; or =disabled to turn XDP off), then kubectl -n kube-system rollout restart ds/cilium; or give the node a NIC driver with native XDP',
+    explains: ['bpf-programs-not-loaded', 'agent-not-ready', 'service-map-stale'],
+  },
 ];
 
 const BY_ID = new Map(CAUSES.map((c) => [c.id, c]));

@@ -43,12 +43,19 @@ export interface Expectation {
   alt?: RequiredProgram[];
 }
 
-/** What a Cilium config (ConfigMap data) and minor version need; minor undefined accepts either naming. */
-export function expectationFor(config: Record<string, string>, minor: number | undefined): Expectation {
+/**
+ * What a Cilium config (ConfigMap data) and minor version need; minor undefined accepts either naming.
+ * `kernel` is the node's release: it decides the getpeername hooks (socketLbPeer in src/cilium/programs.ts).
+ */
+export function expectationFor(
+  config: Record<string, string>,
+  minor: number | undefined,
+  kernel?: string,
+): Expectation {
   const cfg = readCiliumConfig(config);
   return {
-    required: requiredPrograms(cfg, minor ?? 13),
-    alt: minor === undefined ? requiredPrograms(cfg, 12) : undefined,
+    required: requiredPrograms(cfg, minor ?? 13, kernel),
+    alt: minor === undefined ? requiredPrograms(cfg, 12, kernel) : undefined,
   };
 }
 

@@ -5,6 +5,7 @@ import { calicoBpfPrograms, calicoProgramKind } from '../../src/checks/calico-bp
 import { DATAPATHS } from '../../src/datapath/index.js';
 import type { BpfProgram } from '../../src/model/cilium.js';
 import { failed, got, healthyFacts } from '../helpers/facts.js';
+import { failingFinding } from '../helpers/findings.js';
 
 const COMMAND = ['bpftool', '-j', 'prog', 'show'];
 let next = 100;
@@ -58,9 +59,7 @@ describe('calico-bpf-programs', () => {
       'calico-bpf-programs/no-tc-programs@node-b:fail',
       'calico-bpf-programs/unknown@node-c:unknown',
     ]);
-    const bad = f[1]!;
-    expect(bad.cause).toBe('calico-bpf-programs-not-loaded');
-    expect(bad.evidence[0]).toMatchObject({ command: COMMAND, node: 'node-b' });
+    const bad = failingFinding(f, 1, 'calico-bpf-programs-not-loaded', COMMAND, 'node-b');
     expect(bad.evidence[0]!.excerpt.split('\n')).toEqual([
       "4 programs loaded, 3 of them Calico's",
       'tc: (none)',

@@ -8,6 +8,7 @@ import { calicoNatFact } from '../../src/datapath/calico.js';
 import { DATAPATHS } from '../../src/datapath/index.js';
 import { failed, got, healthyFacts, ids, KPR_TRUE_CONFIG } from '../helpers/facts.js';
 import { datapathFixture } from '../datapath/fixtures.js';
+import { failingFinding } from '../helpers/findings.js';
 import { ROOT } from '../helpers/cli.js';
 
 const COMMAND = ['calico-node', '-bpf', 'nat', 'dump'];
@@ -47,9 +48,7 @@ describe('calico-nat-map', () => {
       'calico-nat-map/missing-frontend@node-b',
       'calico-nat-map/wrong-backends@node-b',
     ]);
-    const miss = f[1]!;
-    expect(miss.cause).toBe('calico-nat-map-stale');
-    expect(miss.evidence[0]).toMatchObject({ command: COMMAND, node: 'node-b' });
+    const miss = failingFinding(f, 1, 'calico-nat-map-stale', COMMAND, 'node-b');
     expect(miss.evidence[0]!.excerpt).toMatch(/^10\.96\.0\.10:9153\/TCP \(kube-system\/kube-dns port metrics\)/);
     expect(miss.evidence[1]!.excerpt).toMatch(/\[ERROR\]\[55\] felix/);
     expect(f[2]!.evidence[0]!.excerpt).toMatch(/10\.96\.0\.10:53\/TCP id 2 .* \+1 "is missing"/);

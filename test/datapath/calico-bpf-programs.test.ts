@@ -3,21 +3,10 @@
 // names; doctor reads it on every node, finds node-2 without tc programs, and plans no restart for it.
 import { execa } from 'execa';
 import { parseBpftoolProgJson } from '../../src/cilium/formats/bpftool.js';
-import { json, kdiag } from '../helpers/cli.js';
+import { kdiag } from '../helpers/cli.js';
+import { doctorJson, SLOW } from '../helpers/doctor.js';
 import { withSim } from '../helpers/sim.js';
 
-interface Doc {
-  rootCauses: { id: string; nodes: string[] }[];
-  findings: {
-    id: string;
-    check: string;
-    status: string;
-    node?: string;
-    evidence: { command?: string[]; excerpt: string }[];
-  }[];
-  plan: { actions: unknown[] };
-}
-const SLOW = 240_000;
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 
 describe("Calico eBPF's programs (bpftool in calico-node)", () => {
@@ -59,8 +48,7 @@ describe("Calico eBPF's programs (bpftool in calico-node)", () => {
     'node-2 without tc programs: the cause on node-2 only, the exact command, NAT maps still in sync, no restart planned',
     () =>
       withSim('calico-ebpf-programs-not-loaded', async (sim) => {
-        const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim });
-        const d = json<Doc>(r);
+        const { r, d } = await doctorJson(sim);
         expect(r.exitCode).toBe(1);
         expect(d.rootCauses.map((c) => [c.id, c.nodes])).toEqual([['calico-bpf-programs-not-loaded', ['node-2']]]);
         expect(d.findings.filter((f) => f.check === 'calico-bpf-programs').map((f) => `${f.id}@${f.node}`)).toEqual([

@@ -7,16 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCalicoNatDump } from '../../src/datapath/calico/bpf-nat-dump.js';
 import { json, kdiag } from '../helpers/cli.js';
+import { doctorJson, SLOW, type DoctorDoc as Doc } from '../helpers/doctor.js';
 import { scenario, withSim } from '../helpers/sim.js';
 
-interface Doc {
-  datapath?: { id: string; services?: string; title: string };
-  rootCauses: { id: string; nodes: string[] }[];
-  findings: { id: string; check: string; node?: string; evidence: { command?: string[]; excerpt: string }[] }[];
-  plan: { actions: { node: string; pod: string; namespace: string }[] };
-  fix?: { applied: boolean; steps?: { node: string; outcome: string }[] };
-}
-const SLOW = 240_000;
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 
 describe('Calico eBPF datapath', () => {
@@ -103,8 +96,7 @@ describe('Calico eBPF datapath', () => {
     'a frontend missing on node-2: the node, the cause, the exact command; service-list agrees; --fix restarts calico-node there',
     () =>
       withSim('calico-ebpf-nat-missing-frontend', async (sim) => {
-        const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim });
-        const d = json<Doc>(r);
+        const { r, d } = await doctorJson(sim);
         expect(r.exitCode).toBe(1);
         expect(d.rootCauses[0]).toMatchObject({ id: 'calico-nat-map-stale', nodes: ['node-2'] });
         const f = d.findings.find((x) => x.id === 'calico-nat-map/missing-frontend')!;
@@ -144,8 +136,7 @@ describe('Calico with Cilium', () => {
     'both replacing kube-proxy is a cluster-wide finding with its cause; chained with one owner is healthy',
     async () => {
       await withSim('calico-cilium-both-replace-kube-proxy', async (sim) => {
-        const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim });
-        const d = json<Doc>(r);
+        const { r, d } = await doctorJson(sim);
         expect(d.datapath).toMatchObject({ id: 'calico-cilium', services: 'cilium' });
         expect(d.rootCauses.map((c) => [c.id, c.nodes])).toEqual([['calico-cilium-service-conflict', []]]);
         const f = d.findings.find((x) => x.id === 'calico-cilium-overlap/both-replace-kube-proxy')!;
@@ -155,8 +146,7 @@ describe('Calico with Cilium', () => {
         expect(r.exitCode).toBe(1);
       });
       await withSim('calico-cilium-chained', async (sim) => {
-        const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim });
-        const d = json<Doc>(r);
+        const { r, d } = await doctorJson(sim);
         expect(d.datapath).toMatchObject({ id: 'calico-cilium', services: 'kube-proxy' });
         expect([d.rootCauses, r.exitCode]).toEqual([[], 0]);
       });

@@ -2,14 +2,8 @@
 // HTTP/WebSocket: doctor detects `calico-kube-proxy`, runs kube-proxy's playbook (nat table through each
 // kube-proxy pod) and no Cilium or Calico eBPF check; the missing-chain fault is found on its node.
 import { json, kdiag } from '../helpers/cli.js';
+import { doctorJson, SLOW, type DoctorDoc as Doc } from '../helpers/doctor.js';
 import { withSim } from '../helpers/sim.js';
-
-interface Doc {
-  datapath?: { id: string; services?: string; kubeProxyMode?: string };
-  rootCauses: { id: string; nodes: string[] }[];
-  findings: { id: string; check: string; status: string; node?: string; evidence: { excerpt: string }[] }[];
-}
-const SLOW = 240_000;
 
 describe('Calico (iptables) + kube-proxy datapath', () => {
   test(
@@ -46,8 +40,7 @@ describe('Calico (iptables) + kube-proxy datapath', () => {
     'missing chain on node-2: kube-proxy-rules-stale there, the evidence names the missing KUBE-SERVICES rule',
     () =>
       withSim('calico-iptables-missing-chain', async (sim) => {
-        const r = await kdiag(['doctor', 'clusterip', '-o', 'json'], { sim });
-        const d = json<Doc>(r);
+        const { r, d } = await doctorJson(sim);
         expect(r.exitCode).toBe(1);
         expect(d.datapath?.id).toBe('calico-kube-proxy');
         expect(d.rootCauses[0]).toMatchObject({ id: 'kube-proxy-rules-stale', nodes: ['node-2'] });

@@ -16,6 +16,10 @@ const EXPECT: [string, string | RegExp][] = [
   ['api-server-x509', /--set k8sServiceHost=\d+\.\d+\.\d+\.\d+ --set k8sServicePort=\d+\b/],
   ['conntrack-table-full', '--set bpf.ctTcpMax=1048576 --set bpf.ctAnyMax=524288'],
   ['hairpin-policy-drop', 'kubectl get networkpolicies,ciliumnetworkpolicies -A'],
+  [
+    'xdp-native-attach-failed',
+    'helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set loadBalancer.acceleration=best-effort',
+  ],
 ];
 
 describe.each(EXPECT)('doctor --fix --dry-run on %s', (name, says) => {

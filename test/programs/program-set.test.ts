@@ -11,7 +11,7 @@ import { programSet } from '../../src/sim/cluster/program-set.js';
 import { loadScenario } from '../../src/sim/index.js';
 import { comparePrograms, expectationFor } from '../../src/node/programs.js';
 import { validateScenario } from '../../src/sim/scenario.js';
-import { got, healthyFacts, onNodes } from '../helpers/facts.js';
+import { got, healthyFacts, node, onNodes } from '../helpers/facts.js';
 import { scenario } from '../helpers/sim.js';
 
 type Config = Record<string, string>;
@@ -32,9 +32,11 @@ function simulated(config: Config, version = '1.16.5', kernels?: string[]): { co
   }
 }
 
-function judge(config: Config, progs: BpfProgram[][], minor = 16) {
+/** bpf-programs and socket-lb over node-a/node-b's listings; `kernels` are theirs (healthyFacts' 5.15 if unset). */
+function judge(config: Config, progs: BpfProgram[][], minor = 16, kernels?: [string, string]) {
   const base = healthyFacts();
   const facts = healthyFacts({
+    ...(kernels ? { nodes: got([node('node-a', kernels[0]), node('node-b', kernels[1])]) } : {}),
     config: got(config),
     cilium: base.cilium.ok ? got({ ...base.cilium.value, minor }) : base.cilium,
     bpfPrograms: onNodes(got(progs[0]!), got(progs[1]!)),
@@ -79,10 +81,25 @@ describe('the simulated program set follows cilium-config', () => {
     expect(v6).toEqual(expect.arrayContaining(['cil_sock4_connect', 'cil_sock6_connect', 'cil_sock6_getpeername']));
   });
 
+  test('getpeername hooks only on a 5.8+ kernel; the IPv6 hooks also on IPv4-only (pkg/socketlb/socketlb.go)', () => {
+    const kernels: [string, string] = ['5.4.0-216-generic', '5.15.0-126-generic'];
+    const { config, progs } = simulated({}, '1.16.5', kernels);
+    expect(names(progs[0]!).filter((n) => /getpeername/.test(n))).toEqual([]);
+    expect(names(progs[1]!)).toEqual(expect.arrayContaining(['cil_sock4_getpeername', 'cil_sock6_getpeername']));
+    for (const p of progs) expect(names(p)).toEqual(expect.arrayContaining(['cil_sock6_connect', 'cil_sock6_recvmsg']));
+    // and kdiag expects exactly that: healthy on both nodes
+    const f = judge(config, progs, 16, kernels);
+    expect(worst(f)).toBeLessThanOrEqual(STATUS_ORDER.info);
+    expect(f.filter((x) => x.id.startsWith('bpf-programs/')).map((x) => x.id)).toEqual([
+      'bpf-programs/loaded',
+      'bpf-programs/loaded',
+    ]);
+  });
+
   test('enable-tcx does not change what bpftool prog show lists, on 5.15 or 6.8 kernels', () => {
     const kernels = ['5.15.0-126-generic', '6.8.0-49-generic'];
-    const tc = programSet(simulated({}, '1.16.5', kernels).config, 16);
-    const tcx = programSet(simulated({ 'enable-tcx': 'true' }, '1.16.5', kernels).config, 16);
+    const tc = programSet(simulated({}, '1.16.5', kernels).config, 16, kernels[0]!);
+    const tcx = programSet(simulated({ 'enable-tcx': 'true' }, '1.16.5', kernels).config, 16, kernels[0]!);
     expect(tcx).toEqual(tc);
     const { progs } = simulated({ 'enable-tcx': 'true' }, '1.16.5', kernels);
     expect(names(progs[0]!)).toEqual(names(progs[1]!));
@@ -176,7 +193,8 @@ describe('bpf-programs expects what the config enables, and no more', () => {
     const { config, progs } = simulated({ 'bpf-lb-acceleration': 'native' });
     const f = judge(config, [drop(progs, /xdp/)[0]!, progs[1]!]);
     const a = f.find((x) => x.node === 'node-a' && x.id.startsWith('bpf-programs/'))!;
-    expect(a).toMatchObject({ id: 'bpf-programs/xdp-not-attached', status: 'fail', cause: 'bpf-programs-not-loaded' });
+    // the NIC driver, not the agent: its own cause, which a restart does not fix
+    expect(a).toMatchObject({ id: 'bpf-programs/xdp-not-attached', status: 'fail', cause: 'xdp-attach-failed' });
     expect(a.remediation!.autoFixable).toBe(false);
     expect(a.evidence[1]!.excerpt).toContain('xdp cil_xdp_entry');
     expect(f.find((x) => x.node === 'node-b' && x.id.startsWith('bpf-programs/'))!.id).toBe('bpf-programs/loaded');

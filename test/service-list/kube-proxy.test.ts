@@ -32,35 +32,21 @@ test(
   SLOW,
 );
 
-test(
-  'iptables mode, stale chains on node-3: the deleted Service is STALE there',
-  () =>
-    withSim('kube-proxy-stale-chains', async (sim) => {
-      const rep = json(await kdiag(['service-list', '-A', '-o', 'json'], { sim }));
-      expect(notOk(rep)).toEqual(['shop/old-cart 10.96.20.20:80/TCP STALE node-3']);
-      expect((await kdiag(['service-list', '-A', '--fail-on-drift'], { sim })).exitCode).toBe(1);
-    }),
-  SLOW,
-);
+// One broken node per mode: [mode, scenario, the rows not OK, whether --fail-on-drift is asked too].
+const BROKEN: [string, string, string[], boolean][] = [
+  ['iptables', 'kube-proxy-stale-chains', ['shop/old-cart 10.96.20.20:80/TCP STALE node-3'], true],
+  ['ipvs', 'kube-proxy-ipvs-missing-service', ['default/web 10.96.10.10:80/TCP NOT_IN_MAP node-2'], false],
+  ['nftables', 'kube-proxy-nftables-missing-chain', ['shop/cart 10.96.30.30:8080/TCP NOT_IN_MAP node-3'], false],
+];
 
-test(
-  'IPVS mode, a missing virtual service on node-2: NOT_IN_MAP there only',
-  () =>
-    withSim('kube-proxy-ipvs-missing-service', async (sim) => {
+test.each(BROKEN)(
+  "%s mode, %s: only the broken node's rows are not OK",
+  (mode, name, rows, failOnDrift) =>
+    withSim(name, async (sim) => {
       const rep = json(await kdiag(['service-list', '-A', '-o', 'json'], { sim }));
-      expect(rep).toMatchObject({ datapath: 'kube-proxy', kubeProxyMode: 'ipvs' });
-      expect(notOk(rep)).toEqual(['default/web 10.96.10.10:80/TCP NOT_IN_MAP node-2']);
-    }),
-  SLOW,
-);
-
-test(
-  'nftables mode, a missing service on node-3: NOT_IN_MAP there only',
-  () =>
-    withSim('kube-proxy-nftables-missing-chain', async (sim) => {
-      const rep = json(await kdiag(['service-list', '-A', '-o', 'json'], { sim }));
-      expect(rep).toMatchObject({ datapath: 'kube-proxy', kubeProxyMode: 'nftables' });
-      expect(notOk(rep)).toEqual(['shop/cart 10.96.30.30:8080/TCP NOT_IN_MAP node-3']);
+      expect(rep).toMatchObject({ datapath: 'kube-proxy', kubeProxyMode: mode });
+      expect(notOk(rep)).toEqual(rows);
+      if (failOnDrift) expect((await kdiag(['service-list', '-A', '--fail-on-drift'], { sim })).exitCode).toBe(1);
     }),
   SLOW,
 );

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import chalk from 'chalk';
-import { hostname } from 'node:os';
+import { hostname, release } from 'node:os';
 import { BaseCommand, type Outcome } from '../../base-command.js';
 import { KdiagError, oneLine } from '../../errors.js';
 import { outputFlags, problemsFlag } from '../../flags.js';
@@ -83,7 +83,9 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
       bpftool: flags.bpftool,
       timeoutMs: this.requestTimeoutMs || undefined,
     });
-    const rows = comparePrograms(progs, expectationFor(settings.config, settings.minor), { all: flags.all });
+    const rows = comparePrograms(progs, expectationFor(settings.config, settings.minor, release()), {
+      all: flags.all,
+    });
     return [{ node, judged: true, rows, summary: summarize(rows) }];
   }
 
@@ -109,9 +111,13 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
     }
     if (!facts.cilium.ok) throw new KdiagError('not-installed', `cannot list programs: ${facts.cilium.error}`);
     if (!facts.agents.ok) throw new KdiagError('unreachable', `cannot list the agent pods: ${facts.agents.error}`);
-    let exp: Expectation = {};
-    if (facts.config.ok) exp = expectationFor(facts.config.value, facts.cilium.value.minor);
-    else
+    const config = facts.config.ok ? facts.config.value : undefined;
+    const minor = facts.cilium.value.minor;
+    // per node: its kernel decides the getpeername hooks
+    const kernelOf = (node: string): string | undefined =>
+      facts.nodes.ok ? facts.nodes.value.find((n) => n.name === node)?.kernelVersion : undefined;
+    const expFor = (node: string): Expectation => (config ? expectationFor(config, minor, kernelOf(node)) : {});
+    if (!facts.config.ok)
       process.stderr.write(
         chalk.yellow(
           `note: cilium-config not read (${facts.config.error}); programs are listed but none is judged missing\n`,
@@ -132,8 +138,8 @@ Exit codes: 0 nothing missing, 1 a required program is missing on some node, 2 c
         return { node, judged: false, error: why, rows: [] };
       }
       if (!g.ok) return { node, judged: false, error: oneLine(g.error), rows: [] };
-      const rows = comparePrograms(g.value, exp, { all: flags.all });
-      return { node, judged: !!exp.required, rows, summary: summarize(rows) };
+      const rows = comparePrograms(g.value, expFor(node), { all: flags.all });
+      return { node, judged: config !== undefined, rows, summary: summarize(rows) };
     });
   }
 }

@@ -11,14 +11,15 @@ export const nodeBpfPrograms: Check<NodeFacts> = {
   id: ID,
   title: "Cilium's eBPF programs are loaded on this node",
   reasons: ['loaded', 'missing', 'none-loaded'],
-  needs: ['programs'],
+  // the kernel release decides whether the getpeername hooks belong (socketLbPeer)
+  needs: ['programs', 'kernelRelease'],
   rbac: [],
   requires: 'bpftool; root or CAP_SYS_ADMIN (or CAP_BPF+CAP_PERFMON)',
   run(f: NodeFacts): Finding[] {
     const node = f.node;
     const progs = f.programs!;
     if ('error' in progs) return [finding(ID, 'unknown', { status: 'unknown', node, message: progs.error })];
-    const rows = comparePrograms(progs, expectationFor(f.config, f.minor));
+    const rows = comparePrograms(progs, expectationFor(f.config, f.minor, f.kernelRelease));
     const cilium = progs.filter(isCiliumProgram);
     const listing = loadedEvidence(node, cilium);
     const required = rows.filter((r) => r.state === 'loaded' || r.state === 'missing');

@@ -5,7 +5,7 @@
 // hashes: base32(sha256(servicePortName + protocol [+ endpoint]))[:16] (pkg/proxy/iptables/proxier.go
 // `servicePortChainName`/`servicePortEndpointChainName`); they reproduce the fixture's KUBE-SVC-TCOU7JCQXEZGVUNU.
 import { createHash } from 'node:crypto';
-import { faultDef, type NatDrift } from '../faults/index.js';
+import { faultDef, type NatDrift, type NatPort } from '../faults/index.js';
 import type { KObj } from '../store.js';
 import type { Cluster } from './index.js';
 
@@ -103,18 +103,7 @@ function readyEndpoints(slices: KObj[], port: SvcPort): string[] {
 }
 
 /** One Service port as kube-proxy programs it on a node, in any mode (after the node's kube-proxy faults). */
-export interface ProxiedPort {
-  /** `ns/name`. */
-  service: string;
-  portName: string;
-  ip: string;
-  port: number;
-  protocol: string;
-  /** `ip:port`, unsorted. */
-  endpoints: string[];
-  /** false: a stale fault left only the chains, nothing sends the address to them. */
-  jump: boolean;
-}
+export type ProxiedPort = NatPort;
 
 /**
  * The Service ports kube-proxy has rules for on `node`: every ClusterIP port with ready endpoints (kube-proxy

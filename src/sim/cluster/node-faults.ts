@@ -55,7 +55,7 @@ export function programs(
 })[] {
   if (health(st) === 'crashloop') return [];
   const drops = st.faults.filter((f) => faultDef(f.kind).dropsProgram);
-  const names = programSet(c.ciliumConfigData(), c.scenario.minor);
+  const names = programSet(c.ciliumConfigData(), c.scenario.minor, st.node.kernel);
   const rng = new Prng(hash32(`${st.node.name}/${st.startedAt.getTime()}`));
   const base = 60 + rng.int(3000);
   const loadedAt = new Date(st.startedAt.getTime() + 2000).toISOString().replace(/\.\d{3}Z$/, '+0000');

@@ -28,6 +28,7 @@ import kubeProxyMissingChain from './kube-proxy-missing-chain.js';
 import kubeProxyStaleChains from './kube-proxy-stale-chains.js';
 import kubeProxySyncFailing from './kube-proxy-sync-failing.js';
 import xdpDriverUnsupported from './xdp-driver-unsupported.js';
+import xdpNativeAttachFailed from './xdp-native-attach-failed.js';
 import type { FaultDef } from './types.js';
 
 export const FAULTS = [
@@ -58,6 +59,7 @@ export const FAULTS = [
   calicoNatMissingFrontend,
   xdpDriverUnsupported,
   calicoBpfProgramsNotLoaded,
+  xdpNativeAttachFailed,
 ] as const;
 
 type Schema = (typeof FAULTS)[number]['schema'];
@@ -82,4 +84,4 @@ export function inRegistryOrder<F extends { kind: string }>(faults: F[]): F[] {
   return [...faults].sort((a, b) => rank(a) - rank(b));
 }
 
-export type { AgentHealth, LogRec, MapDrift, MonitorView, NatDrift, SimDrop } from './types.js';
+export type { AgentHealth, LogRec, MapDrift, MonitorView, NatDrift, NatPort, SimDrop } from './types.js';

@@ -114,15 +114,21 @@ export interface NatDrift {
   /** Services (`ns/name`) whose chains stay as the last good sync wrote them: these endpoints, not the slices'. */
   frozen?: { service: string; endpoints: string[] }[];
   /** Rules left for Services that no longer exist; `jump: false` keeps only the chains (no KUBE-SERVICES rule). */
-  stale?: {
-    service: string;
-    portName: string;
-    ip: string;
-    port: number;
-    protocol: string;
-    endpoints: string[];
-    jump: boolean;
-  }[];
+  stale?: NatPort[];
+}
+
+/** One Service port as kube-proxy programs it on a node, in any mode (src/sim/cluster/kube-proxy.ts). */
+export interface NatPort {
+  /** `ns/name`. */
+  service: string;
+  portName: string;
+  ip: string;
+  port: number;
+  protocol: string;
+  /** `ip:port`, unsorted. */
+  endpoints: string[];
+  /** false: only the chains, nothing sends the address to them (a stale fault). */
+  jump: boolean;
 }
 
 /** What a fault may read about its node and a Service to print monitor lines. */

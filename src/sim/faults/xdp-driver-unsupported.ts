@@ -6,17 +6,23 @@
 import { z } from 'zod';
 import { defineFault, faultBase, type FaultLogs } from './types.js';
 
-export default defineFault({
+/** A NIC-driver XDP fault's schema and effect on programs (shared with xdp-native-attach-failed.ts). */
+export const xdpDriverFault = <K extends string>(kind: K) => ({
   schema: z
     .object({
-      kind: z.literal('xdp-driver-unsupported'),
+      kind: z.literal(kind),
       ...faultBase,
       /** The native device whose driver lacks XDP. */
       device: z.string().default('eth0'),
     })
     .strict(),
   fixedByRestart: false,
-  dropsProgram: (_f, name) => name === 'cil_xdp_entry' || name === 'bpf_xdp_entry',
+  /** No XDP program on the node, in either naming. */
+  dropsProgram: (_f: unknown, name: string): boolean => name === 'cil_xdp_entry' || name === 'bpf_xdp_entry',
+});
+
+export default defineFault({
+  ...xdpDriverFault('xdp-driver-unsupported'),
   logs: (f): FaultLogs => ({
     records: [
       {
