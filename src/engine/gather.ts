@@ -16,7 +16,7 @@ import { KdiagError, ParseError, oneLine, type ErrorKind } from '../errors.js';
 import type { FactKey } from '../model/check.js';
 import { failed, got, type AgentPodFact, type CiliumInstallFact, type Facts, type Gathered } from '../model/facts.js';
 import type { KubeProxyLeftoversFact } from '../model/kube-proxy.js';
-import { withoutOkRows } from '../model/lb-drift.js';
+import { withoutOkRows, type NodeDrift } from '../model/lb-drift.js';
 import { frontendFilter, readAgentLog } from './gather-agent.js';
 import { frontendKeys, nodeFilterArgv, readFilteredLbMap } from './gather-filter.js';
 import { gatherCalico } from './gather-calico.js';
@@ -352,9 +352,13 @@ function serviceMapSink(facts: Facts, opts: GatherOptions): (node: string, map: 
   if (!facts.services.ok) return (node, map) => facts.serviceMap.set(node, map);
   const idx = indexServices(servicesInScope(facts));
   const drift = (facts.serviceDrift ??= new Map());
+  // Nodes of a digest group share one judged map (compareServiceMap's memo): keep one lean row list too.
+  const lean = new WeakMap<NodeDrift['rows'], NodeDrift['rows']>();
+  const kept = (d: NodeDrift): NodeDrift => {
+    let rows = lean.get(d.rows);
+    if (!rows) lean.set(d.rows, (rows = withoutOkRows(d).rows));
+    return { ...d, rows };
+  };
   return (node, map) =>
-    drift.set(
-      node,
-      map.ok ? got(withoutOkRows(compareServiceMap(idx, map.value, { ...compareOptionsFor(facts), node }))) : map,
-    );
+    drift.set(node, map.ok ? got(kept(compareServiceMap(idx, map.value, { ...compareOptionsFor(facts), node }))) : map);
 }

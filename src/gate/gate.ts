@@ -136,12 +136,19 @@ const byName = (a: { name: string }, b: { name: string }) => naturalCompare(a.na
 
 export function testCases(checks: GateCheck[], findings: GateFinding[], failOn: FailOn): TestCase[] {
   const out: TestCase[] = [];
+  // Findings by check, then by node (in first-seen order): one pass, not checks x nodes x findings.
+  const byCheck = new Map<string, Map<string | undefined, GateFinding[]>>();
+  for (const f of findings) {
+    let byNode = byCheck.get(f.check);
+    if (!byNode) byCheck.set(f.check, (byNode = new Map()));
+    const list = byNode.get(f.node);
+    if (list) list.push(f);
+    else byNode.set(f.node, [f]);
+  }
   for (const c of checks) {
-    const mine = findings.filter((f) => f.check === c.id);
-    const nodes = [...new Set(mine.map((f) => f.node))];
+    const byNode = byCheck.get(c.id) ?? new Map<string | undefined, GateFinding[]>([[undefined, []]]);
     const cases: TestCase[] = [];
-    for (const node of nodes.length ? nodes : [undefined]) {
-      const fs = mine.filter((f) => f.node === node);
+    for (const [node, fs] of byNode) {
       const live = fs.filter((f) => !f.suppressed);
       const outcome: Outcome = live.some((f) => isGateFailure(f, failOn))
         ? 'failed'
