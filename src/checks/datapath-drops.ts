@@ -10,6 +10,7 @@ import type { DropEvent, ObservedDrops } from '../model/drops.js';
 import type { Facts } from '../model/facts.js';
 import type { Check, Finding, Status } from '../model/check.js';
 import { capped, ciliumNamespace, finding, perNode } from './util.js';
+import { naturalCompare } from '../util/natural-sort.js';
 
 const ID = 'datapath-drops';
 /** The conntrack cause, where the catalogue has it (issue #15 item 7). */
@@ -105,37 +106,44 @@ export const datapathDrops: Check = {
         ? `${facts.target.namespace}/${facts.target.name}`
         : capList([...new Set(evs.flatMap((e) => [owners!.get(e.dst ?? ''), owners!.get(e.src ?? '')]))]);
     const svc = facts.target ? svcOf([]) : 'any Service';
-    const out = perNode(ID, 'cilium-dbg monitor --type drop', [...drops.keys()], drops, (node, seen) => {
-      const mine = seen.events.filter((e) => concernsService(e, scope));
-      const secs = seen.durationMs / 1000;
-      if (!mine.length)
-        return [
-          finding(ID, 'none', {
-            status: 'pass',
+    // Node order, not the order the watches ended: the same cluster gives the same report.
+    const out = perNode(
+      ID,
+      'cilium-dbg monitor --type drop',
+      [...drops.keys()].sort(naturalCompare),
+      drops,
+      (node, seen) => {
+        const mine = seen.events.filter((e) => concernsService(e, scope));
+        const secs = seen.durationMs / 1000;
+        if (!mine.length)
+          return [
+            finding(ID, 'none', {
+              status: 'pass',
+              node,
+              message: `no drop for ${svc} in ${secs}s of ${seen.tool === 'hubble' ? 'hubble observe' : 'monitoring'} (${seen.events.length} other drop(s))${seen.truncated ? `; stopped reading after ${seen.lines} lines` : ''}${seen.fallback ? `; the monitor watched: ${seen.fallback}` : ''}`,
+              evidence: [evidence(seen, node, [])],
+            }),
+          ];
+        const byClass = new Map<DropClass, DropEvent[]>();
+        for (const e of mine) {
+          const c = classifyDrop(e, scope);
+          byClass.set(c, [...(byClass.get(c) ?? []), e]);
+        }
+        return [...byClass].map(([c, evs]) => {
+          const def = CLASSES[c];
+          const reasons = [...new Set(evs.map((e) => e.reason))].join(', ');
+          const cause = c === 'ct-map-full' ? (causeById(CT_CAUSE) ? CT_CAUSE : undefined) : def.cause;
+          return finding(ID, c, {
+            status: def.status,
             node,
-            message: `no drop for ${svc} in ${secs}s of ${seen.tool === 'hubble' ? 'hubble observe' : 'monitoring'} (${seen.events.length} other drop(s))${seen.truncated ? `; stopped reading after ${seen.lines} lines` : ''}${seen.fallback ? `; the monitor watched: ${seen.fallback}` : ''}`,
-            evidence: [evidence(seen, node, [])],
-          }),
-        ];
-      const byClass = new Map<DropClass, DropEvent[]>();
-      for (const e of mine) {
-        const c = classifyDrop(e, scope);
-        byClass.set(c, [...(byClass.get(c) ?? []), e]);
-      }
-      return [...byClass].map(([c, evs]) => {
-        const def = CLASSES[c];
-        const reasons = [...new Set(evs.map((e) => e.reason))].join(', ');
-        const cause = c === 'ct-map-full' ? (causeById(CT_CAUSE) ? CT_CAUSE : undefined) : def.cause;
-        return finding(ID, c, {
-          status: def.status,
-          node,
-          message: `${evs.length} drop(s) of ${svcOf(evs)} in ${secs}s: ${def.what}${c === 'other' ? ` (${reasons})` : ''}${seen.fallback ? `; the monitor watched: ${seen.fallback}` : ''}`,
-          evidence: [evidence(seen, node, evs)],
-          ...(cause ? { cause } : {}),
-          remediation: { ...def.fix(ns), autoFixable: false },
+            message: `${evs.length} drop(s) of ${svcOf(evs)} in ${secs}s: ${def.what}${c === 'other' ? ` (${reasons})` : ''}${seen.fallback ? `; the monitor watched: ${seen.fallback}` : ''}`,
+            evidence: [evidence(seen, node, evs)],
+            ...(cause ? { cause } : {}),
+            remediation: { ...def.fix(ns), autoFixable: false },
+          });
         });
-      });
-    });
+      },
+    );
     // preflight watches at most --concurrency nodes: say which part of the cluster went unwatched.
     const w = facts.dropsWatched;
     if (!facts.target && w && w.candidates > w.nodes)
