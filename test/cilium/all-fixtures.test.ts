@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseBpftoolProgJson, parseBpftoolProgText } from '../../src/cilium/formats/bpftool.js';
+import { parseHubbleFlows } from '../../src/cilium/formats/hubble-flow.js';
 import { parseLogLine } from '../../src/cilium/formats/log.js';
 import { parseMonitorDrops } from '../../src/cilium/formats/monitor-drop.js';
 import { parseServiceListJson, parseServiceListText } from '../../src/cilium/formats/service-list.js';
@@ -25,6 +26,7 @@ function parse(name: string, text: string): number {
     return (name.endsWith('.json') ? parseBpftoolProgJson(text) : parseBpftoolProgText(text)).length;
   }
   if (name.startsWith('monitor-drop.')) return parseMonitorDrops(text).length;
+  if (name.startsWith('hubble-observe.')) return parseHubbleFlows(text).length;
   if (name.startsWith('agent-log.')) {
     return text.split('\n').filter((l) => l.trim() !== '' && parseLogLine(l).level !== 'unknown').length;
   }
