@@ -80,3 +80,16 @@ export const podUids = (sim: SimHandle): string[] =>
     .pods('kube-system')
     .map((p) => p.metadata.uid as string)
     .sort();
+
+/**
+ * The simulator's monitor/hubble watches once every one has ended and no exec stream is open. The server
+ * sees the client's close a moment after the CLI exits: wait for it, bounded (5 s).
+ */
+export async function watchesEnded(sim: SimHandle): Promise<ReturnType<SimHandle['monitorStats']>> {
+  for (let i = 0; i < 100; i++) {
+    const s = sim.monitorStats();
+    if (s.ended === s.started && sim.execStats().open === 0) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return sim.monitorStats();
+}

@@ -8,17 +8,8 @@ import { hubbleDropReason, parseHubbleFlowLine, parseHubbleFlows } from '../../s
 import { hubbleArgv, observeTool } from '../../src/engine/observe.js';
 import type { Facts } from '../../src/model/facts.js';
 import { json, kdiag } from '../helpers/cli.js';
-import { scenario, shipped, withSim, type SimHandle } from '../helpers/sim.js';
+import { scenario, shipped, withSim, watchesEnded } from '../helpers/sim.js';
 import { fixture } from '../cilium/fixtures.js';
-
-async function watchesEnded(sim: SimHandle) {
-  for (let i = 0; i < 100; i++) {
-    const s = sim.monitorStats();
-    if (s.ended === s.started && sim.execStats().open === 0) return s;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return sim.monitorStats();
-}
 
 type F = {
   id: string;

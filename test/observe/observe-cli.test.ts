@@ -2,18 +2,8 @@
 // monitor never outlives the run (the simulator counts every monitor started and ended), and bad input is
 // exit 2.
 import { json, kdiag } from '../helpers/cli.js';
-import { scenario, shipped, withSim, type SimHandle } from '../helpers/sim.js';
+import { scenario, shipped, withSim, watchesEnded } from '../helpers/sim.js';
 import { MAX_OBSERVE_MS, observeArgv } from '../../src/engine/observe.js';
-
-/** The server sees the client's close a moment after the CLI exits: wait for it, bounded. */
-async function monitorsEnded(sim: SimHandle): Promise<{ started: number; ended: number }> {
-  for (let i = 0; i < 100; i++) {
-    const s = sim.monitorStats();
-    if (s.ended === s.started) return s;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return sim.monitorStats();
-}
 
 describe('doctor clusterip --observe', () => {
   test('hairpin-policy-drop: the drops name the cause top-1, with the exact command; every monitor ended', async () => {
@@ -29,7 +19,7 @@ describe('doctor clusterip --observe', () => {
       expect(f.evidence[0].excerpt).toMatch(
         /^xx drop \(Policy denied\) .* 169\.254\.42\.1:\d+ -> 10\.0\.\d+\.\d+:8080 tcp SYN/,
       );
-      const s = await monitorsEnded(sim);
+      const s = await watchesEnded(sim);
       expect(s.started).toBe(2);
       expect(s.ended).toBe(s.started);
     });
@@ -50,7 +40,7 @@ describe('doctor clusterip --observe', () => {
       const drops = json(r).findings.filter((x: { check: string }) => x.check === 'datapath-drops');
       expect(drops.length).toBeGreaterThan(0);
       for (const f of drops) expect(f).toMatchObject({ id: 'datapath-drops/none', status: 'pass' });
-      const s = await monitorsEnded(sim);
+      const s = await watchesEnded(sim);
       expect(s.started).toBe(drops.length);
       expect(s.ended).toBe(s.started);
     });
@@ -73,7 +63,7 @@ describe('doctor clusterip --observe', () => {
       expect(unknown[0].message).toMatch(/no answer within 3s/);
       expect(r.exitCode).toBe(2);
       // The simulated monitor never ends by itself here: only the closed exec stopped it.
-      const s = await monitorsEnded(sim);
+      const s = await watchesEnded(sim);
       expect(s.started).toBe(2);
       expect(s.ended).toBe(2);
     });

@@ -3,17 +3,7 @@
 // concern any Service name the cause, every monitor ends with the run, and without --observe nothing is
 // watched and nothing claims it was.
 import { json, kdiag } from '../helpers/cli.js';
-import { scenario, shipped, withSim, type SimHandle } from '../helpers/sim.js';
-
-/** The server sees the client's close a moment after the CLI exits: wait for it, bounded. */
-async function monitorsEnded(sim: SimHandle): Promise<{ started: number; ended: number }> {
-  for (let i = 0; i < 100; i++) {
-    const s = sim.monitorStats();
-    if (s.ended === s.started && sim.execStats().open === 0) return s;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return sim.monitorStats();
-}
+import { scenario, shipped, withSim, watchesEnded } from '../helpers/sim.js';
 
 type F = {
   id: string;
@@ -38,7 +28,7 @@ describe('preflight --observe', () => {
       expect(hits[0].evidence[0].pasteCommand).toMatch(
         /^kubectl -n kube-system exec cilium-\w+ -c cilium-agent -- timeout --signal=INT 1s cilium monitor --type drop$/,
       );
-      const s = await monitorsEnded(sim);
+      const s = await watchesEnded(sim);
       // One monitor per node hosting a backend (the three nodes), all ended, no exec left open.
       expect(s.started).toBe(3);
       expect(s.ended).toBe(s.started);
@@ -68,7 +58,7 @@ describe('preflight --observe', () => {
         const drops = rep.findings.filter((x: F) => x.check === 'datapath-drops');
         expect(drops.length).toBeGreaterThan(0);
         for (const f of drops) expect(f).toMatchObject({ id: 'datapath-drops/none', status: 'pass' });
-        const s = await monitorsEnded(sim);
+        const s = await watchesEnded(sim);
         expect(s.started).toBe(drops.length);
         expect(s.ended).toBe(s.started);
       });
@@ -85,7 +75,7 @@ describe('preflight --observe', () => {
       expect(capped.message).toMatch(/^watched 2 of the 3 nodes that host a Service backend/);
       const watched = rep.findings.filter((x: F) => x.check === 'datapath-drops' && x.node);
       expect(new Set(watched.map((x: F) => x.node)).size).toBe(2);
-      const s = await monitorsEnded(sim);
+      const s = await watchesEnded(sim);
       expect(s.started).toBe(2);
       expect(s.ended).toBe(2);
     });
@@ -104,7 +94,7 @@ describe('preflight --observe', () => {
       expect(unknown.length).toBeGreaterThan(0);
       for (const u of unknown) expect(u.message).toMatch(/no answer within 3s/);
       expect(r.exitCode).not.toBe(0);
-      const s = await monitorsEnded(sim);
+      const s = await watchesEnded(sim);
       expect(s.ended).toBe(s.started);
       expect(sim.execStats().open).toBe(0);
     });
